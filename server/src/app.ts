@@ -1,0 +1,81 @@
+// Parley's lifecycle: database (embedded or MONGODB_URI), indexes, bus, HTTP
+// server; and a graceful stop that finishes in-flight requests and loses nothing.
+import type { AddressInfo } from 'node:net';
+import { seedDemoUsers } from './auth/users';
+import type { Config } from './config/env';
+import { connectDatabase, type Database, redactUri } from './db/database';
+import { type EmbeddedDatabase, startEmbeddedDatabase } from './db/ferretdb';
+import { ensureIndexes } from './db/indexes';
+import { restRoutes } from './http/rest';
+import { createHttpServer } from './http/server';
+import { trackRequests } from './http/shutdown';
+import { setLogLevel } from './log';
+import { startSweeper } from './maintenance';
+import { type EventBus, InProcessBus } from './realtime/bus';
+import { RedisBus } from './realtime/redisBus';
+import { createServices, type Services } from './services';
+
+export interface Parley {
+  url: string;
+  port: number;
+  services: Services;
+  embedded: EmbeddedDatabase | undefined;
+  /** Where the data lives, for the start-up message. */
+  databaseLabel: string;
+  stop(): Promise<void>;
+}
+
+export async function startParley(config: Config): Promise<Parley> {
+  setLogLevel(config.logLevel);
+  let embedded: EmbeddedDatabase | undefined;
+  let db: Database | undefined;
+  let bus: EventBus | undefined;
+  try {
+    embedded = config.mongoUri ? undefined : await startEmbeddedDatabase(config.dataDir);
+    db = await connectDatabase(
+      config.mongoUri ?? embedded?.uri ?? '',
+      config.mongoDb,
+      config.mongoUri ? 'MONGODB_URI' : 'the embedded database',
+    );
+    await ensureIndexes(db);
+    bus = config.redisUrl ? await RedisBus.connect(config.redisUrl) : new InProcessBus();
+  } catch (e) {
+    await bus?.close();
+    await db?.client.close().catch(() => {});
+    await embedded?.stop();
+    throw e;
+  }
+  const services = createServices(config, db, bus);
+  if (embedded && config.demoUsers && config.env === 'development') {
+    await seedDemoUsers(db, services.passwords);
+  }
+  const sweeper = startSweeper(services);
+  const server = createHttpServer(services, [restRoutes(services)]);
+  const requests = trackRequests(server);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  let stopping: Promise<void> | undefined;
+  return {
+    url: `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`,
+    port,
+    services,
+    embedded,
+    databaseLabel: embedded
+      ? `embedded FerretDB on SQLite in ${embedded.dataDir}`
+      : `MONGODB_URI ${redactUri(config.mongoUri ?? '')}`,
+    stop() {
+      stopping ??= (async () => {
+        clearInterval(sweeper);
+        await requests.drain(10_000);
+        await bus.close();
+        await db.client.close().catch(() => {});
+        await embedded?.stop();
+      })();
+      return stopping;
+    },
+  };
+}

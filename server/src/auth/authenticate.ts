@@ -1,0 +1,25 @@
+// From a bearer token to the calling user, or UNAUTHORIZED.
+import { TRPCError } from '@trpc/server';
+import type { UserDoc } from '../db/documents';
+import { toObjectId } from '../db/ids';
+import type { Services } from '../services';
+import { findUserById } from './users';
+
+export async function authenticate(services: Services, token: string | null): Promise<UserDoc> {
+  if (!token) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' });
+  const claims = services.tokens.verify(token);
+  if (!claims) {
+    throw new TRPCError({
+      code: 'UNAUTHORIZED',
+      message: 'Your session has expired. Please sign in again.',
+    });
+  }
+  const user = await findUserById(services.db, toObjectId(claims.userId));
+  if (!user || (user.token_version ?? 0) !== claims.tokenVersion) {
+    throw new TRPCError({
+      code: 'UNAUTHORIZED',
+      message: 'Your session has ended. Please sign in again.',
+    });
+  }
+  return user;
+}

@@ -1,0 +1,67 @@
+// What login, register and refresh share: tokens for a user, with the refresh
+// credential in an httpOnly cookie (browsers) or in the body (scripts).
+import type { AuthResult } from '@parley/shared';
+import { TRPCError } from '@trpc/server';
+import type { UserDoc } from '../db/documents';
+import { idString } from '../db/ids';
+import type { Context } from '../trpc/context';
+import { type IssuedRefresh, issueRefresh, refreshCookie, refreshCookieName } from './refresh';
+import { toApiUser } from './users';
+
+export type RefreshTransport = 'cookie' | 'body';
+
+export function deliver(
+  ctx: Context,
+  user: UserDoc,
+  refresh: IssuedRefresh,
+  transport: RefreshTransport,
+): AuthResult {
+  const access = ctx.services.tokens.sign({
+    userId: idString(user._id),
+    tokenVersion: user.token_version ?? 0,
+  });
+  const result: AuthResult = {
+    user: toApiUser(user),
+    accessToken: access.token,
+    accessTokenExpiresAt: access.expiresAt,
+  };
+  if (transport === 'body') result.refreshToken = refresh.token;
+  else
+    ctx.req.setCookie(
+      refreshCookie(refresh.token, refresh.expiresAt, ctx.services.config.env === 'production'),
+    );
+  return result;
+}
+
+export async function signIn(
+  ctx: Context,
+  user: UserDoc,
+  transport: RefreshTransport,
+): Promise<AuthResult> {
+  const refresh = await issueRefresh(
+    ctx.services.db,
+    user._id,
+    ctx.services.config.refreshTokenTtlDays,
+  );
+  return deliver(ctx, user, refresh, transport);
+}
+
+/**
+ * The refresh credential a call presents: from the body (scripts) or the cookie,
+ * and a cookie only from our own pages.
+ */
+export function presentedRefresh(
+  ctx: Context,
+  fromBody: string | undefined,
+): { token: string; transport: RefreshTransport } | null {
+  if (fromBody) return { token: fromBody, transport: 'body' };
+  const cookie = ctx.req.cookies[refreshCookieName];
+  if (!cookie) return null;
+  if (!ctx.req.sameSite) {
+    throw new TRPCError({
+      code: 'FORBIDDEN',
+      message: 'Cross-site requests may not use the sign-in cookie.',
+    });
+  }
+  return { token: cookie, transport: 'cookie' };
+}

@@ -1,0 +1,78 @@
+// Users: creation under a unique lower-cased name, lookups, and the API mapper.
+import type { User } from '@parley/shared';
+import { TRPCError } from '@trpc/server';
+import { ObjectId } from 'mongodb';
+import type { Database } from '../db/database';
+import type { UserDoc } from '../db/documents';
+import { idString, isDuplicateKey } from '../db/ids';
+import { log } from '../log';
+import type { PasswordHasher } from './passwords';
+
+export function toApiUser(doc: UserDoc): User {
+  return { id: idString(doc._id), username: doc.username, createdAt: doc.created_at };
+}
+
+export function findUserByName(db: Database, username: string): Promise<UserDoc | null> {
+  return db.users.findOne({ username_lower: username.toLowerCase() });
+}
+
+export function findUserById(db: Database, id: ObjectId): Promise<UserDoc | null> {
+  return db.users.findOne({ _id: id });
+}
+
+const taken = () => new TRPCError({ code: 'CONFLICT', message: 'That username is taken.' });
+
+export async function createUser(
+  db: Database,
+  passwords: PasswordHasher,
+  username: string,
+  password: string,
+): Promise<UserDoc> {
+  // Answer a taken name before paying for a hash; the unique index decides races.
+  if (await findUserByName(db, username)) throw taken();
+  const now = new Date();
+  const doc: UserDoc = {
+    _id: new ObjectId(),
+    username,
+    username_lower: username.toLowerCase(),
+    hashed_password: await passwords.hash(password),
+    token_version: 0,
+    created_at: now,
+    updated_at: now,
+  };
+  try {
+    await db.users.insertOne(doc);
+  } catch (e) {
+    if (isDuplicateKey(e)) throw taken();
+    throw e;
+  }
+  return doc;
+}
+
+/** Revokes every access token of the user at once. */
+export async function bumpTokenVersion(db: Database, userId: ObjectId): Promise<void> {
+  await db.users.updateOne(
+    { _id: userId },
+    { $inc: { token_version: 1 }, $set: { updated_at: new Date() } },
+  );
+}
+
+export const demoUsers = [
+  { username: 'alice', password: 'alicepass123' },
+  { username: 'testuser', password: 'testpass123' },
+] as const;
+
+/** Development only: the old service's demo accounts, on an empty database. */
+export async function seedDemoUsers(db: Database, passwords: PasswordHasher): Promise<void> {
+  if ((await db.users.estimatedDocumentCount()) > 0) return;
+  for (const u of demoUsers) {
+    try {
+      await createUser(db, passwords, u.username, u.password);
+    } catch (e) {
+      if (!(e instanceof TRPCError && e.code === 'CONFLICT')) throw e;
+    }
+  }
+  log.info(
+    `demo users created: ${demoUsers.map((u) => `${u.username} / ${u.password}`).join(', ')}`,
+  );
+}

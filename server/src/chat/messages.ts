@@ -1,0 +1,199 @@
+// Messages: send (idempotent by clientId) and list, through the read model.
+// Every write to a session runs under that session's lock in this process; the
+// seq comes from the session's counter, so on MongoDB several processes agree too.
+import type { Message } from '@parley/shared';
+import { TRPCError } from '@trpc/server';
+import { ObjectId } from 'mongodb';
+import type { MessageDoc, SessionDoc, UserDoc } from '../db/documents';
+import { idString, isDuplicateKey } from '../db/ids';
+import { publishNewMessage } from '../realtime/channels';
+import type { Services } from '../services';
+import { decodeCursor, encodeCursor } from './cursor';
+import { toApiMessage, toApiSession } from './mappers';
+import { appendToReadModel, readRange, rebuildReadModel, toEntry } from './readModel';
+import { loadOwnedSession, sessionLockKey } from './sessions';
+
+/** Sessions whose last write failed half-way in this process: repaired before next use. */
+const damaged = new Set<string>();
+
+const deletedSession = () =>
+  new TRPCError({
+    code: 'PRECONDITION_FAILED',
+    message: 'This session is in the trash. Restore it to send messages.',
+  });
+
+async function findMessage(services: Services, id: ObjectId): Promise<MessageDoc | null> {
+  return services.db.messages.findOne({ _id: id });
+}
+
+/** Brings a session's read model up to date if it was never built or a write broke it. */
+async function ensureReadModel(services: Services, session: SessionDoc): Promise<SessionDoc> {
+  const key = idString(session._id);
+  if (session.read_model === 1 && !damaged.has(key)) return session;
+  const rebuilt = await rebuildReadModel(services.db, session);
+  damaged.delete(key);
+  return rebuilt;
+}
+
+export async function sendMessage(
+  services: Services,
+  user: UserDoc,
+  input: { sessionId: string; content: string; clientId?: string | undefined },
+): Promise<Message> {
+  const { db } = services;
+  const result = await services.locks.run(sessionLockKey(input.sessionId), async () => {
+    let session = await loadOwnedSession(services, user._id, input.sessionId);
+    if (session.deleted) throw deletedSession();
+    session = await ensureReadModel(services, session);
+
+    let messageId = new ObjectId();
+    const now = new Date();
+    if (input.clientId) {
+      const keyId = `${input.sessionId}:${input.clientId}`;
+      const key = await db.messageKeys.findOne({ _id: keyId });
+      if (key) {
+        const earlier = await findMessage(services, key.message_id);
+        if (earlier?.seq)
+          return {
+            message: toApiMessage(toEntry({ ...earlier, seq: earlier.seq }), session._id),
+            session: null,
+          };
+        messageId = key.message_id; // an earlier attempt stopped half-way: finish it under the same id
+      } else {
+        try {
+          await db.messageKeys.insertOne({
+            _id: keyId,
+            message_id: messageId,
+            seq: null,
+            created_at: now,
+          });
+        } catch (e) {
+          if (!isDuplicateKey(e)) throw e;
+          throw new TRPCError({
+            code: 'CONFLICT',
+            message: 'This message is being sent already; retry to get it.',
+          });
+        }
+      }
+    }
+
+    // Reserving the seq and checking "not deleted" is one atomic update on MongoDB.
+    const reserved = await db.sessions.findOneAndUpdate(
+      { _id: session._id, deleted: false },
+      {
+        $inc: { message_count: 1 },
+        $set: { last_message_at: now, updated_at: now, activity_at: now },
+      },
+      { returnDocument: 'after' },
+    );
+    if (!reserved) throw deletedSession();
+    const doc: MessageDoc & { seq: number } = {
+      _id: messageId,
+      session_id: session._id,
+      user_id: user._id,
+      content: input.content,
+      role: 'user',
+      created_at: now,
+      updated_at: now,
+      deleted: false,
+      deleted_at: null,
+      seq: reserved.message_count,
+      ...(input.clientId ? { client_id: input.clientId } : {}),
+    };
+    try {
+      await db.messages.insertOne(doc);
+      await appendToReadModel(db, session._id, toEntry(doc));
+    } catch (e) {
+      // The counter moved but the message or its bucket may not have: repair before the next use.
+      damaged.add(input.sessionId);
+      throw e;
+    }
+    return { message: toApiMessage(toEntry(doc), session._id), session: reserved };
+  });
+  if (result.session)
+    await publishNewMessage(services, toApiSession(result.session), result.message);
+  return result.message;
+}
+
+interface MessageCursor {
+  s: string;
+  b: number;
+}
+
+/**
+ * Reads messages [from, to] through the read model. When it disagrees with the
+ * count, waits for writes in flight, then rebuilds from `messages` if it still does.
+ */
+export async function readMessages(
+  services: Services,
+  session: SessionDoc,
+  range: (s: SessionDoc) => [number, number],
+): Promise<{ session: SessionDoc; entries: ReturnType<typeof toEntry>[] }> {
+  const key = idString(session._id);
+  let current = session;
+  if (current.read_model !== 1 || damaged.has(key)) {
+    current = await services.locks.run(sessionLockKey(key), async () =>
+      ensureReadModel(
+        services,
+        (await services.db.sessions.findOne({ _id: session._id })) ?? session,
+      ),
+    );
+  }
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const [from, to] = range(current);
+    const entries = await readRange(services.db, current, from, to);
+    if (entries) return { session: current, entries };
+    // A send may be between its counter update and its bucket write: let it finish.
+    current = await services.locks.run(sessionLockKey(key), async () => {
+      const fresh = (await services.db.sessions.findOne({ _id: session._id })) ?? current;
+      if (attempt === 0) return fresh;
+      return rebuildReadModel(services.db, fresh);
+    });
+  }
+  const [from, to] = range(current);
+  return { session: current, entries: (await readRange(services.db, current, from, to)) ?? [] };
+}
+
+export async function listMessages(
+  services: Services,
+  user: UserDoc,
+  opts: { sessionId: string; limit: number; cursor?: string | null },
+): Promise<{ items: Message[]; nextCursor: string | null }> {
+  const session = await loadOwnedSession(services, user._id, opts.sessionId);
+  let before: number | null = null;
+  if (opts.cursor) {
+    const c = decodeCursor<MessageCursor>(
+      opts.cursor,
+      { s: 'string', b: 'number' },
+      { s: opts.sessionId },
+    );
+    if (!Number.isInteger(c.b) || c.b < 1 || c.b > (session.message_count ?? 0) + 1) {
+      throw new TRPCError({
+        code: 'BAD_REQUEST',
+        message: 'That cursor is not valid for this list.',
+      });
+    }
+    before = c.b;
+  }
+  let from = 1;
+  const read = await readMessages(services, session, (s) => {
+    const end = before ?? (s.message_count ?? 0) + 1;
+    from = Math.max(1, end - opts.limit);
+    return [from, end - 1];
+  });
+  return {
+    items: read.entries.map((e) => toApiMessage(e, session._id)),
+    nextCursor:
+      from > 1 && read.entries.length > 0 ? encodeCursor({ s: opts.sessionId, b: from }) : null,
+  };
+}
+
+/** For subscriptions: messages after `afterSeq`, oldest first. */
+export async function messagesAfter(
+  services: Services,
+  session: SessionDoc,
+  afterSeq: number,
+): Promise<Message[]> {
+  const read = await readMessages(services, session, (s) => [afterSeq + 1, s.message_count ?? 0]);
+  return read.entries.map((e) => toApiMessage(e, session._id));
+}

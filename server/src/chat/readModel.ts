@@ -1,0 +1,136 @@
+// The message read model: a session's messages in buckets of bucketSize by seq,
+// each addressed by _id = `<sessionId>:<n>`, so a page anywhere in a history is
+// one or two _id lookups on MongoDB and FerretDB alike. `messages` stays the
+// source of truth; buckets are checked against the session's message_count and
+// rebuilt from `messages` when they disagree or are missing.
+import type { ObjectId } from 'mongodb';
+import type { Database } from '../db/database';
+import type { BucketDoc, BucketEntry, MessageDoc, SessionDoc } from '../db/documents';
+import { idString } from '../db/ids';
+import { log } from '../log';
+
+export const bucketSize = 50;
+
+export const bucketOf = (seq: number) => Math.floor((seq - 1) / bucketSize);
+export const bucketId = (sessionId: ObjectId, n: number) => `${idString(sessionId)}:${n}`;
+
+export function toEntry(m: MessageDoc & { seq: number }): BucketEntry {
+  return {
+    _id: m._id,
+    seq: m.seq,
+    user_id: m.user_id,
+    role: m.role,
+    content: m.content,
+    created_at: m.created_at,
+    updated_at: m.updated_at,
+  };
+}
+
+/** How many messages bucket n holds when the session has `count` messages. */
+function expectedInBucket(n: number, count: number): number {
+  return Math.max(0, Math.min(bucketSize, count - n * bucketSize));
+}
+
+/**
+ * Messages with seq in [from, to] (inclusive), oldest first, or null when the
+ * buckets disagree with the session's count (the caller repairs and retries).
+ */
+export async function readRange(
+  db: Database,
+  session: SessionDoc,
+  from: number,
+  to: number,
+): Promise<BucketEntry[] | null> {
+  if (to < from) return [];
+  const count = session.message_count ?? 0;
+  const ns: number[] = [];
+  for (let n = bucketOf(from); n <= bucketOf(to); n++) ns.push(n);
+  // One _id lookup per bucket, never a filter over messages.
+  const buckets = await Promise.all(
+    ns.map((n) => db.buckets.findOne({ _id: bucketId(session._id, n) })),
+  );
+  const out: BucketEntry[] = [];
+  for (const [i, bucket] of buckets.entries()) {
+    const n = ns[i] ?? 0;
+    const entries = bucket?.messages ?? [];
+    if (entries.length !== expectedInBucket(n, count)) return null;
+    for (const e of entries) if (e.seq >= from && e.seq <= to) out.push(e);
+  }
+  out.sort((a, b) => a.seq - b.seq);
+  return out.length === to - from + 1 ? out : null;
+}
+
+/** Appends one message to its bucket (creating the bucket with its first message). */
+export async function appendToReadModel(
+  db: Database,
+  sessionId: ObjectId,
+  entry: BucketEntry,
+): Promise<void> {
+  const n = bucketOf(entry.seq);
+  await db.buckets.updateOne(
+    { _id: bucketId(sessionId, n) },
+    { $push: { messages: entry }, $setOnInsert: { session_id: sessionId, n } },
+    { upsert: true },
+  );
+}
+
+/**
+ * Renumbers a session's messages 1..N in order and rewrites its buckets and
+ * counters from `messages`. Reads every message of the session: run only on
+ * first sight of a session the old service wrote, or after a failed write.
+ */
+export async function rebuildReadModel(db: Database, session: SessionDoc): Promise<SessionDoc> {
+  const started = Date.now();
+  const messages = await db.messages
+    .find({ session_id: session._id, deleted: { $ne: true } })
+    .toArray();
+  messages.sort(
+    (a, b) =>
+      a.created_at.getTime() - b.created_at.getTime() ||
+      (a.seq ?? 0) - (b.seq ?? 0) ||
+      a._id.toHexString().localeCompare(b._id.toHexString()),
+  );
+  const numbered = messages.map((m, i) => ({ ...m, seq: i + 1 }));
+  const renumber = numbered.filter((m, i) => messages[i]?.seq !== m.seq);
+  if (renumber.length > 0) {
+    await db.messages.bulkWrite(
+      renumber.map((m) => ({
+        updateOne: { filter: { _id: m._id }, update: { $set: { seq: m.seq } } },
+      })),
+      { ordered: false },
+    );
+  }
+  const oldBuckets = Math.ceil((session.message_count ?? 0) / bucketSize) + 1;
+  const newBuckets = Math.ceil(numbered.length / bucketSize);
+  const writes: Promise<unknown>[] = [];
+  for (let n = 0; n < Math.max(oldBuckets, newBuckets); n++) {
+    const _id = bucketId(session._id, n);
+    if (n < newBuckets) {
+      const doc: BucketDoc = {
+        _id,
+        session_id: session._id,
+        n,
+        messages: numbered.slice(n * bucketSize, (n + 1) * bucketSize).map(toEntry),
+      };
+      writes.push(db.buckets.replaceOne({ _id }, doc, { upsert: true }));
+    } else {
+      writes.push(db.buckets.deleteOne({ _id }));
+    }
+  }
+  await Promise.all(writes);
+  const last = numbered.at(-1);
+  const set = {
+    message_count: numbered.length,
+    last_message_at: last?.created_at ?? null,
+    activity_at: last?.created_at ?? session.created_at,
+    read_model: 1,
+  };
+  await db.sessions.updateOne({ _id: session._id }, { $set: set });
+  log.info('message read model rebuilt', {
+    session: idString(session._id),
+    messages: numbered.length,
+    renumbered: renumber.length,
+    ms: Date.now() - started,
+  });
+  return { ...session, ...set };
+}

@@ -1,0 +1,138 @@
+// Chat sessions: ownership checks by _id, create, list, rename, delete, restore.
+// Writes to one session run one at a time in this process (see KeyedLock).
+import type { Session, SessionChange } from '@parley/shared';
+import { TRPCError } from '@trpc/server';
+import { type Filter, ObjectId } from 'mongodb';
+import type { SessionDoc, UserDoc } from '../db/documents';
+import { idString, toObjectId } from '../db/ids';
+import { publishSessionChange } from '../realtime/channels';
+import type { Services } from '../services';
+import { decodeCursor, encodeCursor } from './cursor';
+import { toApiSession } from './mappers';
+
+export const sessionLockKey = (id: string) => `session:${id}`;
+
+const notFound = () => new TRPCError({ code: 'NOT_FOUND', message: 'Session not found.' });
+
+/** The session by _id if the user owns it; someone else's is exactly as missing as none. */
+export async function loadOwnedSession(
+  services: Services,
+  userId: ObjectId,
+  id: string,
+): Promise<SessionDoc> {
+  const doc = await services.db.sessions.findOne({ _id: toObjectId(id) });
+  if (!doc?.user_id?.equals(userId)) throw notFound();
+  return doc;
+}
+
+export async function createSession(
+  services: Services,
+  user: UserDoc,
+  title: string,
+): Promise<Session> {
+  const now = new Date();
+  const doc: SessionDoc = {
+    _id: new ObjectId(),
+    user_id: user._id,
+    title,
+    message_count: 0,
+    last_message_at: null,
+    created_at: now,
+    updated_at: now,
+    deleted: false,
+    deleted_at: null,
+    activity_at: now,
+    read_model: 1,
+  };
+  await services.db.sessions.insertOne(doc);
+  const session = toApiSession(doc);
+  await publishSessionChange(services, { kind: 'created', session });
+  return session;
+}
+
+interface SessionCursor {
+  u: string;
+  d: boolean;
+  a: number;
+  i: string;
+}
+
+export async function listSessions(
+  services: Services,
+  user: UserDoc,
+  opts: { limit: number; cursor?: string | null; deleted: boolean },
+): Promise<{ items: Session[]; nextCursor: string | null }> {
+  const u = idString(user._id);
+  const filter: Filter<SessionDoc> = { user_id: user._id, deleted: opts.deleted };
+  if (opts.cursor) {
+    const c = decodeCursor<SessionCursor>(
+      opts.cursor,
+      { u: 'string', d: 'boolean', a: 'number', i: 'string' },
+      { u, d: opts.deleted },
+    );
+    if (!/^[0-9a-f]{24}$/.test(c.i))
+      throw new TRPCError({
+        code: 'BAD_REQUEST',
+        message: 'That cursor is not valid for this list.',
+      });
+    const at = new Date(c.a);
+    filter.$or = [{ activity_at: { $lt: at } }, { activity_at: at, _id: { $lt: toObjectId(c.i) } }];
+  }
+  const docs = await services.db.sessions
+    .find(filter)
+    .sort({ activity_at: -1, _id: -1 })
+    .limit(opts.limit + 1)
+    .toArray();
+  const page = docs.slice(0, opts.limit);
+  const last = page.at(-1);
+  const nextCursor =
+    docs.length > opts.limit && last
+      ? encodeCursor({ u, d: opts.deleted, a: activityOf(last).getTime(), i: idString(last._id) })
+      : null;
+  return { items: page.map(toApiSession), nextCursor };
+}
+
+export function activityOf(doc: SessionDoc): Date {
+  return doc.activity_at ?? doc.last_message_at ?? doc.created_at;
+}
+
+/** Loads, checks and updates one session under its lock, then tells the user's other views. */
+async function changeSession(
+  services: Services,
+  user: UserDoc,
+  id: string,
+  kind: Exclude<SessionChange['kind'], 'created' | 'message'>,
+  change: (doc: SessionDoc, now: Date) => Partial<SessionDoc> | null,
+): Promise<Session> {
+  const doc = await services.locks.run(sessionLockKey(id), async () => {
+    const current = await loadOwnedSession(services, user._id, id);
+    const set = change(current, new Date());
+    if (!set) return current;
+    const updated = await services.db.sessions.findOneAndUpdate(
+      { _id: current._id, user_id: user._id },
+      { $set: set },
+      { returnDocument: 'after' },
+    );
+    if (!updated) throw notFound();
+    return updated;
+  });
+  const session = toApiSession(doc);
+  await publishSessionChange(services, { kind, session });
+  return session;
+}
+
+export function renameSession(services: Services, user: UserDoc, id: string, title: string) {
+  return changeSession(services, user, id, 'renamed', (_doc, now) => ({ title, updated_at: now }));
+}
+
+export function deleteSession(services: Services, user: UserDoc, id: string) {
+  return changeSession(services, user, id, 'deleted', (doc, now) =>
+    doc.deleted ? null : { deleted: true, deleted_at: now, updated_at: now },
+  );
+}
+
+export function restoreSession(services: Services, user: UserDoc, id: string) {
+  return changeSession(services, user, id, 'restored', (doc, now) =>
+    doc.deleted ? { deleted: false, deleted_at: null, updated_at: now } : null,
+  );
+}

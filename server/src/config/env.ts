@@ -1,0 +1,123 @@
+// Config: the environment, parsed once with zod. Nothing else reads process.env.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  HOST: z.string().min(1).optional(),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
+    .optional(),
+  MONGODB_DB: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,63}$/)
+    .default('parley'),
+  DATA_DIR: z.string().min(1).default('.data'),
+  JWT_SECRET: z.string().optional(),
+  BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),
+  REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+    .optional(),
+  TRUST_PROXY: bool.default(false),
+  ALLOWED_ORIGINS: z.string().optional(),
+  DEMO_USERS: bool.optional(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  port: number;
+  host: string;
+  mongoUri: string | undefined;
+  mongoDb: string;
+  dataDir: string;
+  jwtSecret: string;
+  bcryptCost: number;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlDays: number;
+  redisUrl: string | undefined;
+  trustProxy: boolean;
+  allowedOrigins: string[];
+  demoUsers: boolean;
+  logLevel: Env['LOG_LEVEL'];
+  /** Failed logins allowed per username and per address within the window. */
+  loginThrottle: { windowMs: number; perUsername: number; perAddress: number };
+  /** bcrypt operations running at once, and how many may wait for a turn. */
+  bcrypt: { concurrency: number; queue: number };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment; a bad value throws a ConfigError naming the variable. */
+export function loadConfig(
+  source: Record<string, string | undefined> = process.env,
+  cwd = source.INIT_CWD ?? process.cwd(),
+): Config {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  const dataDir = isAbsolute(env.DATA_DIR) ? env.DATA_DIR : resolve(cwd, env.DATA_DIR);
+  const production = env.NODE_ENV === 'production';
+  return {
+    env: env.NODE_ENV,
+    port: env.PORT,
+    host: env.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
+    mongoUri: env.MONGODB_URI,
+    mongoDb: env.MONGODB_DB,
+    dataDir,
+    jwtSecret: resolveJwtSecret(env.JWT_SECRET, production, dataDir),
+    bcryptCost: env.BCRYPT_COST,
+    accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+    refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
+    redisUrl: env.REDIS_URL,
+    trustProxy: env.TRUST_PROXY,
+    allowedOrigins: (env.ALLOWED_ORIGINS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    demoUsers: env.DEMO_USERS ?? !production,
+    logLevel: env.LOG_LEVEL,
+    loginThrottle: { windowMs: 15 * 60_000, perUsername: 5, perAddress: 30 },
+    bcrypt: { concurrency: 2, queue: 64 },
+  };
+}
+
+function resolveJwtSecret(value: string | undefined, production: boolean, dataDir: string): string {
+  if (value !== undefined) {
+    if (Buffer.byteLength(value) < 32) {
+      throw new ConfigError('Invalid configuration:\n  JWT_SECRET: must be at least 32 bytes');
+    }
+    return value;
+  }
+  if (production) {
+    throw new ConfigError(
+      'Invalid configuration:\n  JWT_SECRET: required in production (at least 32 random bytes, e.g. `openssl rand -base64 48`)',
+    );
+  }
+  // Development: one secret per data folder, so tokens survive restarts.
+  const file = join(dataDir, 'jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}

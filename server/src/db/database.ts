@@ -1,0 +1,72 @@
+// The database: one MongoClient, typed collections and start-up indexes.
+// Data logic receives a Database; nothing else opens connections.
+import { type Collection, type Db, MongoClient } from 'mongodb';
+import type {
+  BucketDoc,
+  MessageDoc,
+  MessageKeyDoc,
+  RefreshTokenDoc,
+  SessionDoc,
+  UserDoc,
+} from './documents';
+
+export interface Database {
+  client: MongoClient;
+  db: Db;
+  users: Collection<UserDoc>;
+  sessions: Collection<SessionDoc>;
+  messages: Collection<MessageDoc>;
+  buckets: Collection<BucketDoc>;
+  refreshTokens: Collection<RefreshTokenDoc>;
+  messageKeys: Collection<MessageKeyDoc>;
+}
+
+export class DatabaseUnreachableError extends Error {
+  override name = 'DatabaseUnreachableError';
+}
+
+/** The URI with any password hidden, for messages. */
+export function redactUri(uri: string): string {
+  return uri.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@');
+}
+
+export function openDatabase(client: MongoClient, dbName: string): Database {
+  const db = client.db(dbName);
+  return {
+    client,
+    db,
+    users: db.collection<UserDoc>('users'),
+    sessions: db.collection<SessionDoc>('chat_sessions'),
+    messages: db.collection<MessageDoc>('messages'),
+    buckets: db.collection<BucketDoc>('message_buckets'),
+    refreshTokens: db.collection<RefreshTokenDoc>('refresh_tokens'),
+    messageKeys: db.collection<MessageKeyDoc>('message_keys'),
+  };
+}
+
+/** Connects and pings, failing within a few seconds when the server cannot be reached. */
+export async function connectDatabase(
+  uri: string,
+  dbName: string,
+  what = 'MONGODB_URI',
+): Promise<Database> {
+  const client = new MongoClient(uri, {
+    appName: 'parley',
+    serverSelectionTimeoutMS: 5_000,
+    connectTimeoutMS: 5_000,
+    maxPoolSize: 64,
+  });
+  try {
+    await client.connect();
+    await client.db(dbName).command({ ping: 1 });
+  } catch (e) {
+    await client.close().catch(() => {});
+    throw new DatabaseUnreachableError(
+      `Cannot reach the database at ${what} (${redactUri(uri)}): ${(e as Error).message}`,
+    );
+  }
+  const uriDb = new URL(
+    uri.replace(/^mongodb\+srv:/, 'http:').replace(/^mongodb:/, 'http:'),
+  ).pathname.slice(1);
+  return openDatabase(client, uriDb || dbName);
+}

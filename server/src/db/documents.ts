@@ -1,0 +1,86 @@
+// Stored document shapes. Field names follow the service Parley replaces, so its
+// databases work unchanged; fields it never wrote are optional or backfilled.
+import type { ObjectId } from 'mongodb';
+
+export type Role = 'user' | 'assistant' | 'system';
+
+export interface UserDoc {
+  _id: ObjectId;
+  username: string;
+  /** Lower-cased username: unique, since FerretDB v1 has no collation. */
+  username_lower: string;
+  hashed_password: string;
+  /** Bumped to revoke every token of the user. */
+  token_version: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface SessionDoc {
+  _id: ObjectId;
+  user_id: ObjectId;
+  title: string;
+  message_count: number;
+  last_message_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+  deleted: boolean;
+  deleted_at: Date | null;
+  /** last_message_at, else created_at: the sort key of the session list. */
+  activity_at?: Date;
+  /** Set once the message read model (buckets) of this session is known good. */
+  read_model?: number;
+}
+
+export interface MessageDoc {
+  _id: ObjectId;
+  session_id: ObjectId;
+  user_id: ObjectId;
+  content: string;
+  role: Role;
+  created_at: Date;
+  updated_at: Date;
+  deleted: boolean;
+  deleted_at: Date | null;
+  /** 1-based position in the session; missing on messages the old service wrote. */
+  seq?: number;
+  client_id?: string;
+}
+
+/** A message as kept inside a bucket of the read model. */
+export interface BucketEntry {
+  _id: ObjectId;
+  seq: number;
+  user_id: ObjectId;
+  role: Role;
+  content: string;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** A page of a session's messages, addressed by `_id` = `<sessionId>:<bucket number>`. */
+export interface BucketDoc {
+  _id: string;
+  session_id: ObjectId;
+  n: number;
+  messages: BucketEntry[];
+}
+
+/** A refresh credential, stored by the SHA-256 of its value. */
+export interface RefreshTokenDoc {
+  _id: string;
+  user_id: ObjectId;
+  family: string;
+  created_at: Date;
+  expires_at: Date;
+  used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+/** Makes a send with a clientId idempotent: `_id` = `<sessionId>:<clientId>`. */
+export interface MessageKeyDoc {
+  _id: string;
+  message_id: ObjectId;
+  seq: number | null;
+  created_at: Date;
+}

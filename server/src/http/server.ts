@@ -1,0 +1,47 @@
+// The HTTP server: routes requests to tRPC, health, the old REST surface and the
+// web app. It owns timeouts and request ids; it holds no product logic.
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Services } from '../services';
+import { healthHandler } from './health';
+import { sendJson } from './json';
+import { staticHandler } from './static';
+import { trpcHandler } from './trpcHandler';
+
+export type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+/** A route answers true when it handled the request. */
+export type Route = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+) => boolean | Promise<boolean>;
+
+export function createHttpServer(services: Services, extraRoutes: Route[] = []): Server {
+  const trpc = trpcHandler(services);
+  const health = healthHandler(services);
+  const web = staticHandler();
+  const server = createServer(
+    { requestTimeout: 30_000, headersTimeout: 10_000 },
+    async (req, res) => {
+      const id = randomUUID();
+      (req as IncomingMessage & { id: string }).id = id;
+      res.setHeader('x-request-id', id);
+      try {
+        const url = new URL(req.url ?? '/', 'http://localhost');
+        if (url.pathname.startsWith('/trpc/')) return await trpc(req, res);
+        if (url.pathname === '/healthz') return await health(req, res);
+        for (const route of extraRoutes) if (await route(req, res, url)) return;
+        if (await web(req, res, url)) return;
+        sendJson(res, 404, { detail: 'Not Found' });
+      } catch (e) {
+        if (!res.headersSent)
+          sendJson(res, 500, { detail: 'Internal Server Error', requestId: id });
+        else res.destroy();
+        services.config.logLevel !== 'silent' && console.error(e);
+      }
+    },
+  );
+  server.keepAliveTimeout = 5_000;
+  server.maxHeadersCount = 100;
+  return server;
+}

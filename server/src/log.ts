@@ -1,0 +1,28 @@
+// Logging: one line per event on stderr, leveled by config. No request bodies, no secrets.
+type Level = 'debug' | 'info' | 'warn' | 'error';
+const order: Record<Level | 'silent', number> = {
+  debug: 10,
+  info: 20,
+  warn: 30,
+  error: 40,
+  silent: 99,
+};
+
+let threshold = order.info;
+
+export function setLogLevel(level: Level | 'silent'): void {
+  threshold = order[level];
+}
+
+function write(level: Level, message: string, fields?: Record<string, unknown>): void {
+  if (order[level] < threshold) return;
+  const extra = fields ? ` ${JSON.stringify(fields)}` : '';
+  process.stderr.write(`${new Date().toISOString()} ${level.padEnd(5)} ${message}${extra}\n`);
+}
+
+export const log = {
+  debug: (m: string, f?: Record<string, unknown>) => write('debug', m, f),
+  info: (m: string, f?: Record<string, unknown>) => write('info', m, f),
+  warn: (m: string, f?: Record<string, unknown>) => write('warn', m, f),
+  error: (m: string, f?: Record<string, unknown>) => write('error', m, f),
+};

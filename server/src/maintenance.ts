@@ -1,0 +1,27 @@
+// Periodic sweeps of collections that grow with time (no TTL indexes on FerretDB v1).
+import { sweepRefresh } from './auth/refresh';
+import { log } from './log';
+import type { Services } from './services';
+
+const everyMs = 60 * 60_000;
+/** A retry with the same clientId is honoured for this long. */
+export const messageKeyTtlMs = 7 * 86_400_000;
+
+export async function sweepOnce(services: Services): Promise<void> {
+  const refresh = await sweepRefresh(services.db);
+  const keys = await services.db.messageKeys.deleteMany({
+    created_at: { $lt: new Date(Date.now() - messageKeyTtlMs) },
+  });
+  if (refresh + keys.deletedCount > 0) {
+    log.info('swept expired records', { refreshTokens: refresh, messageKeys: keys.deletedCount });
+  }
+}
+
+export function startSweeper(services: Services): NodeJS.Timeout {
+  const run = () =>
+    void sweepOnce(services).catch((e) => log.warn('sweep failed', { error: String(e) }));
+  setTimeout(run, 5_000).unref();
+  const timer = setInterval(run, everyMs);
+  timer.unref();
+  return timer;
+}

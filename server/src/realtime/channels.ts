@@ -1,0 +1,44 @@
+// What is published where: new messages on the session's channel, and every
+// change to a session (a new message included) on its owner's channel.
+import type { Message, Session, SessionChange } from '@parley/shared';
+import { log } from '../log';
+import type { Services } from '../services';
+
+export const sessionChannel = (sessionId: string) => `session:${sessionId}`;
+export const userChannel = (userId: string) => `user:${userId}`;
+
+export interface SessionChangeEvent {
+  /** Event id: the session's updatedAt in ms and its id, so it orders and resumes. */
+  id: string;
+  change: SessionChange;
+}
+
+export function sessionChangeId(session: Session): string {
+  return `${session.updatedAt.getTime()}:${session.id}`;
+}
+
+async function publishSafely(services: Services, channel: string, payload: unknown): Promise<void> {
+  // A stored change is acknowledged even if live delivery fails; views catch up on resume.
+  try {
+    await services.bus.publish(channel, payload);
+  } catch (e) {
+    log.warn('event not published', { channel, error: (e as Error).message });
+  }
+}
+
+export async function publishSessionChange(
+  services: Services,
+  change: SessionChange,
+): Promise<void> {
+  const event: SessionChangeEvent = { id: sessionChangeId(change.session), change };
+  await publishSafely(services, userChannel(change.session.userId), event);
+}
+
+export async function publishNewMessage(
+  services: Services,
+  session: Session,
+  message: Message,
+): Promise<void> {
+  await publishSafely(services, sessionChannel(session.id), message);
+  await publishSessionChange(services, { kind: 'message', session, message });
+}

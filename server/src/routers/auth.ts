@@ -1,0 +1,91 @@
+import {
+  authResultSchema,
+  credentialsInput,
+  loginInput,
+  refreshInput,
+  userSchema,
+} from '@parley/shared';
+import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
+import { z } from 'zod';
+import { clearedRefreshCookie, revokeRefresh, rotateRefresh } from '../auth/refresh';
+import { deliver, presentedRefresh, signIn } from '../auth/signIn';
+import {
+  bumpTokenVersion,
+  createUser,
+  findUserById,
+  findUserByName,
+  toApiUser,
+} from '../auth/users';
+import { protectedProcedure, publicProcedure } from '../trpc/init';
+
+const wrongCredentials = () =>
+  new TRPCError({ code: 'UNAUTHORIZED', message: 'Wrong username or password.' });
+
+export const authRouter = {
+  register: publicProcedure
+    .input(credentialsInput)
+    .output(authResultSchema)
+    .mutation(async ({ ctx, input }) => {
+      const { db, passwords } = ctx.services;
+      const user = await createUser(db, passwords, input.username, input.password);
+      return signIn(ctx, user, input.refreshTransport ?? 'cookie');
+    }),
+
+  login: publicProcedure
+    .input(loginInput)
+    .output(authResultSchema)
+    .mutation(async ({ ctx, input }) => {
+      const { db, passwords, throttle } = ctx.services;
+      const name = input.username.toLowerCase();
+      throttle.begin(name, ctx.req.clientAddress);
+      const user = await findUserByName(db, name);
+      if (!(await passwords.verify(input.password, user?.hashed_password)) || !user) {
+        throw wrongCredentials();
+      }
+      throttle.succeeded(name, ctx.req.clientAddress);
+      return signIn(ctx, user, input.refreshTransport ?? 'cookie');
+    }),
+
+  refresh: publicProcedure
+    .input(refreshInput)
+    .output(authResultSchema)
+    .mutation(async ({ ctx, input }) => {
+      const presented = presentedRefresh(ctx, input?.refreshToken);
+      if (!presented) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' });
+      const { db, locks, config } = ctx.services;
+      const { userId, next } = await rotateRefresh(
+        db,
+        locks,
+        presented.token,
+        config.refreshTokenTtlDays,
+      );
+      const user = await findUserById(db, userId);
+      if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' });
+      return deliver(ctx, user, next, presented.transport);
+    }),
+
+  logout: publicProcedure
+    .input(refreshInput)
+    .output(z.object({ ok: z.literal(true) }))
+    .mutation(async ({ ctx, input }) => {
+      const presented = presentedRefresh(ctx, input?.refreshToken);
+      if (presented) await revokeRefresh(ctx.services.db, presented.token);
+      ctx.req.setCookie(clearedRefreshCookie(ctx.services.config.env === 'production'));
+      return { ok: true as const };
+    }),
+
+  /** Signs out every device: all access tokens and refresh credentials stop working. */
+  logoutEverywhere: protectedProcedure
+    .output(z.object({ ok: z.literal(true) }))
+    .mutation(async ({ ctx }) => {
+      await bumpTokenVersion(ctx.services.db, ctx.user._id);
+      await ctx.services.db.refreshTokens.updateMany(
+        { user_id: ctx.user._id, revoked_at: null },
+        { $set: { revoked_at: new Date() } },
+      );
+      ctx.req.setCookie(clearedRefreshCookie(ctx.services.config.env === 'production'));
+      return { ok: true as const };
+    }),
+
+  me: protectedProcedure.output(userSchema).query(({ ctx }) => toApiUser(ctx.user)),
+} satisfies TRPCRouterRecord;

@@ -1,0 +1,34 @@
+import {
+  limits,
+  messageListInput,
+  messageOnNewInput,
+  messagePageSchema,
+  messageSchema,
+  messageSendInput,
+} from '@parley/shared';
+import type { TRPCRouterRecord } from '@trpc/server';
+import { listMessages, sendMessage } from '../chat/messages';
+import { streamMessages } from '../realtime/subscriptions';
+import { protectedProcedure } from '../trpc/init';
+
+export const messageRouter = {
+  send: protectedProcedure
+    .input(messageSendInput)
+    .output(messageSchema)
+    .mutation(({ ctx, input }) => sendMessage(ctx.services, ctx.user, input)),
+
+  list: protectedProcedure
+    .input(messageListInput)
+    .output(messagePageSchema)
+    .query(({ ctx, input }) =>
+      listMessages(ctx.services, ctx.user, {
+        sessionId: input.sessionId,
+        limit: input.limit ?? limits.messagePageDefault,
+        cursor: input.cursor,
+      }),
+    ),
+
+  onNew: protectedProcedure
+    .input(messageOnNewInput)
+    .subscription(({ ctx, input, signal }) => streamMessages(ctx, input, signal)),
+} satisfies TRPCRouterRecord;

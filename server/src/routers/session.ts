@@ -1,0 +1,69 @@
+import {
+  defaultSessionTitle,
+  limits,
+  sessionCreateInput,
+  sessionIdInput,
+  sessionListInput,
+  sessionOnChangeInput,
+  sessionPageSchema,
+  sessionRenameInput,
+  sessionSchema,
+} from '@parley/shared';
+import type { TRPCRouterRecord } from '@trpc/server';
+import { toApiSession } from '../chat/mappers';
+import {
+  createSession,
+  deleteSession,
+  listSessions,
+  loadOwnedSession,
+  renameSession,
+  restoreSession,
+} from '../chat/sessions';
+import { streamSessionChanges } from '../realtime/subscriptions';
+import { protectedProcedure } from '../trpc/init';
+
+export const sessionRouter = {
+  create: protectedProcedure
+    .input(sessionCreateInput)
+    .output(sessionSchema)
+    .mutation(({ ctx, input }) =>
+      createSession(ctx.services, ctx.user, input?.title ?? defaultSessionTitle),
+    ),
+
+  list: protectedProcedure
+    .input(sessionListInput)
+    .output(sessionPageSchema)
+    .query(({ ctx, input }) =>
+      listSessions(ctx.services, ctx.user, {
+        limit: input?.limit ?? limits.sessionPageDefault,
+        cursor: input?.cursor,
+        deleted: input?.deleted ?? false,
+      }),
+    ),
+
+  get: protectedProcedure
+    .input(sessionIdInput)
+    .output(sessionSchema)
+    .query(async ({ ctx, input }) =>
+      toApiSession(await loadOwnedSession(ctx.services, ctx.user._id, input.id)),
+    ),
+
+  rename: protectedProcedure
+    .input(sessionRenameInput)
+    .output(sessionSchema)
+    .mutation(({ ctx, input }) => renameSession(ctx.services, ctx.user, input.id, input.title)),
+
+  delete: protectedProcedure
+    .input(sessionIdInput)
+    .output(sessionSchema)
+    .mutation(({ ctx, input }) => deleteSession(ctx.services, ctx.user, input.id)),
+
+  restore: protectedProcedure
+    .input(sessionIdInput)
+    .output(sessionSchema)
+    .mutation(({ ctx, input }) => restoreSession(ctx.services, ctx.user, input.id)),
+
+  onChange: protectedProcedure
+    .input(sessionOnChangeInput)
+    .subscription(({ ctx, input, signal }) => streamSessionChanges(ctx, input, signal)),
+} satisfies TRPCRouterRecord;

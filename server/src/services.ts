@@ -1,0 +1,31 @@
+// Everything a request may use, built once at start-up and handed to the context.
+import { PasswordHasher } from './auth/passwords';
+import { LoginThrottle } from './auth/throttle';
+import { AccessTokens } from './auth/tokens';
+import { KeyedLock } from './chat/keyedLock';
+import type { Config } from './config/env';
+import type { Database } from './db/database';
+import type { EventBus } from './realtime/bus';
+
+export interface Services {
+  config: Config;
+  db: Database;
+  bus: EventBus;
+  passwords: PasswordHasher;
+  tokens: AccessTokens;
+  throttle: LoginThrottle;
+  /** Serialises writes to one document within this process (FerretDB v1 updates are not atomic). */
+  locks: KeyedLock;
+}
+
+export function createServices(config: Config, db: Database, bus: EventBus): Services {
+  return {
+    config,
+    db,
+    bus,
+    passwords: new PasswordHasher(config.bcryptCost, config.bcrypt),
+    tokens: new AccessTokens(config.jwtSecret, config.accessTokenTtlSeconds),
+    throttle: new LoginThrottle(config.loginThrottle),
+    locks: new KeyedLock(),
+  };
+}

@@ -1,0 +1,72 @@
+// Who is calling and how: built per request. createContextInner needs no HTTP,
+// so tests call procedures through createCaller with a user or a token.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CreateHTTPContextOptions } from '@trpc/server/adapters/standalone';
+import type { UserDoc } from '../db/documents';
+import { clientAddress, isSameSiteRequest, parseCookies } from '../http/requestInfo';
+import type { Services } from '../services';
+
+export interface RequestInfo {
+  requestId: string;
+  clientAddress: string;
+  /** The bearer token from the Authorization header or the SSE connection params. */
+  accessToken: string | null;
+  cookies: Record<string, string>;
+  /** True when a cookie may be trusted: same-site, and not a form post. */
+  sameSite: boolean;
+  setCookie(cookie: string): void;
+}
+
+export interface ContextInnerOptions {
+  services: Services;
+  /** Tests may name the caller directly. */
+  user?: UserDoc | null;
+  req?: Partial<RequestInfo>;
+}
+
+export function createContextInner(opts: ContextInnerOptions) {
+  const cookies: string[] = [];
+  const req: RequestInfo = {
+    requestId: randomUUID(),
+    clientAddress: 'local',
+    accessToken: null,
+    cookies: {},
+    sameSite: true,
+    setCookie: (c) => cookies.push(c),
+    ...opts.req,
+  };
+  return { services: opts.services, user: opts.user ?? null, req, setCookies: cookies };
+}
+
+export type Context = ReturnType<typeof createContextInner>;
+
+function bearer(header: string | undefined): string | null {
+  const m = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+  return m?.[1] ?? null;
+}
+
+export function contextFactory(services: Services) {
+  return ({ req, res, info }: CreateHTTPContextOptions): Context => {
+    const params = info.connectionParams as Record<string, unknown> | null;
+    const paramToken = typeof params?.token === 'string' ? params.token : null;
+    const requestId = (req as IncomingMessage & { id?: string }).id ?? randomUUID();
+    return createContextInner({
+      services,
+      req: {
+        requestId,
+        clientAddress: clientAddress(req, services.config.trustProxy),
+        accessToken: bearer(req.headers.authorization) ?? paramToken,
+        cookies: parseCookies(req.headers.cookie),
+        sameSite: isSameSiteRequest(req, services.config.allowedOrigins),
+        setCookie: (c) => appendCookie(res, c),
+      },
+    });
+  };
+}
+
+function appendCookie(res: ServerResponse, cookie: string): void {
+  const prev = res.getHeader('set-cookie');
+  const list = Array.isArray(prev) ? prev : prev ? [String(prev)] : [];
+  res.setHeader('set-cookie', [...list, cookie]);
+}

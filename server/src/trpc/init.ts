@@ -1,0 +1,60 @@
+// The one initTRPC: transformer, error shape, procedures. Routers build on these
+// and never touch process.env or raw HTTP.
+import { initTRPC, TRPCError } from '@trpc/server';
+import { MongoNetworkError, MongoServerSelectionError } from 'mongodb';
+import superjson from 'superjson';
+import { ZodError, z } from 'zod';
+import { authenticate } from '../auth/authenticate';
+import type { Context } from './context';
+import { RetryAfter } from './retryAfter';
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  sse: {
+    ping: { enabled: true, intervalMs: 15_000 },
+    client: { reconnectAfterInactivityMs: 40_000 },
+    maxDurationMs: 30 * 60_000,
+  },
+  errorFormatter({ shape, error, ctx }) {
+    const internal = error.code === 'INTERNAL_SERVER_ERROR';
+    const zodError =
+      error.code === 'BAD_REQUEST' && error.cause instanceof ZodError
+        ? z.flattenError(error.cause)
+        : null;
+    const retryAfterSeconds = error.cause instanceof RetryAfter ? error.cause.seconds : undefined;
+    const { stack: _stack, ...data } = shape.data;
+    return {
+      ...shape,
+      message: internal ? 'Something went wrong on our side. Please try again.' : shape.message,
+      data: { ...data, zodError, retryAfterSeconds, requestId: ctx?.req.requestId },
+    };
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const middleware = t.middleware;
+
+function isDatabaseDown(e: unknown): boolean {
+  return e instanceof MongoNetworkError || e instanceof MongoServerSelectionError;
+}
+
+/** Turns an unreachable database into a clear, retryable SERVICE_UNAVAILABLE. */
+const databaseAvailability = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && isDatabaseDown(result.error.cause)) {
+    throw new TRPCError({
+      code: 'SERVICE_UNAVAILABLE',
+      message: 'The database is unavailable right now; retry shortly.',
+      cause: result.error.cause,
+    });
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(databaseAvailability);
+
+export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const user = ctx.user ?? (await authenticate(ctx.services, ctx.req.accessToken));
+  return next({ ctx: { ...ctx, user } });
+});

@@ -1,0 +1,6 @@
+/** Carried as a TRPCError's cause: how long to wait before trying again. */
+export class RetryAfter extends Error {
+  constructor(readonly seconds: number) {
+    super(`retry after ${seconds} s`);
+  }
+}

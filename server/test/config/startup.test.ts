@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config/env';
+import { runMain, waitForOutput } from '../support/processes';
+
+describe('configuration', () => {
+  it('refuses a short JWT_SECRET in production, naming the variable', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'short' })).toThrow(ConfigError);
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'short' })).toThrow(/JWT_SECRET/);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /JWT_SECRET: required in production/,
+    );
+  });
+
+  it('names the variable of any bad value', () => {
+    expect(() => loadConfig({ PORT: 'eighty', JWT_SECRET: 'x'.repeat(32) })).toThrow(/PORT/);
+    expect(() => loadConfig({ MONGODB_URI: 'http://nope', JWT_SECRET: 'x'.repeat(32) })).toThrow(
+      /MONGODB_URI/,
+    );
+  });
+
+  it('a production server with a bad JWT_SECRET exits with a clear message', async () => {
+    const child = runMain({ NODE_ENV: 'production', JWT_SECRET: 'too-short', PORT: '0' });
+    expect(await child.exited).toBe(1);
+    expect(child.output()).toMatch(
+      /Parley could not start[\s\S]*JWT_SECRET: must be at least 32 bytes/,
+    );
+  });
+
+  it('an unreachable MONGODB_URI fails start-up within seconds, naming it', async () => {
+    const started = Date.now();
+    const child = runMain({
+      MONGODB_URI: 'mongodb://127.0.0.1:9/parley',
+      JWT_SECRET: 'x'.repeat(40),
+      PORT: '0',
+    });
+    expect(await child.exited).toBe(1);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    await waitForOutput(
+      child,
+      /Cannot reach the database at MONGODB_URI \(mongodb:\/\/127\.0\.0\.1:9\/parley\)/,
+    );
+  });
+});

@@ -1,0 +1,73 @@
+// Test harness: services on a fresh database per test file, callers for users,
+// and a real HTTP server when a test needs one. No mocks: the real database.
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import { type Parley, startParley } from '../../src/app';
+import { createUser } from '../../src/auth/users';
+import { type Config, loadConfig } from '../../src/config/env';
+import { connectDatabase } from '../../src/db/database';
+import type { UserDoc } from '../../src/db/documents';
+import { ensureIndexes } from '../../src/db/indexes';
+import { InProcessBus } from '../../src/realtime/bus';
+import { createCaller } from '../../src/routers/app';
+import { createServices, type Services } from '../../src/services';
+import { createContextInner, type RequestInfo } from '../../src/trpc/context';
+
+export const testSecret = 'test-secret-that-is-at-least-32-bytes-long!';
+
+let counter = 0;
+
+/** A database name no other test file uses. */
+export function freshDbName(): string {
+  counter++;
+  return `t_${inject('runId')}_${process.pid}_${counter}_${randomBytes(3).toString('hex')}`;
+}
+
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    MONGODB_URI: inject('mongoUri'),
+    MONGODB_DB: freshDbName(),
+    JWT_SECRET: testSecret,
+    BCRYPT_COST: '4',
+    LOG_LEVEL: 'silent',
+    DEMO_USERS: 'false',
+    ...env,
+  });
+}
+
+/** Services on a fresh database, without HTTP. Close with services.db.client.close(). */
+export async function testServices(env: Record<string, string> = {}): Promise<Services> {
+  const config = testConfig(env);
+  const db = await connectDatabase(config.mongoUri ?? '', config.mongoDb);
+  await ensureIndexes(db);
+  return createServices(config, db, new InProcessBus());
+}
+
+export async function closeServices(services: Services): Promise<void> {
+  await services.bus.close();
+  await services.db.client.close();
+}
+
+/** A caller acting as `user` (or anonymous), through the real router and middleware. */
+export function callerFor(
+  services: Services,
+  user: UserDoc | null = null,
+  req: Partial<RequestInfo> = {},
+) {
+  return createCaller(createContextInner({ services, user, req }));
+}
+
+export async function newUser(
+  services: Services,
+  name = `u${++counter}${randomBytes(3).toString('hex')}`,
+) {
+  const user = await createUser(services.db, services.passwords, name, 'correct horse battery');
+  return { user, caller: callerFor(services, user) };
+}
+
+/** A real server on a free port over the test database server. */
+export async function startTestServer(env: Record<string, string> = {}): Promise<Parley> {
+  return startParley(testConfig(env));
+}

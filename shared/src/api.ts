@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { idSchema } from './ids';
+import { limits } from './limits';
+import { contentSchema, titleSchema } from './text';
+
+export const userSchema = z.object({
+  id: idSchema,
+  username: z.string(),
+  createdAt: z.date(),
+});
+export type User = z.infer<typeof userSchema>;
+
+export const authResultSchema = z.object({
+  user: userSchema,
+  accessToken: z.string(),
+  accessTokenExpiresAt: z.date(),
+  /** Present only when the caller asked for the refresh credential in the body. */
+  refreshToken: z.string().optional(),
+});
+export type AuthResult = z.infer<typeof authResultSchema>;
+
+export const sessionSchema = z.object({
+  id: idSchema,
+  userId: idSchema,
+  title: z.string(),
+  messageCount: z.number().int().nonnegative(),
+  lastMessageAt: z.date().nullable(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+  deleted: z.boolean(),
+  deletedAt: z.date().nullable(),
+});
+export type Session = z.infer<typeof sessionSchema>;
+
+export const roleSchema = z.enum(['user', 'assistant', 'system']);
+
+export const messageSchema = z.object({
+  id: idSchema,
+  sessionId: idSchema,
+  userId: idSchema,
+  seq: z.number().int().positive(),
+  role: roleSchema,
+  content: z.string(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+export type Message = z.infer<typeof messageSchema>;
+
+export function pageSchema<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+}
+export const sessionPageSchema = pageSchema(sessionSchema);
+export const messagePageSchema = pageSchema(messageSchema);
+
+const cursorSchema = z.string({ error: 'Cursor must be text' }).min(1).max(200);
+
+export const sessionCreateInput = z.object({ title: titleSchema.optional() }).optional();
+export const sessionListInput = z
+  .object({
+    limit: z.number().int().min(1).max(limits.sessionPageMax).optional(),
+    cursor: cursorSchema.nullish(),
+    deleted: z.boolean().optional(),
+  })
+  .optional();
+export const sessionIdInput = z.object({ id: idSchema });
+export const sessionRenameInput = z.object({ id: idSchema, title: titleSchema });
+
+export const messageSendInput = z.object({
+  sessionId: idSchema,
+  content: contentSchema,
+  clientId: z.uuid({ error: 'clientId must be a UUID' }).optional(),
+});
+export const messageListInput = z.object({
+  sessionId: idSchema,
+  limit: z.number().int().min(1).max(limits.messagePageMax).optional(),
+  cursor: cursorSchema.nullish(),
+});
+export const messageOnNewInput = z.object({
+  sessionId: idSchema,
+  lastEventId: z.string().max(40).nullish(),
+});
+export const sessionOnChangeInput = z
+  .object({ lastEventId: z.string().max(80).nullish() })
+  .optional();
+
+export const sessionChangeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('created'), session: sessionSchema }),
+  z.object({ kind: z.literal('renamed'), session: sessionSchema }),
+  z.object({ kind: z.literal('deleted'), session: sessionSchema }),
+  z.object({ kind: z.literal('restored'), session: sessionSchema }),
+  z.object({ kind: z.literal('message'), session: sessionSchema, message: messageSchema }),
+  /** Sent when resuming: the session as it is now, for each one changed while away. */
+  z.object({ kind: z.literal('updated'), session: sessionSchema }),
+]);
+export type SessionChange = z.infer<typeof sessionChangeSchema>;

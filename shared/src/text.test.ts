@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { limits } from './limits';
+import { characterCount, contentSchema, titleSchema } from './text';
+
+describe('text rules', () => {
+  it('counts an emoji as one character', () => {
+    expect(characterCount('👋🏽')).toBe(2); // hand + skin-tone modifier: two code points
+    expect(characterCount('é')).toBe(1);
+  });
+
+  it('trims titles and refuses empty, NUL and over-long ones', () => {
+    expect(titleSchema.parse('  Plans  ')).toBe('Plans');
+    expect(titleSchema.safeParse('   ').success).toBe(false);
+    expect(titleSchema.safeParse('a\u0000b').error?.issues[0]?.message).toMatch(/NUL/);
+    expect(titleSchema.safeParse('x'.repeat(limits.titleMax + 1)).success).toBe(false);
+    expect(titleSchema.safeParse(` ${'x'.repeat(limits.titleMax)} `).success).toBe(true);
+  });
+
+  it('keeps content exactly, checking its length after trimming', () => {
+    const code = '    indented\n\tcode  ';
+    expect(contentSchema.parse(code)).toBe(code);
+    expect(contentSchema.safeParse('x'.repeat(limits.contentMax + 1)).success).toBe(false);
+    expect(contentSchema.safeParse('\n \t').success).toBe(false);
+  });
+});
