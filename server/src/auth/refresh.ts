@@ -10,9 +10,6 @@ import type { RefreshTokenDoc } from '../db/documents';
 
 export const refreshCookieName = 'parley_refresh';
 
-/** Two tabs may present the same credential at once: the later one gets a sibling, not a revocation. */
-const reuseGraceMs = 30_000;
-
 export interface IssuedRefresh {
   token: string;
   expiresAt: Date;
@@ -54,7 +51,7 @@ export function rotateRefresh(
   db: Database,
   locks: KeyedLock,
   token: string,
-  ttlDays: number,
+  opts: { ttlDays: number; reuseGraceMs: number },
 ): Promise<{ userId: ObjectId; next: IssuedRefresh }> {
   const id = hashOf(token);
   return locks.run(`refresh:${id}`, async () => {
@@ -62,14 +59,14 @@ export function rotateRefresh(
     const now = new Date();
     if (!doc || doc.revoked_at || doc.expires_at <= now) throw invalid();
     if (doc.used_at) {
-      if (now.getTime() - doc.used_at.getTime() > reuseGraceMs) {
+      if (now.getTime() - doc.used_at.getTime() > opts.reuseGraceMs) {
         await revokeFamily(db, doc);
         throw invalid();
       }
     } else {
       await db.refreshTokens.updateOne({ _id: id }, { $set: { used_at: now } });
     }
-    const next = await issueRefresh(db, doc.user_id, ttlDays, doc.family);
+    const next = await issueRefresh(db, doc.user_id, opts.ttlDays, doc.family);
     return { userId: doc.user_id, next };
   });
 }

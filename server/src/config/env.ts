@@ -57,6 +57,8 @@ export interface Config {
   loginThrottle: { windowMs: number; perUsername: number; perAddress: number };
   /** bcrypt operations running at once, and how many may wait for a turn. */
   bcrypt: { concurrency: number; queue: number };
+  /** A spent refresh credential presented again this soon (two tabs at once) gets a sibling, not a revocation. */
+  refreshReuseGraceMs: number;
 }
 
 export class ConfigError extends Error {
@@ -98,6 +100,7 @@ export function loadConfig(
     logLevel: env.LOG_LEVEL,
     loginThrottle: { windowMs: 15 * 60_000, perUsername: 5, perAddress: 30 },
     bcrypt: { concurrency: 2, queue: 64 },
+    refreshReuseGraceMs: 10_000,
   };
 }
 

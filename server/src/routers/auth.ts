@@ -53,12 +53,10 @@ export const authRouter = {
       const presented = presentedRefresh(ctx, input?.refreshToken);
       if (!presented) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' });
       const { db, locks, config } = ctx.services;
-      const { userId, next } = await rotateRefresh(
-        db,
-        locks,
-        presented.token,
-        config.refreshTokenTtlDays,
-      );
+      const { userId, next } = await rotateRefresh(db, locks, presented.token, {
+        ttlDays: config.refreshTokenTtlDays,
+        reuseGraceMs: config.refreshReuseGraceMs,
+      });
       const user = await findUserById(db, userId);
       if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' });
       return deliver(ctx, user, next, presented.transport);

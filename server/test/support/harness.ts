@@ -38,8 +38,12 @@ export function testConfig(env: Record<string, string> = {}): Config {
 }
 
 /** Services on a fresh database, without HTTP. Close with services.db.client.close(). */
-export async function testServices(env: Record<string, string> = {}): Promise<Services> {
+export async function testServices(
+  env: Record<string, string> = {},
+  tweak: (c: Config) => void = () => {},
+): Promise<Services> {
   const config = testConfig(env);
+  tweak(config);
   const db = await connectDatabase(config.mongoUri ?? '', config.mongoDb);
   await ensureIndexes(db);
   return createServices(config, db, new InProcessBus());
@@ -68,6 +72,11 @@ export async function newUser(
 }
 
 /** A real server on a free port over the test database server. */
-export async function startTestServer(env: Record<string, string> = {}): Promise<Parley> {
-  return startParley(testConfig(env));
+export async function startTestServer(
+  env: Record<string, string> = {},
+  tweak: (c: Config) => void = () => {},
+): Promise<Parley> {
+  const config = testConfig(env);
+  tweak(config);
+  return startParley(config);
 }
