@@ -1,0 +1,41 @@
+// The database doctor: finds what the old service's bug left behind and what
+// breaks string ids, and with `fix` repairs it or moves it to quarantine. Checks
+// run in order, each on the data the previous one repaired.
+import type { Database } from '../db/database';
+import { badIds } from './checks/badIds';
+import { orphanMessages } from './checks/orphanMessages';
+import { sessionState } from './checks/sessionState';
+import { stringRefs } from './checks/stringRefs';
+import type { Check, Finding, Progress } from './types';
+
+export type { Finding } from './types';
+
+export const checks: Check[] = [badIds, stringRefs, orphanMessages, sessionState];
+
+export interface DoctorReport {
+  fix: boolean;
+  findings: Finding[];
+  /** Total documents found damaged, repaired and quarantined. */
+  found: number;
+  repaired: number;
+  quarantined: number;
+}
+
+export async function runDoctor(
+  db: Database,
+  opts: { fix?: boolean; progress?: Progress } = {},
+): Promise<DoctorReport> {
+  const fix = opts.fix ?? false;
+  const progress = opts.progress ?? (() => {});
+  const findings: Finding[] = [];
+  for (const check of checks) findings.push(...(await check.run({ db, fix, progress })));
+  const sum = (key: 'count' | 'repaired' | 'quarantined') =>
+    findings.reduce((n, f) => n + f[key], 0);
+  return {
+    fix,
+    findings,
+    found: sum('count'),
+    repaired: sum('repaired'),
+    quarantined: sum('quarantined'),
+  };
+}
