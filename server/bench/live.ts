@@ -1,0 +1,71 @@
+// Live delivery: many SSE subscribers of one session on one process, one message
+// sent at a time; send-to-receive latency and server memory per idle subscriber.
+import type { Bench } from './context';
+import { createSessions, registerUser } from './fixtures';
+import { settledMemory } from './memory';
+import { fmt } from './report';
+import { round, summarise } from './stats';
+import { trpcMutation, trpcSubscription } from './trpcRequests';
+
+export async function measureLive(b: Bench): Promise<void> {
+  const base = b.stack.parley.url;
+  const subscribers = 1_000;
+  const rounds = b.full ? 10 : 5;
+  const { token } = await registerUser(base, 'bench_live');
+  const [sessionId = ''] = await createSessions(base, token, 1);
+  const before = await settledMemory();
+  b.progress(`connecting ${subscribers} SSE subscribers…`);
+  const connected = await b.load.run<{ connected: number; seconds: number }>({
+    kind: 'liveConnect',
+    base,
+    subscribe: trpcSubscription('message.onNew', { sessionId }, token),
+    subscribers,
+  });
+  const after = await settledMemory();
+  const heapPer = (after.heapUsed - before.heapUsed) / connected.connected;
+  const rssPer = (after.rss - before.rss) / connected.connected;
+  b.progress(
+    `${connected.connected} connected in ${round(connected.seconds, 1)} s; ${round(heapPer / 1024, 1)} KB heap, ${round(rssPer / 1024, 1)} KB RSS per subscriber`,
+  );
+  const latencies: number[] = [];
+  let missed = 0;
+  for (let r = 0; r < rounds; r++) {
+    const marker = `live-${r}-${Date.now()}`;
+    const out = await b.load.run<{ latencies: number[]; missed: number }>({
+      kind: 'liveRound',
+      base,
+      send: trpcMutation('message.send', { sessionId, content: marker }, token),
+      marker,
+      timeoutMs: 10_000,
+    });
+    latencies.push(...out.latencies);
+    missed += out.missed;
+  }
+  await b.load.run({ kind: 'liveClose' });
+  const s = summarise(latencies, missed, 1);
+  b.progress(`delivery p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms, missed ${missed}`);
+  b.raw.live = {
+    subscribers,
+    rounds,
+    connected,
+    delivery: s,
+    heapPerSubscriber: heapPer,
+    rssPerSubscriber: rssPer,
+  };
+  b.rows.push(
+    {
+      what: `live: send-to-receive p50 / p99, ${connected.connected} SSE subscribers, ${rounds} messages (missed ${missed})`,
+      parley: `${fmt(s.p50Ms, ' ms')} / ${fmt(s.p99Ms, ' ms')}`,
+      baseline: '—',
+      ratio: '—',
+      target: 'p99 < 250 ms',
+    },
+    {
+      what: 'live: server memory per idle subscriber (heap+external / RSS)',
+      parley: `${fmt(heapPer / 1024, ' KB')} / ${fmt(rssPer / 1024, ' KB')}`,
+      baseline: '—',
+      ratio: '—',
+      target: '< 50 KB',
+    },
+  );
+}

@@ -1,0 +1,51 @@
+// What the bench measures: the embedded database in a temporary folder, Parley
+// on it (startParley, in this process, so process.cpuUsage is the server's), and
+// the bare baseline server on the same database.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ObjectId } from 'mongodb';
+import { type Parley, startParley } from '../src/app';
+import { loadConfig } from '../src/config/env';
+import { type EmbeddedDatabase, startEmbeddedDatabase } from '../src/db/ferretdb';
+import { type BareServer, startBareServer } from './bareServer';
+
+export const benchBcryptCost = 10;
+
+export interface Stack {
+  parley: Parley;
+  bare: BareServer;
+  embedded: EmbeddedDatabase;
+  stop(): Promise<void>;
+}
+
+export async function startStack(): Promise<Stack> {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
+  const embedded = await startEmbeddedDatabase(join(dir, 'db'));
+  const parley = await startParley(
+    loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      MONGODB_URI: embedded.uri,
+      MONGODB_DB: 'parley_bench',
+      DATA_DIR: join(dir, 'data'),
+      JWT_SECRET: 'bench-secret-that-is-at-least-32-bytes-long',
+      BCRYPT_COST: String(benchBcryptCost),
+      LOG_LEVEL: 'warn',
+      DEMO_USERS: 'false',
+    }),
+  );
+  const bare = await startBareServer(parley.services.db, new ObjectId());
+  return {
+    parley,
+    bare,
+    embedded,
+    async stop() {
+      await bare.close();
+      await parley.stop();
+      await embedded.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,106 @@
+// message.send over HTTP at 1, 16 and 64 clients against the bare handler, and
+// Node CPU per request for message.send and message.list on both sides.
+import { type Bench, cpuDuring } from './context';
+import { bareSessions, createSessions, registerUser } from './fixtures';
+import type { RequestSpec } from './http';
+import { fmt, fmtRatio } from './report';
+import { ratio, round } from './stats';
+import { trpcMutation, trpcQuery } from './trpcRequests';
+import type { ClosedResult } from './worker';
+
+const levels = [1, 16, 64];
+
+async function measure(b: Bench, base: string, requests: RequestSpec[], concurrency: number) {
+  const durationMs = b.full ? 10_000 : 2_500;
+  await b.load.run<ClosedResult>({ kind: 'closed', base, requests, concurrency, durationMs: 400 });
+  const { result, cpuUs } = await cpuDuring(() =>
+    b.load.run<ClosedResult>({ kind: 'closed', base, requests, concurrency, durationMs }),
+  );
+  return { ...result, cpuUsPerRequest: round(cpuUs / Math.max(result.count, 1), 0) };
+}
+
+export async function measureThroughput(b: Bench): Promise<void> {
+  const parleyBase = b.stack.parley.url;
+  const bareBase = b.stack.bare.url;
+  const { token } = await registerUser(parleyBase, 'bench_sender');
+  const parleySessions = await createSessions(parleyBase, token, 64);
+  const bareIds = await bareSessions(b.stack.parley.services.db, 64);
+  const parleySend = parleySessions.map((sessionId) =>
+    trpcMutation(
+      'message.send',
+      { sessionId, content: 'a benchmark message of a typical length' },
+      token,
+    ),
+  );
+  const bareSend: RequestSpec[] = bareIds.map((sessionId) => ({
+    method: 'POST',
+    path: '/send',
+    body: JSON.stringify({ sessionId, content: 'a benchmark message of a typical length' }),
+  }));
+  const raw: Record<string, unknown> = {};
+  let cpuSend: { parley: number; bare: number } | undefined;
+  for (const c of levels) {
+    b.progress(`message.send with ${c} client(s): Parley…`);
+    const p = await measure(b, parleyBase, parleySend, c);
+    b.progress(
+      `  ${p.perSecond} req/s, p50 ${p.p50Ms} ms, p99 ${p.p99Ms} ms, errors ${p.errors}; bare handler…`,
+    );
+    const q = await measure(b, bareBase, bareSend, c);
+    b.progress(`  ${q.perSecond} req/s, p50 ${q.p50Ms} ms, p99 ${q.p99Ms} ms, errors ${q.errors}`);
+    raw[`send_c${c}`] = { parley: p, bare: q };
+    b.rows.push(
+      {
+        what: `message.send req/s, ${c} client(s)`,
+        parley: fmt(p.perSecond),
+        baseline: fmt(q.perSecond),
+        ratio: fmtRatio(ratio(p.perSecond, q.perSecond)),
+        target: '≥ 0.8x',
+      },
+      {
+        what: `message.send p50 / p99, ${c} client(s)`,
+        parley: `${fmt(p.p50Ms, ' ms')} / ${fmt(p.p99Ms, ' ms')}`,
+        baseline: `${fmt(q.p50Ms, ' ms')} / ${fmt(q.p99Ms, ' ms')}`,
+        ratio: `p99 ${fmtRatio(ratio(p.p99Ms, q.p99Ms))}`,
+        target: 'p99 ≤ 1.5x',
+      },
+    );
+    if (c === 16) cpuSend = { parley: p.cpuUsPerRequest, bare: q.cpuUsPerRequest };
+  }
+  if (cpuSend) {
+    b.rows.push({
+      what: 'Node CPU per message.send (16 clients)',
+      parley: fmt(cpuSend.parley, ' µs', 0),
+      baseline: fmt(cpuSend.bare, ' µs', 0),
+      ratio: fmtRatio(ratio(cpuSend.parley, cpuSend.bare)),
+      target: '≤ 1.5x',
+    });
+  }
+
+  b.progress('message.list (50 newest) with 16 clients: Parley, then bare handler…');
+  const parleyList = parleySessions
+    .slice(0, 16)
+    .map((sessionId) => trpcQuery('message.list', { sessionId, limit: 50 }, token));
+  const bareList: RequestSpec[] = bareIds
+    .slice(0, 16)
+    .map((sessionId) => ({ method: 'GET', path: `/list?sessionId=${sessionId}` }));
+  const pl = await measure(b, parleyBase, parleyList, 16);
+  const bl = await measure(b, bareBase, bareList, 16);
+  raw.list_c16 = { parley: pl, bare: bl };
+  b.rows.push(
+    {
+      what: 'Node CPU per message.list (16 clients)',
+      parley: fmt(pl.cpuUsPerRequest, ' µs', 0),
+      baseline: fmt(bl.cpuUsPerRequest, ' µs', 0),
+      ratio: fmtRatio(ratio(pl.cpuUsPerRequest, bl.cpuUsPerRequest)),
+      target: '≤ 1.5x',
+    },
+    {
+      what: 'message.list req/s (16 clients)',
+      parley: fmt(pl.perSecond),
+      baseline: fmt(bl.perSecond),
+      ratio: fmtRatio(ratio(pl.perSecond, bl.perSecond)),
+      target: 'report',
+    },
+  );
+  b.raw.throughput = raw;
+}
