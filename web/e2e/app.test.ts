@@ -1,0 +1,199 @@
+// The web app in a real browser against the real server and embedded database:
+// sign-up, sign-in, chats, live updates across tabs, and screenshots of the main screens.
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { desktop, launchBrowser, phone, screenshot } from './support/browser';
+import { type RunningServer, startServer } from './support/server';
+
+let server: RunningServer;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+const username = `e2e_${Date.now().toString(36)}`;
+const password = 'correct horse battery';
+let chatUrl = '';
+
+async function signIn(p: Page, name: string, secret: string) {
+  await p.getByLabel('Username').fill(name);
+  await p.getByLabel('Password').fill(secret);
+  await p.getByRole('button', { name: 'Sign in' }).click();
+}
+
+async function send(p: Page, text: string) {
+  const box = p.getByLabel('Message', { exact: true });
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+const sidebar = (p: Page) => p.getByRole('navigation', { name: 'Chats' });
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  context = await browser.newContext({ viewport: desktop });
+  page = await context.newPage();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+}, 60_000);
+
+describe('the web app', () => {
+  it('signs up, showing the server’s field errors beside the fields', async () => {
+    await page.goto(server.url);
+    await page.getByRole('button', { name: 'Create an account' }).click();
+    await page.getByLabel('Username').fill('no spaces allowed');
+    await page.getByLabel('Password').fill('short');
+    await page.getByRole('button', { name: 'Sign up' }).click();
+    await page.getByText('Password must be at least 8 characters').waitFor();
+    await page.getByText('Username may use letters, digits').waitFor();
+    await screenshot(page, 'desktop-signup-errors');
+
+    await page.getByLabel('Username').fill(username);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign up' }).click();
+    await page.getByRole('heading', { name: 'What shall we talk about?' }).waitFor();
+    await screenshot(page, 'desktop-home');
+  });
+
+  it('logs out, refuses a wrong password, and logs in', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn(page, username, 'not the password');
+    await page.getByText('Wrong username or password.').waitFor();
+    await screenshot(page, 'desktop-login-wrong-password');
+    await signIn(page, username, password);
+    await page.getByRole('heading', { name: 'What shall we talk about?' }).waitFor();
+  });
+
+  it('starts a chat and sends messages (Enter sends, Shift+Enter breaks the line)', async () => {
+    await page.getByRole('button', { name: 'New Chat' }).first().click();
+    await page.waitForURL(/\/c\/[0-9a-f]{24}$/);
+    chatUrl = page.url();
+    await page.getByText('No messages yet').waitFor();
+    await send(page, 'Hello from the browser 👋');
+    const box = page.getByLabel('Message', { exact: true });
+    await box.type('line one');
+    await box.press('Shift+Enter');
+    await box.type('line two');
+    await box.press('Enter');
+    const messages = page.getByRole('list', { name: 'Messages' });
+    await messages.getByText('Hello from the browser 👋').waitFor();
+    await messages.getByText(/line one\s+line two/).waitFor();
+    await page.getByText('Sending…').waitFor({ state: 'detached' });
+    expect(await messages.getByRole('listitem').count()).toBe(2);
+  });
+
+  it('keeps the person signed in and the messages there after a reload', async () => {
+    await page.reload();
+    const messages = page.getByRole('list', { name: 'Messages' });
+    await messages.getByText('Hello from the browser 👋').waitFor();
+    expect(await messages.getByRole('listitem').count()).toBe(2);
+    await screenshot(page, 'desktop-chat');
+  });
+
+  it('marks a failed send and retries it once, with the same clientId', async () => {
+    let attempts = 0;
+    await page.route('**/trpc/message.send**', (route) => {
+      attempts++;
+      return route.abort('connectionfailed');
+    });
+    await send(page, 'this one fails first');
+    await page.getByText(/Not sent/).waitFor();
+    await screenshot(page, 'desktop-chat-failed-send');
+    await page.unroute('**/trpc/message.send**');
+    await page.getByRole('button', { name: 'Retry' }).click();
+    await page.getByText(/Not sent/).waitFor({ state: 'detached' });
+    await page.getByText('Sending…').waitFor({ state: 'detached' });
+    expect(attempts).toBe(1);
+    await page.reload();
+    const messages = page.getByRole('list', { name: 'Messages' });
+    await messages.getByText('this one fails first').waitFor();
+    expect(await messages.getByText('this one fails first').count()).toBe(1);
+  });
+
+  it('renames a chat in place', async () => {
+    await sidebar(page).getByRole('button', { name: 'Rename “New Chat”' }).click();
+    const title = page.getByLabel('Chat title');
+    await title.fill('Trip plans');
+    await title.press('Enter');
+    await sidebar(page).getByRole('link', { name: 'Trip plans' }).waitFor();
+    await page.getByRole('heading', { name: 'Trip plans' }).waitFor();
+  });
+
+  it('deletes a chat and undoes it', async () => {
+    await sidebar(page).getByRole('button', { name: 'Delete “Trip plans”' }).click();
+    await page.getByText('Moved “Trip plans” to Trash').waitFor();
+    await sidebar(page).getByRole('link', { name: 'Trip plans' }).waitFor({ state: 'detached' });
+    await screenshot(page, 'desktop-deleted-undo-toast');
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await sidebar(page).getByRole('link', { name: 'Trip plans' }).waitFor();
+  });
+
+  it('restores a chat from the Trash', async () => {
+    await sidebar(page).getByRole('link', { name: 'Trip plans' }).hover();
+    await sidebar(page).getByRole('button', { name: 'Delete “Trip plans”' }).click();
+    await sidebar(page).getByRole('link', { name: 'Trip plans' }).waitFor({ state: 'detached' });
+    await page.getByRole('link', { name: 'Trash' }).click();
+    const trash = page.getByRole('list', { name: 'Deleted chats' });
+    await trash.getByText('Trip plans').waitFor();
+    await screenshot(page, 'desktop-trash');
+    await page.getByRole('button', { name: 'Restore “Trip plans”' }).click();
+    await page.getByText('The Trash is empty.').waitFor();
+    await sidebar(page).getByRole('link', { name: 'Trip plans' }).waitFor();
+  });
+
+  it('shows a message sent in one tab in another without a reload', async () => {
+    const other = await context.newPage();
+    await other.goto(chatUrl);
+    await other
+      .getByRole('list', { name: 'Messages' })
+      .getByText('Hello from the browser 👋')
+      .waitFor();
+    await page.goto(chatUrl);
+    await page
+      .getByRole('list', { name: 'Messages' })
+      .getByText('Hello from the browser 👋')
+      .waitFor();
+    // Let the second tab's live stream connect before sending.
+    await other.waitForTimeout(500);
+    await send(page, 'Live across tabs');
+    await other
+      .getByRole('list', { name: 'Messages' })
+      .getByText('Live across tabs')
+      .waitFor({ timeout: 15_000 });
+
+    // A chat created in one tab appears in the other's sidebar.
+    await page.getByRole('button', { name: 'New Chat' }).first().click();
+    await page.waitForURL((u) => u.href !== chatUrl);
+    await sidebar(other).getByRole('link', { name: 'New Chat' }).waitFor({ timeout: 15_000 });
+    await other.close();
+  });
+
+  it('logs out and stays logged out after a reload', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Welcome back' }).waitFor();
+    await screenshot(page, 'desktop-login');
+    await page.reload();
+    await page.getByRole('heading', { name: 'Welcome back' }).waitFor();
+  });
+
+  it('fits a phone screen', async () => {
+    const mobile = await browser.newContext({ viewport: phone, isMobile: true, hasTouch: true });
+    const p = await mobile.newPage();
+    await p.goto(server.url);
+    await p.getByRole('heading', { name: 'Welcome back' }).waitFor();
+    await screenshot(p, 'phone-login');
+    await signIn(p, username, password);
+    await p.getByRole('heading', { name: 'What shall we talk about?' }).waitFor();
+    await screenshot(p, 'phone-home');
+    await p.goto(chatUrl);
+    await p.getByRole('list', { name: 'Messages' }).getByText('Live across tabs').waitFor();
+    await screenshot(p, 'phone-chat');
+    await p.getByRole('button', { name: 'Show chats' }).click();
+    await sidebar(p).getByRole('link', { name: 'Trip plans' }).waitFor();
+    await p.waitForTimeout(300);
+    await screenshot(p, 'phone-sidebar');
+    await mobile.close();
+  });
+});

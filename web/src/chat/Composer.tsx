@@ -1,0 +1,93 @@
+// Where a message is written: Enter sends, Shift+Enter breaks the line, the box
+// grows with its text, and the length limit shows before it is reached.
+import { limits } from '@parley/shared';
+import {
+  type FormEvent,
+  type KeyboardEvent,
+  type Ref,
+  useLayoutEffect,
+  useRef,
+  useState,
+} from 'react';
+import { Icon } from '../ui/Icon';
+
+interface ComposerProps {
+  onSend: (content: string) => void;
+  disabled?: boolean;
+  placeholder?: string;
+  inputRef?: Ref<HTMLTextAreaElement>;
+}
+
+function length(text: string): number {
+  let n = 0;
+  for (const _ of text.trim()) n++;
+  return n;
+}
+
+export function Composer({
+  onSend,
+  disabled,
+  placeholder = 'Message Parley',
+  inputRef,
+}: ComposerProps) {
+  const [text, setText] = useState('');
+  const box = useRef<HTMLTextAreaElement | null>(null);
+  const count = length(text);
+  const tooLong = count > limits.contentMax;
+  const canSend = !disabled && count > 0 && !tooLong;
+
+  useLayoutEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    el.style.height = 'auto';
+    if (text) el.style.height = `${Math.min(el.scrollHeight, 240)}px`;
+  }, [text]);
+
+  const send = (e?: FormEvent) => {
+    e?.preventDefault();
+    if (!canSend) return;
+    onSend(text);
+    setText('');
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+      e.preventDefault();
+      send();
+    }
+  };
+
+  return (
+    <form className="composer" onSubmit={send}>
+      <div className="composer__box">
+        <textarea
+          ref={(el) => {
+            box.current = el;
+            if (typeof inputRef === 'function') inputRef(el);
+            else if (inputRef) inputRef.current = el;
+          }}
+          rows={1}
+          value={text}
+          placeholder={placeholder}
+          aria-label="Message"
+          disabled={disabled}
+          onChange={(e) => setText(e.target.value)}
+          onKeyDown={onKeyDown}
+        />
+        <button
+          type="submit"
+          className="composer__send"
+          aria-label="Send message"
+          disabled={!canSend}
+        >
+          <Icon name="send" />
+        </button>
+      </div>
+      <p className={`composer__note${tooLong ? ' composer__note--error' : ''}`} aria-live="polite">
+        {count > limits.contentMax * 0.9
+          ? `${count.toLocaleString()} / ${limits.contentMax.toLocaleString()} characters`
+          : 'Enter to send, Shift+Enter for a new line'}
+      </p>
+    </form>
+  );
+}

@@ -1,0 +1,119 @@
+// One chat: its header, its messages and the composer. A chat in the Trash can be
+// read and restored, not written to.
+import { useCallback, useEffect, useRef } from 'react';
+import { navigate } from '../app/route';
+import { useSessionActions } from '../sessions/useSessionActions';
+import { describeError, errorCode } from '../trpc/errors';
+import { trpc } from '../trpc/trpc';
+import { ConnectionStatus } from '../ui/ConnectionStatus';
+import { Icon } from '../ui/Icon';
+import { MainHeader } from '../ui/MainHeader';
+import { Spinner } from '../ui/Spinner';
+import { useLiveState } from '../ui/useLiveState';
+import { Composer } from './Composer';
+import { MessageList } from './MessageList';
+import { useMessages } from './useMessages';
+import { type SendInput, useOutbox } from './useOutbox';
+
+export function Conversation({ sessionId, onMenu }: { sessionId: string; onMenu: () => void }) {
+  const utils = trpc.useUtils();
+  const session = trpc.session.get.useQuery({ id: sessionId });
+  const { query, messages, add, liveStatus } = useMessages(sessionId);
+  const send = useCallback((input: SendInput) => utils.client.message.send.mutate(input), [utils]);
+  const outbox = useOutbox(sessionId, { send, onSent: add });
+  const { remove, restore } = useSessionActions();
+  const live = useLiveState(liveStatus);
+  const composer = useRef<HTMLTextAreaElement>(null);
+
+  useEffect(() => {
+    if (window.matchMedia?.('(min-width: 800px)').matches) composer.current?.focus();
+  }, []);
+
+  const error = session.error ?? query.error;
+  if (error) {
+    const missing = errorCode(error) === 'NOT_FOUND';
+    return (
+      <section className="main">
+        <MainHeader title={missing ? 'Chat not found' : 'Something went wrong'} onMenu={onMenu} />
+        <div className="state" role="alert">
+          <p>{missing ? 'This chat does not exist, or it is not yours.' : describeError(error)}</p>
+          {missing ? (
+            <button type="button" className="button" onClick={() => navigate({ view: 'home' })}>
+              Back to start
+            </button>
+          ) : (
+            <button
+              type="button"
+              className="button"
+              onClick={() => void Promise.all([session.refetch(), query.refetch()])}
+            >
+              Try again
+            </button>
+          )}
+        </div>
+      </section>
+    );
+  }
+
+  const current = session.data;
+  const deleted = current?.deleted ?? false;
+  return (
+    <section className="main" aria-label={current?.title ?? 'Chat'}>
+      <MainHeader title={current?.title ?? '…'} onMenu={onMenu}>
+        {live !== 'live' && !query.isPending && <ConnectionStatus state={live} />}
+        {current && !deleted && (
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Delete this chat"
+            title="Delete this chat"
+            onClick={() => {
+              navigate({ view: 'home' });
+              void remove(current);
+            }}
+          >
+            <Icon name="trash" />
+          </button>
+        )}
+      </MainHeader>
+      {deleted && current && (
+        <div className="banner" role="status">
+          This chat is in the Trash.
+          <button
+            type="button"
+            className="button button--small"
+            onClick={() => void restore(current)}
+          >
+            <Icon name="restore" size={16} /> Restore
+          </button>
+        </div>
+      )}
+      {query.isPending ? (
+        <div className="state">
+          <Spinner label="Loading messages" />
+        </div>
+      ) : messages.length === 0 && outbox.outgoing.length === 0 ? (
+        <div className="state state--empty">
+          <Icon name="chat" size={32} />
+          <p>No messages yet. Say hello.</p>
+        </div>
+      ) : (
+        <MessageList
+          messages={messages}
+          outgoing={outbox.outgoing}
+          hasOlder={Boolean(query.hasNextPage)}
+          loadingOlder={query.isFetchingNextPage}
+          loadOlder={() => void query.fetchNextPage()}
+          onRetry={(id) => void outbox.retry(id)}
+          onDiscard={outbox.discard}
+        />
+      )}
+      <Composer
+        inputRef={composer}
+        disabled={deleted}
+        placeholder={deleted ? 'Restore this chat to write in it' : undefined}
+        onSend={(content) => void outbox.submit(content)}
+      />
+    </section>
+  );
+}

@@ -1,0 +1,57 @@
+// One message: the person's own on the right, others on the left; an outgoing one
+// shows that it is sending, or that it failed with Retry and Discard.
+import type { OutgoingMessage } from './outbox';
+
+interface MessageBubbleProps {
+  author: 'user' | 'assistant' | 'system';
+  content: string;
+  createdAt: Date;
+  outgoing?: OutgoingMessage;
+  onRetry?: () => void;
+  onDiscard?: () => void;
+}
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
+const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+export function MessageBubble({
+  author,
+  content,
+  createdAt,
+  outgoing,
+  onRetry,
+  onDiscard,
+}: MessageBubbleProps) {
+  const failed = outgoing?.status === 'failed';
+  const sending = outgoing?.status === 'sending';
+  return (
+    <li
+      className={`message message--${author}${sending ? ' message--sending' : ''}${failed ? ' message--failed' : ''}`}
+      aria-busy={sending || undefined}
+    >
+      {author !== 'user' && (
+        <span className="message__role">{author === 'assistant' ? 'Assistant' : 'System'}</span>
+      )}
+      <div className="message__bubble">{content}</div>
+      <div className="message__meta">
+        {failed ? (
+          <span className="message__failure" role="alert">
+            Not sent{outgoing?.error ? `: ${outgoing.error}` : '.'}{' '}
+            <button type="button" className="link" onClick={onRetry}>
+              Retry
+            </button>{' '}
+            <button type="button" className="link link--quiet" onClick={onDiscard}>
+              Discard
+            </button>
+          </span>
+        ) : sending ? (
+          <span>Sending…</span>
+        ) : (
+          <time dateTime={createdAt.toISOString()} title={fullFormat.format(createdAt)}>
+            {timeFormat.format(createdAt)}
+          </time>
+        )}
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,77 @@
+// The conversation's messages, oldest at the top: older pages load when the top
+// comes into view, without moving what the person is reading.
+import { useCallback, useRef } from 'react';
+import type { Message } from '../trpc/types';
+import { Spinner } from '../ui/Spinner';
+import { useOnVisible } from '../ui/useOnVisible';
+import { MessageBubble } from './MessageBubble';
+import type { OutgoingMessage } from './outbox';
+import { useScrollKeeper } from './useScrollKeeper';
+
+interface MessageListProps {
+  messages: Message[];
+  outgoing: OutgoingMessage[];
+  hasOlder: boolean;
+  loadingOlder: boolean;
+  loadOlder: () => void;
+  onRetry: (clientId: string) => void;
+  onDiscard: (clientId: string) => void;
+}
+
+export function MessageList(props: MessageListProps) {
+  const { messages, outgoing, hasOlder, loadingOlder, loadOlder, onRetry, onDiscard } = props;
+  const scroller = useRef<HTMLDivElement>(null);
+  const top = useRef<HTMLDivElement>(null);
+  const lastOutgoing = outgoing[outgoing.length - 1];
+  const lastKey = lastOutgoing?.clientId ?? messages[messages.length - 1]?.id;
+  const { onScroll, markBeforeOlder, scrollToBottom, unseen } = useScrollKeeper(
+    scroller,
+    messages[0]?.id,
+    lastKey,
+    lastOutgoing !== undefined,
+  );
+
+  const older = useCallback(() => {
+    if (!hasOlder || loadingOlder) return;
+    markBeforeOlder();
+    loadOlder();
+  }, [hasOlder, loadingOlder, markBeforeOlder, loadOlder]);
+  useOnVisible(top, older, hasOlder && !loadingOlder, '300px');
+
+  return (
+    <div className="messages" ref={scroller} onScroll={onScroll}>
+      <div ref={top} className="messages__top">
+        {loadingOlder && <Spinner label="Loading older messages" />}
+        {!hasOlder && messages.length > 0 && (
+          <p className="messages__start">The beginning of this chat</p>
+        )}
+      </div>
+      <ol
+        className="messages__list"
+        aria-label="Messages"
+        aria-live="polite"
+        aria-relevant="additions"
+      >
+        {messages.map((m) => (
+          <MessageBubble key={m.id} author={m.role} content={m.content} createdAt={m.createdAt} />
+        ))}
+        {outgoing.map((m) => (
+          <MessageBubble
+            key={m.clientId}
+            author="user"
+            content={m.content}
+            createdAt={m.createdAt}
+            outgoing={m}
+            onRetry={() => onRetry(m.clientId)}
+            onDiscard={() => onDiscard(m.clientId)}
+          />
+        ))}
+      </ol>
+      {unseen && (
+        <button type="button" className="messages__jump" onClick={scrollToBottom}>
+          New messages ↓
+        </button>
+      )}
+    </div>
+  );
+}

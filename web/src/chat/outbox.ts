@@ -1,0 +1,35 @@
+// Messages on their way to the server: shown at once, marked failed if sending
+// fails, and retried under the same clientId so the server stores them once.
+
+export interface OutgoingMessage {
+  clientId: string;
+  sessionId: string;
+  content: string;
+  status: 'sending' | 'failed';
+  error?: string;
+  createdAt: Date;
+}
+
+export type OutboxAction =
+  | { type: 'queued'; message: OutgoingMessage }
+  | { type: 'failed'; clientId: string; error: string }
+  | { type: 'retrying'; clientId: string }
+  | { type: 'done'; clientId: string };
+
+export function outboxReducer(state: OutgoingMessage[], action: OutboxAction): OutgoingMessage[] {
+  switch (action.type) {
+    case 'queued':
+      if (state.some((m) => m.clientId === action.message.clientId)) return state;
+      return [...state, action.message];
+    case 'failed':
+      return state.map((m) =>
+        m.clientId === action.clientId ? { ...m, status: 'failed', error: action.error } : m,
+      );
+    case 'retrying':
+      return state.map((m) =>
+        m.clientId === action.clientId ? { ...m, status: 'sending', error: undefined } : m,
+      );
+    case 'done':
+      return state.filter((m) => m.clientId !== action.clientId);
+  }
+}

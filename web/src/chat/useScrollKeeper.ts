@@ -1,0 +1,55 @@
+// Scrolling a conversation: start at the bottom, follow new messages while the
+// person is at the bottom, and keep the view still when older messages load above.
+import { type RefObject, useCallback, useLayoutEffect, useRef, useState } from 'react';
+
+const nearBottomPx = 80;
+
+export function useScrollKeeper(
+  scroller: RefObject<HTMLElement | null>,
+  firstKey: string | undefined,
+  lastKey: string | undefined,
+  lastIsMine: boolean,
+) {
+  const atBottom = useRef(true);
+  const beforeOlder = useRef<{ height: number; top: number } | null>(null);
+  const [unseen, setUnseen] = useState(false);
+
+  const onScroll = useCallback(() => {
+    const el = scroller.current;
+    if (!el) return;
+    atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < nearBottomPx;
+    if (atBottom.current) setUnseen(false);
+  }, [scroller]);
+
+  /** Call just before older messages are requested. */
+  const markBeforeOlder = useCallback(() => {
+    const el = scroller.current;
+    if (el) beforeOlder.current = { height: el.scrollHeight, top: el.scrollTop };
+  }, [scroller]);
+
+  const scrollToBottom = useCallback(() => {
+    const el = scroller.current;
+    if (!el) return;
+    el.scrollTop = el.scrollHeight;
+    atBottom.current = true;
+    setUnseen(false);
+  }, [scroller]);
+
+  // Older messages arrived above: move down by exactly what was added.
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    const before = beforeOlder.current;
+    if (!el || !before || firstKey === undefined) return;
+    beforeOlder.current = null;
+    el.scrollTop = before.top + (el.scrollHeight - before.height);
+  }, [firstKey, scroller]);
+
+  // A new message at the bottom: follow it if the person was there or sent it.
+  useLayoutEffect(() => {
+    if (lastKey === undefined) return;
+    if (atBottom.current || lastIsMine) scrollToBottom();
+    else setUnseen(true);
+  }, [lastKey, lastIsMine, scrollToBottom]);
+
+  return { onScroll, markBeforeOlder, scrollToBottom, unseen };
+}

@@ -1,0 +1,113 @@
+// The sidebar: new chat, the chat filter, the chats, the Trash and the account.
+import type { Ref } from 'react';
+import { navigate, type Route } from '../app/route';
+import { useAuth } from '../auth/AuthContext';
+import { ConnectionStatus } from '../ui/ConnectionStatus';
+import { Icon } from '../ui/Icon';
+import { useLiveState } from '../ui/useLiveState';
+import { SessionList } from './SessionList';
+import { useSessionChanges } from './useSessionChanges';
+
+interface SidebarProps {
+  route: Route;
+  filter: string;
+  onFilter: (value: string) => void;
+  searchRef: Ref<HTMLInputElement>;
+  onNewChat: () => void;
+  onNavigated: () => void;
+}
+
+export function Sidebar({
+  route,
+  filter,
+  onFilter,
+  searchRef,
+  onNewChat,
+  onNavigated,
+}: SidebarProps) {
+  const { user, signOut } = useAuth();
+  const live = useLiveState(useSessionChanges());
+  const activeId = route.view === 'chat' ? route.sessionId : null;
+
+  return (
+    <div className="sidebar__inner">
+      <div className="sidebar__top">
+        <a
+          className="brand"
+          href="/"
+          onClick={(e) => {
+            e.preventDefault();
+            navigate({ view: 'home' });
+            onNavigated();
+          }}
+        >
+          <span className="brand__mark" aria-hidden="true">
+            P
+          </span>
+          Parley
+        </a>
+        <button
+          type="button"
+          className="button button--primary new-chat"
+          onClick={onNewChat}
+          title="New chat (Ctrl+Shift+O)"
+          aria-keyshortcuts="Control+Shift+O Meta+Shift+O"
+        >
+          <Icon name="plus" /> New Chat
+        </button>
+        <div className="search">
+          <Icon name="search" size={16} />
+          <input
+            ref={searchRef}
+            type="search"
+            placeholder="Search chats"
+            aria-label="Search chats (Ctrl+K)"
+            aria-keyshortcuts="Control+K Meta+K"
+            value={filter}
+            onChange={(e) => onFilter(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Escape') {
+                onFilter('');
+                e.currentTarget.blur();
+              }
+            }}
+          />
+          <kbd className="search__kbd">Ctrl K</kbd>
+        </div>
+      </div>
+      <SessionList activeId={activeId} filter={filter} onOpened={onNavigated} />
+      <div className="sidebar__bottom">
+        <a
+          className={`sidebar__link${route.view === 'trash' ? ' sidebar__link--active' : ''}`}
+          href="/trash"
+          aria-current={route.view === 'trash' ? 'page' : undefined}
+          onClick={(e) => {
+            e.preventDefault();
+            navigate({ view: 'trash' });
+            onNavigated();
+          }}
+        >
+          <Icon name="trash" size={16} /> Trash
+        </a>
+        <div className="account">
+          <span className="account__avatar" aria-hidden="true">
+            {user?.username.slice(0, 1).toUpperCase()}
+          </span>
+          <span className="account__name" title={user?.username}>
+            {user?.username}
+          </span>
+          <ConnectionStatus state={live} compact />
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Sign out"
+            title="Sign out"
+            onClick={() => void signOut()}
+          >
+            <Icon name="logout" size={16} />
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,48 @@
+// Groups an ordered list of sessions under the headings a person scans by:
+// Today, Yesterday, Previous 7 days, then one heading per month.
+import type { Session } from '../trpc/types';
+import { activityOf } from './sessionOrder';
+
+export interface SessionGroup {
+  label: string;
+  sessions: Session[];
+}
+
+const dayMs = 86_400_000;
+
+function startOfDay(d: Date): number {
+  return new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+}
+
+/** Whole calendar days between `date` and `now` in local time (0 = today). */
+function daysAgo(date: Date, now: Date): number {
+  return Math.round((startOfDay(now) - startOfDay(date)) / dayMs);
+}
+
+export function groupLabel(date: Date, now: Date, locale?: string): string {
+  const days = daysAgo(date, now);
+  if (days <= 0) return 'Today';
+  if (days === 1) return 'Yesterday';
+  if (days <= 7) return 'Previous 7 days';
+  const sameYear = date.getFullYear() === now.getFullYear();
+  return date.toLocaleDateString(
+    locale,
+    sameYear ? { month: 'long' } : { month: 'long', year: 'numeric' },
+  );
+}
+
+/** Keeps the given order; each session goes under the heading of its latest activity. */
+export function groupSessions(
+  sessions: Session[],
+  now = new Date(),
+  locale?: string,
+): SessionGroup[] {
+  const groups: SessionGroup[] = [];
+  for (const session of sessions) {
+    const label = groupLabel(activityOf(session), now, locale);
+    const last = groups[groups.length - 1];
+    if (last?.label === label) last.sessions.push(session);
+    else groups.push({ label, sessions: [session] });
+  }
+  return groups;
+}

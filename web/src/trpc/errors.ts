@@ -1,0 +1,49 @@
+// Reading tRPC errors the way the UI needs them: a code, field messages from the
+// server's zodError, and a sentence a person can act on.
+import { TRPCClientError } from '@trpc/client';
+
+interface ErrorData {
+  code?: string;
+  httpStatus?: number;
+  zodError?: { formErrors: string[]; fieldErrors: Record<string, string[] | undefined> } | null;
+  retryAfterSeconds?: number;
+}
+
+function dataOf(error: unknown): ErrorData | undefined {
+  if (!(error instanceof TRPCClientError)) return undefined;
+  return (error.data ?? undefined) as ErrorData | undefined;
+}
+
+/** The tRPC error code ('UNAUTHORIZED', 'BAD_REQUEST', …), or undefined for network failures. */
+export function errorCode(error: unknown): string | undefined {
+  return dataOf(error)?.code;
+}
+
+/** Field name → first message, from the server's input validation. */
+export function fieldErrors(error: unknown): Record<string, string> {
+  const fields = dataOf(error)?.zodError?.fieldErrors ?? {};
+  const out: Record<string, string> = {};
+  for (const [name, messages] of Object.entries(fields)) {
+    if (messages?.[0]) out[name] = messages[0];
+  }
+  return out;
+}
+
+export function retryAfterSeconds(error: unknown): number | undefined {
+  return dataOf(error)?.retryAfterSeconds;
+}
+
+/** True when the request never got an answer from the API (offline, server down). */
+export function isNetworkError(error: unknown): boolean {
+  return error instanceof TRPCClientError ? !error.data : error instanceof TypeError;
+}
+
+/** A message for a person: the server's own words, or what to do when it could not be reached. */
+export function describeError(error: unknown): string {
+  if (isNetworkError(error)) return 'Could not reach Parley. Check your connection and try again.';
+  const zod = dataOf(error)?.zodError;
+  const first = zod?.formErrors[0] ?? Object.values(fieldErrors(error))[0];
+  if (first) return first;
+  if (error instanceof Error && error.message) return error.message;
+  return 'Something went wrong. Please try again.';
+}
