@@ -10,6 +10,7 @@ import { idString } from '../db/ids';
 import { log } from '../log';
 
 export const bucketSize = 50;
+const writeBatch = 50;
 
 export const bucketOf = (seq: number) => Math.floor((seq - 1) / bucketSize);
 export const bucketId = (sessionId: ObjectId, n: number) => `${idString(sessionId)}:${n}`;
@@ -92,9 +93,10 @@ export async function rebuildReadModel(db: Database, session: SessionDoc): Promi
   );
   const numbered = messages.map((m, i) => ({ ...m, seq: i + 1 }));
   const renumber = numbered.filter((m, i) => messages[i]?.seq !== m.seq);
-  if (renumber.length > 0) {
+  // FerretDB v1 stalls on a bulk write of a hundred-odd updates: keep each batch small.
+  for (let i = 0; i < renumber.length; i += writeBatch) {
     await db.messages.bulkWrite(
-      renumber.map((m) => ({
+      renumber.slice(i, i + writeBatch).map((m) => ({
         updateOne: { filter: { _id: m._id }, update: { $set: { seq: m.seq } } },
       })),
       { ordered: false },
