@@ -363,3 +363,12 @@ describe('POST and GET /chat/sessions/{id}/messages', () => {
     expectDetail(res, 412);
   });
 });
+
+describe('GET /chat-ui', () => {
+  it("serves the web app at the seed's UI address", async () => {
+    const res = await fetch(`${parley.url}/chat-ui`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await res.text()).toMatch(/<div id="root"|<script/);
+  });
+});
