@@ -2,6 +2,7 @@
 // sign-up, sign-in, chats, live updates across tabs, and screenshots of the main screens.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scriptApi } from './support/api';
 import { desktop, launchBrowser, phone, screenshot } from './support/browser';
 import { type RunningServer, startServer } from './support/server';
 
@@ -168,6 +169,39 @@ describe('the web app', () => {
     await page.waitForURL((u) => u.href !== chatUrl);
     await sidebar(other).getByRole('link', { name: 'New Chat' }).waitFor({ timeout: 15_000 });
     await other.close();
+  });
+
+  it('follows a script’s changes live, and loads older messages without moving the view', async () => {
+    const script = scriptApi(server.url);
+    await script.login(username, password);
+    const { id } = await script.createSession('Long history');
+    await sidebar(page).getByRole('link', { name: 'Long history' }).waitFor({ timeout: 15_000 });
+    for (let i = 1; i <= 120; i++) await script.send(id, `Message ${i}`);
+
+    await page.goto(`${server.url}/c/${id}`);
+    const list = page.getByRole('list', { name: 'Messages' });
+    await list.getByText('Message 120', { exact: true }).waitFor();
+    expect(await list.getByRole('listitem').count()).toBe(50);
+    await screenshot(page, 'desktop-long-chat');
+
+    const anchor = list.getByText('Message 71', { exact: true });
+    await page.locator('.messages').evaluate((el) => {
+      el.scrollTop = 0;
+    });
+    const before = (await anchor.boundingBox())?.y;
+    await list.getByText('Message 21', { exact: true }).waitFor({ state: 'attached' });
+    await page.waitForTimeout(100);
+    const after = (await anchor.boundingBox())?.y;
+    expect(before).toBeDefined();
+    expect(Math.abs((after ?? 0) - (before ?? 0))).toBeLessThan(3);
+
+    await script.rename(id, 'Renamed by a script');
+    await sidebar(page)
+      .getByRole('link', { name: 'Renamed by a script' })
+      .waitFor({ timeout: 15_000 });
+    await page.getByRole('heading', { name: 'Renamed by a script' }).waitFor();
+    await script.send(id, 'Sent by a script');
+    await list.getByText('Sent by a script').waitFor({ state: 'attached', timeout: 15_000 });
   });
 
   it('logs out and stays logged out after a reload', async () => {
