@@ -166,7 +166,9 @@ export async function startEmbeddedDatabase(dataDir: string): Promise<EmbeddedDa
     const port = await freePort();
     const logFd = openSync(logFile, 'a');
     // The database writes its log straight to the file, so it never depends on
-    // this process's pipes; it watches our pid and exits when we are gone.
+    // this process's pipes; it watches our pid and exits when we are gone. Its own
+    // process group keeps a terminal's Ctrl-C from stopping it before we have
+    // finished the requests in flight: we stop it last.
     const child = spawn(
       binary,
       [
@@ -177,7 +179,7 @@ export async function startEmbeddedDatabase(dataDir: string): Promise<EmbeddedDa
         '-parent-pid',
         String(process.pid),
       ],
-      { stdio: ['ignore', logFd, logFd] },
+      { stdio: ['ignore', logFd, logFd], detached: true },
     );
     closeSync(logFd);
     const pid = child.pid ?? 0;
