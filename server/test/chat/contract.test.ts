@@ -9,7 +9,10 @@ interface ProcedureDef {
 
 describe('the app router', () => {
   it('gives every query and mutation an output schema', () => {
-    const procedures = appRouter._def.procedures as unknown as Record<string, { _def: ProcedureDef }>;
+    const procedures = appRouter._def.procedures as unknown as Record<
+      string,
+      { _def: ProcedureDef }
+    >;
     const names = Object.keys(procedures);
     expect(names).toEqual(
       expect.arrayContaining([
