@@ -38,7 +38,9 @@ export async function startParley(config: Config): Promise<Parley> {
       config.mongoUri ? 'MONGODB_URI' : 'the embedded database',
     );
     await ensureIndexes(db);
-    bus = config.redisUrl ? await RedisBus.connect(config.redisUrl) : new InProcessBus();
+    bus = config.redisUrl
+      ? await RedisBus.connect(config.redisUrl, config.redisPrefix)
+      : new InProcessBus();
   } catch (e) {
     await bus?.close();
     await db?.client.close().catch(() => {});

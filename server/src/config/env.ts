@@ -29,6 +29,19 @@ const envSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
     .optional(),
+  /** Namespace of Parley's Redis channels, so deployments (or test runs) sharing a Redis never cross. */
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_.-]{0,64}$/)
+    .default('parley:'),
+  LIVE_AUTH_RECHECK_MS: z.coerce.number().int().min(50).max(3_600_000).default(30_000),
+  LIVE_BUFFER_SIZE: z.coerce.number().int().min(1).max(100_000).default(1_000),
+  LIVE_STREAM_MAX_MS: z.coerce
+    .number()
+    .int()
+    .min(1_000)
+    .max(86_400_000)
+    .default(30 * 60_000),
   TRUST_PROXY: bool.default(false),
   ALLOWED_ORIGINS: z.string().optional(),
   DEMO_USERS: bool.optional(),
@@ -49,6 +62,9 @@ export interface Config {
   accessTokenTtlSeconds: number;
   refreshTokenTtlDays: number;
   redisUrl: string | undefined;
+  redisPrefix: string;
+  /** Live streams: token re-check interval, per-stream buffer, and lifetime before the client reconnects. */
+  live: { authRecheckMs: number; bufferSize: number; streamMaxMs: number };
   trustProxy: boolean;
   allowedOrigins: string[];
   demoUsers: boolean;
@@ -91,6 +107,12 @@ export function loadConfig(
     accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
     redisUrl: env.REDIS_URL,
+    redisPrefix: env.REDIS_PREFIX,
+    live: {
+      authRecheckMs: env.LIVE_AUTH_RECHECK_MS,
+      bufferSize: env.LIVE_BUFFER_SIZE,
+      streamMaxMs: env.LIVE_STREAM_MAX_MS,
+    },
     trustProxy: env.TRUST_PROXY,
     allowedOrigins: (env.ALLOWED_ORIGINS ?? '')
       .split(',')

@@ -1,11 +1,18 @@
 // The event bus: publish/subscribe by channel name. In-process by default; Redis
 // pub/sub (./redisBus) when REDIS_URL is set, so several processes share events.
+// The bus only carries events: streams read what they missed from the database.
 
 export type Listener = (payload: unknown) => void;
 
+/**
+ * Delivered to every local listener when events may have been lost (the Redis
+ * connection dropped and came back): streams then re-read from the database.
+ */
+export const busResync: unique symbol = Symbol('bus resync');
+
 export interface EventBus {
   publish(channel: string, payload: unknown): Promise<void>;
-  /** Returns the unsubscribe function; resolves once the subscription is live. */
+  /** Resolves once events published from now on reach `listener`; returns the unsubscribe function. */
   subscribe(channel: string, listener: Listener): Promise<() => void>;
   /** Listeners currently registered (leak checks). */
   listenerCount(): number;
@@ -53,6 +60,11 @@ export class LocalFanout {
         // One broken listener must not starve the others.
       }
     }
+  }
+
+  /** Tells every listener of every channel that events may have been lost. */
+  resyncAll(): void {
+    for (const channel of [...this.channels.keys()]) this.deliver(channel, busResync);
   }
 
   count(): number {

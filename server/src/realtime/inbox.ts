@@ -1,40 +1,50 @@
-// A bounded queue between a bus listener and a subscription's generator. A
-// consumer that falls too far behind overflows it: the stream then ends and the
-// client resumes from its last event id, instead of the server buffering forever.
-
-export class InboxOverflow extends Error {
-  override name = 'InboxOverflow';
-}
+// A bounded queue between a bus listener and a stream. A consumer that falls too
+// far behind overflows it: the queue then drops everything it holds and the stream
+// ends so the client resumes from its last event id, instead of the server buffering forever.
 
 export class Inbox<T> {
-  private readonly items: T[] = [];
+  private items: T[] = [];
   private wake: (() => void) | null = null;
-  private overflowed = false;
+  private full = false;
 
   constructor(private readonly capacity: number) {}
 
   push(item: T): void {
-    if (this.items.length >= this.capacity) this.overflowed = true;
-    else this.items.push(item);
+    if (this.full) return;
+    if (this.items.length >= this.capacity) {
+      this.full = true;
+      this.items = [];
+    } else {
+      this.items.push(item);
+    }
     this.wake?.();
   }
 
-  /** Next item, or undefined when the signal aborts. Throws InboxOverflow once full. */
-  async next(signal: AbortSignal | undefined): Promise<T | undefined> {
-    for (;;) {
-      if (this.overflowed) throw new InboxOverflow('subscriber fell too far behind');
-      const item = this.items.shift();
-      if (item !== undefined) return item;
-      if (signal?.aborted) return undefined;
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          this.wake = null;
-          signal?.removeEventListener('abort', done);
-          resolve();
-        };
-        this.wake = done;
-        signal?.addEventListener('abort', done, { once: true });
-      });
-    }
+  get overflowed(): boolean {
+    return this.full;
+  }
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  take(): T | undefined {
+    return this.items.shift();
+  }
+
+  /** Resolves when an item arrives, the inbox overflows, the signal aborts, or after `ms`. */
+  wait(signal: AbortSignal | undefined, ms: number): Promise<void> {
+    if (this.items.length > 0 || this.full || signal?.aborted) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        if (this.wake === done) this.wake = null;
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, Math.min(ms, 2 ** 31 - 1)));
+      signal?.addEventListener('abort', done, { once: true });
+      this.wake = done;
+    });
   }
 }

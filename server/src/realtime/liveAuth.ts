@@ -1,16 +1,46 @@
-// Subscriptions outlive the request that opened them: re-check the caller's token
-// now and then, and end the stream with UNAUTHORIZED once it has expired or been revoked.
+// Streams outlive the request that opened them: re-check the caller's token every
+// config.live.authRecheckMs and at its expiry, and end the stream with UNAUTHORIZED
+// once it has expired or been revoked (a new token version, a deleted user).
+import { TRPCError } from '@trpc/server';
 import { authenticate } from '../auth/authenticate';
+import type { UserDoc } from '../db/documents';
 import type { Context } from '../trpc/context';
 
-export const recheckEveryMs = 30_000;
+/** The token's expiry in ms (already verified when the stream opened), or Infinity. */
+function expiryOf(token: string): number {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString());
+    return typeof payload.exp === 'number' ? payload.exp * 1000 : Number.POSITIVE_INFINITY;
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
+}
 
-export function authChecker(ctx: Context): () => Promise<void> {
-  const token = ctx.req.accessToken;
-  let next = Date.now() + recheckEveryMs;
-  return async () => {
-    if (!token || Date.now() < next) return;
-    next = Date.now() + recheckEveryMs;
-    await authenticate(ctx.services, token);
-  };
+export class LiveAuth {
+  private readonly token: string | null;
+  private readonly expiresAt: number;
+  private nextCheck: number;
+
+  constructor(
+    private readonly ctx: Context & { user: UserDoc },
+    private readonly everyMs: number,
+  ) {
+    // A caller that named its user directly (tests, server-side callers) has no token to re-check.
+    this.token = ctx.req.accessToken;
+    this.expiresAt = this.token ? expiryOf(this.token) : Number.POSITIVE_INFINITY;
+    this.nextCheck = this.token ? Date.now() + everyMs : Number.POSITIVE_INFINITY;
+  }
+
+  msUntilDue(): number {
+    return Math.min(this.nextCheck, this.expiresAt) - Date.now();
+  }
+
+  async checkIfDue(): Promise<void> {
+    if (!this.token || this.msUntilDue() > 0) return;
+    this.nextCheck = Date.now() + this.everyMs;
+    const user = await authenticate(this.ctx.services, this.token);
+    if (!user._id.equals(this.ctx.user._id)) {
+      throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in again.' });
+    }
+  }
 }

@@ -8,7 +8,7 @@ import {
 } from '@parley/shared';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { listMessages, sendMessage } from '../chat/messages';
-import { streamMessages } from '../realtime/subscriptions';
+import { streamMessages } from '../realtime/messageStream';
 import { protectedProcedure } from '../trpc/init';
 
 export const messageRouter = {

@@ -19,7 +19,7 @@ import {
   renameSession,
   restoreSession,
 } from '../chat/sessions';
-import { streamSessionChanges } from '../realtime/subscriptions';
+import { streamSessionChanges } from '../realtime/sessionChangeStream';
 import { protectedProcedure } from '../trpc/init';
 
 export const sessionRouter = {

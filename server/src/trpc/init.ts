@@ -10,10 +10,12 @@ import { RetryAfter } from './retryAfter';
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
+  // Pings keep proxies from closing idle streams; a client that hears nothing for 40 s
+  // reconnects. Each stream ends itself after config.live.streamMaxMs (realtime/feed.ts)
+  // the way maxDurationMs would, so the client reconnects and resumes from its last id.
   sse: {
     ping: { enabled: true, intervalMs: 15_000 },
     client: { reconnectAfterInactivityMs: 40_000 },
-    maxDurationMs: 30 * 60_000,
   },
   errorFormatter({ shape, error, ctx }) {
     const internal = error.code === 'INTERNAL_SERVER_ERROR';

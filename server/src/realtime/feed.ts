@@ -1,0 +1,85 @@
+// A stream's live side: a bus listener feeding a bounded inbox, plus the rules every
+// stream obeys while it waits for the next event: honour the abort signal, end after
+// config.live.streamMaxMs, end when the inbox overflows, re-check the token.
+import { TRPCError } from '@trpc/server';
+import type { UserDoc } from '../db/documents';
+import type { Context } from '../trpc/context';
+import { Inbox } from './inbox';
+import { LiveAuth } from './liveAuth';
+
+/**
+ * Ends the SSE response without tRPC's `return` event (tRPC treats it like its own
+ * maxDurationMs), so the client's EventSource reconnects with Last-Event-ID and resumes.
+ */
+function endForReconnect(reason: string): DOMException {
+  return new DOMException(reason, 'AbortError');
+}
+
+/** Retryable: the client reconnects and resumes from its last event id. */
+export function fellBehind(): TRPCError {
+  return new TRPCError({
+    code: 'SERVICE_UNAVAILABLE',
+    message: 'This live view fell behind; it resumes from its last event.',
+  });
+}
+
+export class LiveFeed {
+  private readonly endsAt: number;
+  private closed = false;
+
+  private constructor(
+    private readonly inbox: Inbox<unknown>,
+    private readonly unsubscribe: () => void,
+    private readonly auth: LiveAuth,
+    private readonly signal: AbortSignal | undefined,
+    lifetimeMs: number,
+  ) {
+    this.endsAt = Date.now() + lifetimeMs;
+  }
+
+  /** Listens on `channel`; once this resolves, every event published there reaches the feed. */
+  static async open(
+    ctx: Context & { user: UserDoc },
+    channel: string,
+    signal: AbortSignal | undefined,
+  ): Promise<LiveFeed> {
+    const { live } = ctx.services.config;
+    const inbox = new Inbox<unknown>(live.bufferSize);
+    const unsubscribe = await ctx.services.bus.subscribe(channel, (payload) => inbox.push(payload));
+    return new LiveFeed(
+      inbox,
+      unsubscribe,
+      new LiveAuth(ctx, live.authRecheckMs),
+      signal,
+      live.streamMaxMs,
+    );
+  }
+
+  /**
+   * The next bus event (or busResync), or null when nothing came within `maxWaitMs`.
+   * Throws to end the stream: AbortError when the client left or the lifetime is up,
+   * SERVICE_UNAVAILABLE (retryable) on overflow, UNAUTHORIZED when the token no longer holds.
+   */
+  async next(maxWaitMs = Number.POSITIVE_INFINITY): Promise<unknown> {
+    const giveUpAt = Date.now() + maxWaitMs;
+    for (;;) {
+      if (this.signal?.aborted) throw endForReconnect('The client went away.');
+      if (Date.now() >= this.endsAt) throw endForReconnect('Stream lifetime reached.');
+      if (this.inbox.overflowed) throw fellBehind();
+      await this.auth.checkIfDue();
+      if (this.inbox.size > 0) return this.inbox.take();
+      const now = Date.now();
+      if (now >= giveUpAt) return null;
+      await this.inbox.wait(
+        this.signal,
+        Math.min(giveUpAt - now, this.endsAt - now, this.auth.msUntilDue()),
+      );
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.unsubscribe();
+  }
+}

@@ -1,0 +1,114 @@
+// Two Parley servers sharing one database and one Redis: events published on one
+// reach subscribers on the other, in order and once each. Skipped, with the reason
+// printed, only when no Redis can be reached or started.
+import { randomBytes } from 'node:crypto';
+import type { Message, SessionChange } from '@parley/shared';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Parley } from '../../src/app';
+import { sessionChannel } from '../../src/realtime/channels';
+import { freshDbName, newUser, startTestServer } from '../support/harness';
+import { type Client, clientFor, findRedis, record, sleep, tokenFor, waitFor } from './support';
+
+type Tracked<T> = { id: string; data: T };
+const range = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+const redis = await findRedis();
+const skipReason = 'reason' in redis ? redis.reason : null;
+if (skipReason) console.warn(`SKIPPED: cross-process real-time tests need Redis: ${skipReason}`);
+
+describe.skipIf(skipReason !== null)('two server processes with one database and one Redis', () => {
+  const redisUrl = 'url' in redis ? redis.url : '';
+  // A namespace per run, so parallel runs sharing this Redis never hear each other.
+  const prefix = `parley-test-${randomBytes(4).toString('hex')}:`;
+  let a: Parley;
+  let b: Parley;
+  let onA: Client;
+  let onB: Client;
+
+  beforeAll(async () => {
+    const env = { MONGODB_DB: freshDbName(), REDIS_URL: redisUrl, REDIS_PREFIX: prefix };
+    a = await startTestServer(env);
+    b = await startTestServer(env);
+    const { user } = await newUser(a.services);
+    const token = tokenFor(a.services, user);
+    onA = clientFor(a.url, token);
+    onB = clientFor(b.url, token);
+  });
+  afterAll(async () => {
+    await a?.stop();
+    await b?.stop();
+    if ('stop' in redis) await redis.stop();
+  });
+
+  it('a subscriber on A receives 200 messages sent through B, in order, once each', async () => {
+    const session = await onB.session.create.mutate({ title: 'across' });
+    const messages = record<Tracked<Message>>((h) =>
+      onA.message.onNew.subscribe({ sessionId: session.id }, h),
+    );
+    const changes = record<Tracked<SessionChange>>((h) => onA.session.onChange.subscribe({}, h));
+    await waitFor('both streams to start', () => messages.starts === 1 && changes.starts === 1);
+
+    for (let i = 1; i <= 200; i++) {
+      await onB.message.send.mutate({ sessionId: session.id, content: `m${i}` });
+    }
+    await waitFor('200 messages on A', () => messages.events.length >= 200, 30_000);
+    await waitFor('200 session changes on A', () => changes.events.length >= 200, 10_000);
+    await sleep(300);
+    messages.unsubscribe();
+    changes.unsubscribe();
+
+    expect(messages.events.map((e) => e.data.seq)).toEqual(range(1, 200));
+    expect(messages.events.map((e) => e.data.content)).toEqual(range(1, 200).map((i) => `m${i}`));
+    expect(new Set(messages.events.map((e) => e.data.id)).size).toBe(200);
+    expect(messages.error).toBeNull();
+    expect(changes.events.map((e) => e.data.kind)).toEqual(Array(200).fill('message'));
+    expect(changes.events.map((e) => e.data.session.messageCount)).toEqual(range(1, 200));
+  });
+
+  it('concurrent sends through B still reach A in seq order, once each', async () => {
+    const session = await onB.session.create.mutate({ title: 'burst across' });
+    const messages = record<Tracked<Message>>((h) =>
+      onA.message.onNew.subscribe({ sessionId: session.id }, h),
+    );
+    await waitFor('stream to start', () => messages.starts === 1);
+    // Sends finish (and publish) in an order of their own; the stream restores seq order.
+    await Promise.all(
+      range(1, 40).map((i) => onB.message.send.mutate({ sessionId: session.id, content: `c${i}` })),
+    );
+    await waitFor('40 messages on A', () => messages.events.length >= 40, 20_000);
+    await sleep(300);
+    messages.unsubscribe();
+    expect(messages.events.map((e) => e.data.seq)).toEqual(range(1, 40));
+  });
+
+  it('subscribing and unsubscribing leaves no listeners and no Redis subscriptions behind', async () => {
+    const bus = a.services.bus;
+    // The earlier tests' HTTP streams, closed by their clients, are gone from the server too.
+    await waitFor('closed streams to leave the bus', () => bus.listenerCount() === 0, 5_000);
+    await waitFor('closed streams to leave B', () => b.services.bus.listenerCount() === 0, 5_000);
+    const before = bus.listenerCount();
+    const channel = sessionChannel(randomBytes(12).toString('hex'));
+    for (let i = 0; i < 200; i++) {
+      const offs = await Promise.all([
+        bus.subscribe(channel, () => {}),
+        bus.subscribe(channel, () => {}),
+      ]);
+      for (const off of offs) off();
+    }
+    expect(bus.listenerCount()).toBe(before);
+    const probe = new Redis(redisUrl);
+    try {
+      const numsub = async () => {
+        const [, n] = (await probe.pubsub('NUMSUB', prefix + channel)) as [string, number];
+        return Number(n);
+      };
+      const deadline = Date.now() + 2_000;
+      while ((await numsub()) !== 0 && Date.now() < deadline) await sleep(50);
+      expect(await numsub()).toBe(0);
+    } finally {
+      probe.disconnect();
+    }
+  });
+});
