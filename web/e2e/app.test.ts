@@ -26,6 +26,11 @@ async function send(p: Page, text: string) {
   await box.press('Enter');
 }
 
+/** Waits until no message is still on its way. */
+async function sent(p: Page) {
+  await expect.poll(() => p.getByText('Sending…').count()).toBe(0);
+}
+
 const sidebar = (p: Page) => p.getByRole('navigation', { name: 'Chats' });
 
 beforeAll(async () => {
@@ -81,7 +86,7 @@ describe('the web app', () => {
     const messages = page.getByRole('list', { name: 'Messages' });
     await messages.getByText('Hello from the browser 👋').waitFor();
     await messages.getByText(/line one\s+line two/).waitFor();
-    await page.getByText('Sending…').waitFor({ state: 'detached' });
+    await sent(page);
     expect(await messages.getByRole('listitem').count()).toBe(2);
   });
 
@@ -105,7 +110,7 @@ describe('the web app', () => {
     await page.unroute('**/trpc/message.send**');
     await page.getByRole('button', { name: 'Retry' }).click();
     await page.getByText(/Not sent/).waitFor({ state: 'detached' });
-    await page.getByText('Sending…').waitFor({ state: 'detached' });
+    await sent(page);
     expect(attempts).toBe(1);
     await page.reload();
     const messages = page.getByRole('list', { name: 'Messages' });
@@ -171,6 +176,22 @@ describe('the web app', () => {
     await other.close();
   });
 
+  it('stays signed in and live while access tokens expire under it', async () => {
+    const other = await context.newPage();
+    await other.goto(chatUrl);
+    await page.goto(chatUrl);
+    const list = (p: Page) => p.getByRole('list', { name: 'Messages' });
+    await list(other).getByText('Live across tabs').waitFor();
+    // Long enough for several 10-second tokens and for the server to end the live
+    // streams that still carry an expired one (it re-checks every 30 s).
+    await page.waitForTimeout(35_000);
+    await send(page, 'Still here after the tokens expired');
+    await list(other).getByText('Still here after the tokens expired').waitFor({ timeout: 15_000 });
+    await sent(page);
+    expect(await page.getByText(/Not sent/).count()).toBe(0);
+    await other.close();
+  }, 90_000);
+
   it('follows a script’s changes live, and loads older messages without moving the view', async () => {
     const script = scriptApi(server.url);
     await script.login(username, password);
@@ -215,7 +236,7 @@ describe('the web app', () => {
   it('fits a phone screen', async () => {
     const mobile = await browser.newContext({ viewport: phone, isMobile: true, hasTouch: true });
     const p = await mobile.newPage();
-    await p.goto(server.url);
+    await p.goto(`${server.url}/chat-ui`);
     await p.getByRole('heading', { name: 'Welcome back' }).waitFor();
     await screenshot(p, 'phone-login');
     await signIn(p, username, password);
@@ -229,5 +250,22 @@ describe('the web app', () => {
     await p.waitForTimeout(300);
     await screenshot(p, 'phone-sidebar');
     await mobile.close();
+  });
+
+  it('follows the system’s dark theme', async () => {
+    const dark = await browser.newContext({ viewport: desktop, colorScheme: 'dark' });
+    const p = await dark.newPage();
+    await p.goto(server.url);
+    await signIn(p, username, password);
+    await p.goto(chatUrl);
+    await p.getByRole('list', { name: 'Messages' }).getByText('Live across tabs').waitFor();
+    const background = await p.evaluate(
+      () => getComputedStyle(document.documentElement).backgroundColor,
+    );
+    expect(background).toBe('rgb(21, 23, 28)');
+    await screenshot(p, 'desktop-chat-dark');
+    await p.setViewportSize(phone);
+    await screenshot(p, 'phone-chat-dark');
+    await dark.close();
   });
 });

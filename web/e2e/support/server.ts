@@ -28,6 +28,8 @@ export async function startServer(): Promise<RunningServer> {
         DEMO_USERS: 'false',
         BCRYPT_COST: '4',
         JWT_SECRET: 'e2e-secret-0123456789-abcdefghij-klmnopq',
+        // The shortest lifetime the server allows: the walk outlives several tokens.
+        ACCESS_TOKEN_TTL_SECONDS: '10',
         MONGODB_URI: '',
         REDIS_URL: '',
       },

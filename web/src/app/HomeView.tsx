@@ -11,7 +11,7 @@ export function HomeView({ onNewChat, onMenu }: { onNewChat: () => void; onMenu:
           <Icon name="chat" size={36} />
         </div>
         <h2>What shall we talk about?</h2>
-        <p>Pick a chat on the left, or start a new one.</p>
+        <p>Pick a chat, or start a new one.</p>
         <button type="button" className="button button--primary" onClick={onNewChat}>
           <Icon name="plus" /> New Chat
         </button>

@@ -7,6 +7,8 @@ interface MessageBubbleProps {
   content: string;
   createdAt: Date;
   outgoing?: OutgoingMessage;
+  /** False for all but the last of a run of messages close in time: one timestamp per run. */
+  showTime?: boolean;
   onRetry?: () => void;
   onDiscard?: () => void;
 }
@@ -19,6 +21,7 @@ export function MessageBubble({
   content,
   createdAt,
   outgoing,
+  showTime = true,
   onRetry,
   onDiscard,
 }: MessageBubbleProps) {
@@ -33,7 +36,9 @@ export function MessageBubble({
         <span className="message__role">{author === 'assistant' ? 'Assistant' : 'System'}</span>
       )}
       <div className="message__bubble">{content}</div>
-      <div className="message__meta">
+      <div
+        className={`message__meta${!failed && !sending && !showTime ? ' message__meta--hidden' : ''}`}
+      >
         {failed ? (
           <span className="message__failure" role="alert">
             Not sent{outgoing?.error ? `: ${outgoing.error}` : '.'}{' '}

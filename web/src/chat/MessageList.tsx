@@ -8,6 +8,17 @@ import { MessageBubble } from './MessageBubble';
 import type { OutgoingMessage } from './outbox';
 import { useScrollKeeper } from './useScrollKeeper';
 
+const runGapMs = 5 * 60_000;
+
+/** A message ends its run when the next one is by someone else or comes much later. */
+function endsRun(message: Message, next: Message | undefined): boolean {
+  return (
+    !next ||
+    next.role !== message.role ||
+    next.createdAt.getTime() - message.createdAt.getTime() > runGapMs
+  );
+}
+
 interface MessageListProps {
   messages: Message[];
   outgoing: OutgoingMessage[];
@@ -52,8 +63,14 @@ export function MessageList(props: MessageListProps) {
         aria-live="polite"
         aria-relevant="additions"
       >
-        {messages.map((m) => (
-          <MessageBubble key={m.id} author={m.role} content={m.content} createdAt={m.createdAt} />
+        {messages.map((m, i) => (
+          <MessageBubble
+            key={m.id}
+            author={m.role}
+            content={m.content}
+            createdAt={m.createdAt}
+            showTime={endsRun(m, messages[i + 1])}
+          />
         ))}
         {outgoing.map((m) => (
           <MessageBubble
