@@ -58,9 +58,15 @@ export class Credentials {
     return this.pending;
   }
 
+  /** Waits for a sign-in step in flight, whatever its outcome. */
+  private async settled(): Promise<void> {
+    await this.pending?.catch(() => {});
+  }
+
   async login(username = this.username, password = this.password): Promise<User> {
     if (!username || !password)
       throw new Error('Parley client: a username and password are needed to log in.');
+    await this.settled();
     this.username = username;
     this.password = password;
     await this.once(async () => {
@@ -107,7 +113,7 @@ export class Credentials {
 
   /** A valid access token, renewed first when it is missing or about to expire; null if signed out. */
   async token(): Promise<string | null> {
-    if (this.pending) await this.pending.catch(() => {});
+    await this.settled();
     if (!this.access || Date.now() >= this.access.renewAt) {
       if (this.canRenew()) await this.renew();
     }
@@ -115,6 +121,7 @@ export class Credentials {
   }
 
   async logout(): Promise<void> {
+    await this.settled();
     const presented = this.refreshToken;
     this.access = null;
     this.refreshToken = null;

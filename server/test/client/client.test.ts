@@ -50,6 +50,21 @@ describe('the typed client for scripts', () => {
     await c.logout();
   });
 
+  it('renews once for many calls that find the token expired together', async () => {
+    const c = client();
+    await c.login();
+    const before = await refreshUses();
+    await sleep(2_100);
+    // Separate ticks make separate HTTP batches, each asking for a token at once.
+    const calls = Array.from({ length: 6 }, (_, i) => sleep(i).then(() => c.api.auth.me.query()));
+    const users = await Promise.all(calls);
+    expect(users.every((u) => u.username === 'bob')).toBe(true);
+    // A refresh credential is single-use: two renewals would have revoked the family.
+    expect(await refreshUses()).toBe(before + 1);
+    expect((await c.api.auth.me.query()).username).toBe('bob');
+    await c.logout();
+  });
+
   it('renews and retries once when the server answers UNAUTHORIZED', async () => {
     const c = client();
     await c.login();
