@@ -202,8 +202,14 @@ afterAll(() => closeServices(services));
 describe('the database doctor', () => {
   it('reports each kind of damage without changing anything', async () => {
     const before = await snapshot();
-    const report = await runDoctor(db);
+    const steps = new Map<string, [number, number]>();
+    const report = await runDoctor(db, {
+      progress: (step, done, total) => steps.set(step, [done, total]),
+    });
     expect(await snapshot()).toBe(before);
+    // Progress reaches the end of each long step.
+    expect(steps.get('messages')?.[0]).toBe(await raw('messages').countDocuments());
+    expect(steps.get('sessions')?.[0]).toBe(await raw('chat_sessions').countDocuments());
     expect(countOf(report, 'users.bad_id')).toBe(1);
     expect(countOf(report, 'chat_sessions.bad_id')).toBe(2);
     expect(countOf(report, 'messages.bad_id')).toBe(1);
