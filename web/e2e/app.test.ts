@@ -68,6 +68,8 @@ describe('the web app', () => {
     await signIn(page, username, 'not the password');
     await page.getByText('Wrong username or password.').waitFor();
     await screenshot(page, 'desktop-login-wrong-password');
+    for (let i = 0; i < 6; i++) await signIn(page, 'nobody_here', 'wrong password');
+    await page.getByText(/Too many attempts\. Try again in \d+ minutes\./).waitFor();
     await signIn(page, username, password);
     await page.getByRole('heading', { name: 'What shall we talk about?' }).waitFor();
   });
@@ -176,6 +178,16 @@ describe('the web app', () => {
     await other.close();
   });
 
+  it('shows when the live stream is down, and recovers by itself', async () => {
+    await page.route('**/trpc/message.onNew**', (route) => route.abort('connectionfailed'));
+    await page.goto(chatUrl);
+    const status = page.locator('.main-header').getByRole('status');
+    await status.getByText(/Connecting to live updates…|Reconnecting…/).waitFor();
+    await screenshot(page, 'desktop-chat-connecting');
+    await page.unroute('**/trpc/message.onNew**');
+    await status.waitFor({ state: 'detached', timeout: 20_000 });
+  });
+
   it('stays signed in and live while access tokens expire under it', async () => {
     const other = await context.newPage();
     await other.goto(chatUrl);
@@ -257,6 +269,7 @@ describe('the web app', () => {
     const p = await dark.newPage();
     await p.goto(server.url);
     await signIn(p, username, password);
+    await p.getByRole('heading', { name: 'What shall we talk about?' }).waitFor();
     await p.goto(chatUrl);
     await p.getByRole('list', { name: 'Messages' }).getByText('Live across tabs').waitFor();
     const background = await p.evaluate(

@@ -3,7 +3,7 @@ import type { LiveState } from '../sessions/useSessionChanges';
 
 const text: Record<LiveState, string> = {
   live: 'Live',
-  connecting: 'Connecting…',
+  connecting: 'Connecting to live updates…',
   down: 'Reconnecting…',
 };
 

@@ -1,10 +1,23 @@
-// Maps a subscription's status to what the person sees, remembering whether it was
-// ever connected (so a drop reads "Reconnecting…", not "Connecting…").
-import { useRef } from 'react';
+// Maps a subscription's status to what the person sees. A stream that is not live
+// shows so only after a moment (no flash on every chat opened), and one that was
+// connected before reads "Reconnecting…", not "Connecting…".
+import { useEffect, useRef, useState } from 'react';
 import { type LiveState, liveStateOf } from '../sessions/useSessionChanges';
+
+const graceMs = 1_200;
 
 export function useLiveState(status: string): LiveState {
   const everConnected = useRef(false);
   if (status === 'pending') everConnected.current = true;
-  return liveStateOf(status, everConnected.current);
+  const actual = liveStateOf(status, everConnected.current);
+  const [shown, setShown] = useState<LiveState>('live');
+  useEffect(() => {
+    if (actual === 'live') {
+      setShown('live');
+      return;
+    }
+    const timer = setTimeout(() => setShown(actual), graceMs);
+    return () => clearTimeout(timer);
+  }, [actual]);
+  return shown;
 }
