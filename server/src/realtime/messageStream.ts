@@ -36,17 +36,24 @@ export async function* streamMessages(
   signal: AbortSignal | undefined,
 ) {
   const { services } = ctx;
+  // Checked before listening: someone else's session is refused without touching the bus.
+  // Without lastEventId the stream starts from this count, so a message sent while the
+  // stream opens is delivered, not mistaken for history.
+  const opened = await loadOwnedSession(services, ctx.user._id, input.sessionId);
+  const sessionId = opened._id;
+  let last = resumePoint(input.lastEventId, opened.message_count ?? 0);
   const feed = await LiveFeed.open(ctx, sessionChannel(input.sessionId), signal);
   try {
-    let session = await loadOwnedSession(services, ctx.user._id, input.sessionId);
-    if (session.read_model !== 1) {
-      // A session the old service wrote: build its read model once (under the session's lock).
-      session = (await readMessages(services, session, () => [1, 0])).session;
-    }
-    const sessionId = session._id;
-    let last = resumePoint(input.lastEventId, session.message_count ?? 0);
+    // Read again once listening: whatever is stored now comes from here, anything later from the bus.
+    const current = (await services.db.sessions.findOne({ _id: sessionId })) ?? opened;
+    // A session the old service wrote gets its read model built once (under the session's lock).
+    const session =
+      current.read_model === 1
+        ? current
+        : (await readMessages(services, current, () => [1, 0])).session;
     /** The highest seq known to exist; everything up to it goes out before waiting on the bus. */
     let known = session.message_count ?? 0;
+    last = Math.min(last, known);
     /** Live events that arrived before their predecessors, by seq. */
     const early = new Map<number, Message>();
     let holeSince = 0;
