@@ -6,19 +6,21 @@ import { badIds } from './checks/badIds';
 import { orphanMessages } from './checks/orphanMessages';
 import { sessionState } from './checks/sessionState';
 import { stringRefs } from './checks/stringRefs';
+import { usernames } from './checks/usernames';
 import type { Check, Finding, Progress } from './types';
 
 export type { Finding } from './types';
 
-export const checks: Check[] = [badIds, stringRefs, orphanMessages, sessionState];
+export const checks: Check[] = [badIds, usernames, stringRefs, orphanMessages, sessionState];
 
 export interface DoctorReport {
   fix: boolean;
   findings: Finding[];
-  /** Total documents found damaged, repaired and quarantined. */
+  /** Total problems found, repaired, quarantined, and left for a person to decide. */
   found: number;
   repaired: number;
   quarantined: number;
+  manual: number;
 }
 
 export async function runDoctor(
@@ -37,5 +39,6 @@ export async function runDoctor(
     found: sum('count'),
     repaired: sum('repaired'),
     quarantined: sum('quarantined'),
+    manual: fix ? sum('count') - sum('repaired') - sum('quarantined') : 0,
   };
 }

@@ -4,7 +4,8 @@ import type { DoctorReport } from './index';
 export function formatReport(report: DoctorReport): string {
   const lines: string[] = [];
   for (const f of report.findings) {
-    const mark = f.count === 0 ? 'ok ' : report.fix ? 'fix' : '!! ';
+    const handled = report.fix && f.repaired + f.quarantined === f.count;
+    const mark = f.count === 0 ? 'ok ' : handled ? 'fix' : '!! ';
     const done =
       report.fix && f.count > 0 ? ` (repaired ${f.repaired}, quarantined ${f.quarantined})` : '';
     lines.push(`${mark} ${String(f.count).padStart(6)}  ${f.label}${done}`);
@@ -12,11 +13,12 @@ export function formatReport(report: DoctorReport): string {
   }
   lines.push('');
   if (report.found === 0) lines.push('Nothing to repair: the database is healthy.');
-  else if (report.fix)
+  else if (report.fix) {
     lines.push(
       `Repaired ${report.repaired}, quarantined ${report.quarantined} (kept in the "quarantine" collection).`,
     );
-  else
+    if (report.manual > 0) lines.push(`${report.manual} left to decide by hand: see above.`);
+  } else
     lines.push(`Found ${report.found} problems. Run \`npm run doctor -- --fix\` to repair them.`);
   return lines.join('\n');
 }

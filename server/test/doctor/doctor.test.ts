@@ -119,6 +119,9 @@ beforeAll(async () => {
   );
   await raw('messages').insertOne(seedMessage({ _id: '', session_id: '', user_id: aliceId }));
 
+  // A user the old service let in beside "alice": Parley's unique index cannot be built.
+  await raw('users').insertOne({ username: 'ALICE', hashed_password: 'x', created_at: at(0) });
+
   // A session whose _id is its ObjectId's hex as a string, with a message pointing at it by string.
   await raw('chat_sessions').insertOne(
     seedSession({
@@ -211,6 +214,7 @@ describe('the database doctor', () => {
     expect(steps.get('messages')?.[0]).toBe(await raw('messages').countDocuments());
     expect(steps.get('sessions')?.[0]).toBe(await raw('chat_sessions').countDocuments());
     expect(countOf(report, 'users.bad_id')).toBe(1);
+    expect(countOf(report, 'users.username_case')).toBe(1);
     expect(countOf(report, 'chat_sessions.bad_id')).toBe(2);
     expect(countOf(report, 'messages.bad_id')).toBe(1);
     expect(countOf(report, 'chat_sessions.user_id')).toBe(1);
@@ -241,6 +245,9 @@ describe('the database doctor', () => {
     const report = await runDoctor(db, { fix: true });
     expect(report.found).toBeGreaterThan(0);
     expect(report.quarantined).toBe(6);
+    // Which of two "alice"s to keep is a person's call: reported, left in place.
+    expect(report.manual).toBe(1);
+    expect(await raw('users').countDocuments({ username: 'ALICE' })).toBe(1);
 
     // Nothing lost: every document is either still in place or in quarantine.
     const quarantined = await raw('quarantine').find({}).toArray();
@@ -316,6 +323,8 @@ describe('the database doctor', () => {
   });
 
   it('changes nothing when --fix runs again', async () => {
+    // The one decision left to a person: rename the second "alice".
+    await raw('users').updateOne({ username: 'ALICE' }, { $set: { username: 'alice-old' } });
     const before = await snapshot();
     const report = await runDoctor(db, { fix: true });
     expect(report.found).toBe(0);
