@@ -19,8 +19,9 @@ export class RedisBus implements EventBus {
     private readonly prefix: string,
   ) {
     const opts = { lazyConnect: true, maxRetriesPerRequest: 2, connectTimeout: 5_000 };
-    this.pub = new Redis(url, opts);
-    this.sub = new Redis(url, opts);
+    // Named so `CLIENT LIST` shows whose connections these are.
+    this.pub = new Redis(url, { ...opts, connectionName: `${prefix}pub` });
+    this.sub = new Redis(url, { ...opts, connectionName: `${prefix}sub` });
     for (const conn of [this.pub, this.sub]) {
       conn.on('error', (e: Error) => log.warn('redis error', { error: e.message }));
     }

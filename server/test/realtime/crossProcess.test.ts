@@ -6,6 +6,7 @@ import type { Message, SessionChange } from '@parley/shared';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Parley } from '../../src/app';
+import { busResync } from '../../src/realtime/bus';
 import { sessionChannel } from '../../src/realtime/channels';
 import { freshDbName, newUser, startTestServer } from '../support/harness';
 import { type Client, clientFor, findRedis, record, sleep, tokenFor, waitFor } from './support';
@@ -81,6 +82,45 @@ describe.skipIf(skipReason !== null)('two server processes with one database and
     await sleep(300);
     messages.unsubscribe();
     expect(messages.events.map((e) => e.data.seq)).toEqual(range(1, 40));
+  });
+
+  it('when the Redis connection drops, the servers resubscribe and streams catch up from the database', async () => {
+    const session = await onB.session.create.mutate({ title: 'outage' });
+    const messages = record<Tracked<Message>>((h) =>
+      onA.message.onNew.subscribe({ sessionId: session.id }, h),
+    );
+    await waitFor('stream to start', () => messages.starts === 1);
+    await onB.message.send.mutate({ sessionId: session.id, content: 'before' });
+    await waitFor('first message', () => messages.events.length === 1);
+
+    const heard: unknown[] = [];
+    const off = await a.services.bus.subscribe('probe', (p) => heard.push(p));
+    const probe = new Redis(redisUrl);
+    try {
+      // Drop this run's subscriber connections (named `<prefix>sub`), then keep sending.
+      const list = (await probe.client('LIST')) as string;
+      const ids = list
+        .split('\n')
+        .filter((line) => line.includes(` name=${prefix}sub `))
+        .map((line) => /\bid=(\d+)/.exec(line)?.[1]);
+      expect(ids).toHaveLength(2);
+      for (const id of ids) await probe.client('KILL', 'ID', id ?? '');
+      for (let i = 1; i <= 10; i++) {
+        await onB.message.send.mutate({ sessionId: session.id, content: `after ${i}` });
+      }
+      await waitFor('the resync notice', () => heard.includes(busResync), 10_000);
+      await waitFor('all 11 messages', () => messages.events.length >= 11, 15_000);
+      await sleep(300);
+      expect(messages.events.map((e) => e.data.seq)).toEqual(range(1, 11));
+      // And live delivery works again after the reconnect.
+      await onB.message.send.mutate({ sessionId: session.id, content: 'later' });
+      await waitFor('message 12', () => messages.events.length >= 12);
+      expect(messages.events.map((e) => e.data.seq)).toEqual(range(1, 12));
+    } finally {
+      off();
+      messages.unsubscribe();
+      probe.disconnect();
+    }
   });
 
   it('subscribing and unsubscribing leaves no listeners and no Redis subscriptions behind', async () => {
