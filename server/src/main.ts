@@ -3,6 +3,7 @@ import { startParley } from './app';
 import { ConfigError, loadConfig } from './config/env';
 import { DatabaseUnreachableError } from './db/database';
 import { EmbeddedDatabaseError } from './db/ferretdb';
+import { DatabaseStateError } from './db/indexes';
 
 async function main(): Promise<void> {
   let parley: Awaited<ReturnType<typeof startParley>>;
@@ -12,7 +13,8 @@ async function main(): Promise<void> {
     if (
       e instanceof ConfigError ||
       e instanceof DatabaseUnreachableError ||
-      e instanceof EmbeddedDatabaseError
+      e instanceof EmbeddedDatabaseError ||
+      e instanceof DatabaseStateError
     ) {
       console.error(`\nParley could not start.\n${e.message}\n`);
       process.exit(1);

@@ -24,10 +24,39 @@ async function backfill(db: Database): Promise<void> {
   }
 }
 
+/** The database holds something Parley cannot start on; the message says what to do. */
+export class DatabaseStateError extends Error {
+  override name = 'DatabaseStateError';
+}
+
+/** Usernames are unique without regard to case; an old database may hold "Alice" and "alice". */
+async function ensureUniqueUsernames(db: Database): Promise<void> {
+  try {
+    await db.users.createIndex(
+      { username_lower: 1 },
+      { unique: true, name: 'username_lower_unique' },
+    );
+  } catch (e) {
+    const seen = new Map<string, string>();
+    const clashes: string[] = [];
+    for await (const u of db.users.find({}, { projection: { username: 1, username_lower: 1 } })) {
+      const key = u.username_lower ?? String(u.username).toLowerCase();
+      const first = seen.get(key);
+      if (first !== undefined) clashes.push(`"${first}", "${u.username}"`);
+      else seen.set(key, u.username);
+    }
+    if (clashes.length === 0) throw e;
+    throw new DatabaseStateError(
+      `Usernames must be unique without regard to case, and these accounts are equal without regard to case: ${clashes.slice(0, 5).join('; ')}. ` +
+        'Rename one of each (`npm run doctor` lists them all), then start Parley again.',
+    );
+  }
+}
+
 export async function ensureIndexes(db: Database): Promise<void> {
   await backfill(db);
   await Promise.all([
-    db.users.createIndex({ username_lower: 1 }, { unique: true, name: 'username_lower_unique' }),
+    ensureUniqueUsernames(db),
     // session.list: a user's live sessions or trash, newest activity first.
     db.sessions.createIndex(
       { user_id: 1, deleted: 1, activity_at: -1, _id: -1 },
