@@ -237,6 +237,35 @@ describe('the web app', () => {
     await list.getByText('Sent by a script').waitFor({ state: 'attached', timeout: 15_000 });
   });
 
+  it('pages through many chats as the sidebar scrolls, with shortcuts to start and find one', async () => {
+    const script = scriptApi(server.url);
+    await script.login(username, password);
+    for (let i = 1; i <= 35; i++) await script.createSession(`Batch chat ${i}`);
+    await page.reload();
+    const links = sidebar(page).getByRole('link');
+    await sidebar(page).getByRole('link', { name: 'Batch chat 35' }).waitFor();
+    expect(await links.count()).toBe(30);
+    await sidebar(page).evaluate((el) => {
+      el.scrollTop = el.scrollHeight;
+    });
+    await sidebar(page).getByRole('link', { name: 'Trip plans' }).waitFor();
+    expect(await links.count()).toBeGreaterThan(35);
+
+    await page.keyboard.press('Control+k');
+    const search = page.getByRole('searchbox', { name: /Search chats/ });
+    await expect.poll(() => search.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.type('trip');
+    await expect.poll(() => links.count()).toBe(1);
+    await screenshot(page, 'desktop-search');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => links.count()).toBeGreaterThan(35);
+
+    const before = page.url();
+    await page.keyboard.press('Control+Shift+O');
+    await page.waitForURL((u) => u.href !== before && /\/c\/[0-9a-f]{24}$/.test(u.pathname));
+    await page.getByText('No messages yet').waitFor();
+  });
+
   it('logs out and stays logged out after a reload', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Welcome back' }).waitFor();
@@ -258,7 +287,7 @@ describe('the web app', () => {
     await p.getByRole('list', { name: 'Messages' }).getByText('Live across tabs').waitFor();
     await screenshot(p, 'phone-chat');
     await p.getByRole('button', { name: 'Show chats' }).click();
-    await sidebar(p).getByRole('link', { name: 'Trip plans' }).waitFor();
+    await sidebar(p).getByRole('link', { name: 'Batch chat 35' }).waitFor();
     await p.waitForTimeout(300);
     await screenshot(p, 'phone-sidebar');
     await mobile.close();

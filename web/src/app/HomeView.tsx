@@ -1,8 +1,10 @@
 // The start page: nothing open yet.
 import { Icon } from '../ui/Icon';
 import { MainHeader } from '../ui/MainHeader';
+import { useDocumentTitle } from './useDocumentTitle';
 
 export function HomeView({ onNewChat, onMenu }: { onNewChat: () => void; onMenu: () => void }) {
+  useDocumentTitle(undefined);
   return (
     <section className="main" aria-label="Start">
       <MainHeader title="Parley" onMenu={onMenu} />

@@ -17,7 +17,11 @@ export function Shell() {
   const search = useRef<HTMLInputElement>(null);
   const { create } = useSessionActions();
 
-  const openDrawer = useCallback(() => setDrawerOpen(true), []);
+  const openDrawer = useCallback(() => {
+    setDrawerOpen(true);
+    // The drawer becomes visible on the next frame: move focus into it then.
+    requestAnimationFrame(() => document.querySelector<HTMLElement>('.sidebar .new-chat')?.focus());
+  }, []);
   const closeDrawer = useCallback(() => setDrawerOpen(false), []);
   const newChat = useCallback(() => {
     setDrawerOpen(false);

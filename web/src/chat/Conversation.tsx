@@ -2,6 +2,7 @@
 // read and restored, not written to.
 import { useCallback, useEffect, useRef } from 'react';
 import { navigate } from '../app/route';
+import { useDocumentTitle } from '../app/useDocumentTitle';
 import { useSessionActions } from '../sessions/useSessionActions';
 import { describeError, errorCode } from '../trpc/errors';
 import { trpc } from '../trpc/trpc';
@@ -24,6 +25,7 @@ export function Conversation({ sessionId, onMenu }: { sessionId: string; onMenu:
   const { remove, restore } = useSessionActions();
   const live = useLiveState(liveStatus);
   const composer = useRef<HTMLTextAreaElement>(null);
+  useDocumentTitle(session.data?.title);
 
   useEffect(() => {
     if (window.matchMedia?.('(min-width: 800px)').matches) composer.current?.focus();

@@ -72,7 +72,7 @@ export function Sidebar({
               }
             }}
           />
-          <kbd className="search__kbd">Ctrl K</kbd>
+          {!filter && <kbd className="search__kbd">Ctrl K</kbd>}
         </div>
       </div>
       <SessionList activeId={activeId} filter={filter} onOpened={onNavigated} />

@@ -1,6 +1,7 @@
 // The Trash: deleted chats, newest first, each with Restore.
 import { useCallback, useRef } from 'react';
 import { navigate } from '../app/route';
+import { useDocumentTitle } from '../app/useDocumentTitle';
 import { describeError } from '../trpc/errors';
 import { Icon } from '../ui/Icon';
 import { MainHeader } from '../ui/MainHeader';
@@ -15,6 +16,7 @@ const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', tim
 export function TrashView({ onMenu }: { onMenu: () => void }) {
   const list = useSessionList(true);
   const { restore } = useSessionActions();
+  useDocumentTitle('Trash');
   const sentinel = useRef<HTMLLIElement>(null);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
   const more = useCallback(() => {
