@@ -147,8 +147,14 @@ export async function findRedis(): Promise<TestRedis | { reason: string }> {
   }
   const local = 'redis://127.0.0.1:6379';
   if (await answersPing(local)) return { url: local, stop: async () => {} };
-  const bin = '/usr/bin/redis-server';
-  if (!existsSync(bin)) return { reason: `no Redis on ${local} and no ${bin} to start one` };
+  return startRedisServer();
+}
+
+/** A throwaway redis-server (no persistence) on a free loopback port, if the binary exists. */
+export async function startRedisServer(
+  bin = '/usr/bin/redis-server',
+): Promise<TestRedis | { reason: string }> {
+  if (!existsSync(bin)) return { reason: `no Redis on 127.0.0.1:6379 and no ${bin} to start one` };
   const port = await freePort();
   const proc: ChildProcess = spawn(
     bin,
