@@ -1,7 +1,7 @@
 // Starts the built server (server/dist/main.js) on a free port with a fresh data
 // folder, as a child process, and stops it afterwards.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,29 +13,36 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/** The tests use the builds turbo made before them; say which one is missing. */
+function requireBuilt(file: string, command: string): string {
+  if (!existsSync(file)) throw new Error(`${file} is missing: run \`${command}\` first.`);
+  return file;
+}
+
 export async function startServer(): Promise<RunningServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'parley-e2e-'));
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [join(repoRoot, 'server', 'dist', 'main.js')],
-    {
-      cwd: repoRoot,
-      env: {
-        ...process.env,
-        PORT: '0',
-        DATA_DIR: dataDir,
-        NODE_ENV: 'development',
-        DEMO_USERS: 'false',
-        BCRYPT_COST: '4',
-        JWT_SECRET: 'e2e-secret-0123456789-abcdefghij-klmnopq',
-        // The shortest lifetime the server allows: the walk outlives several tokens.
-        ACCESS_TOKEN_TTL_SECONDS: '10',
-        MONGODB_URI: '',
-        REDIS_URL: '',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+  const main = requireBuilt(
+    join(repoRoot, 'server', 'dist', 'main.js'),
+    'npm run -w @parley/server build',
   );
+  requireBuilt(join(repoRoot, 'web', 'dist', 'index.html'), 'npm run -w @parley/web build');
+  const dataDir = mkdtempSync(join(tmpdir(), 'parley-e2e-'));
+  const child: ChildProcess = spawn(process.execPath, [main], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      PORT: '0',
+      DATA_DIR: dataDir,
+      NODE_ENV: 'development',
+      DEMO_USERS: 'false',
+      BCRYPT_COST: '4',
+      JWT_SECRET: 'e2e-secret-0123456789-abcdefghij-klmnopq',
+      // The shortest lifetime the server allows: the walk outlives several tokens.
+      ACCESS_TOKEN_TTL_SECONDS: '10',
+      MONGODB_URI: '',
+      REDIS_URL: '',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 90_000);
