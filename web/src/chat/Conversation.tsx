@@ -13,6 +13,7 @@ import { Spinner } from '../ui/Spinner';
 import { useLiveState } from '../ui/useLiveState';
 import { Composer } from './Composer';
 import { MessageList } from './MessageList';
+import { visibleOutgoing } from './outbox';
 import { useMessages } from './useMessages';
 import { type SendInput, useOutbox } from './useOutbox';
 
@@ -102,7 +103,7 @@ export function Conversation({ sessionId, onMenu }: { sessionId: string; onMenu:
       ) : (
         <MessageList
           messages={messages}
-          outgoing={outbox.outgoing}
+          outgoing={visibleOutgoing(outbox.outgoing, messages)}
           hasOlder={Boolean(query.hasNextPage)}
           loadingOlder={query.isFetchingNextPage}
           loadOlder={() => void query.fetchNextPage()}
@@ -114,7 +115,7 @@ export function Conversation({ sessionId, onMenu }: { sessionId: string; onMenu:
         inputRef={composer}
         disabled={deleted}
         placeholder={deleted ? 'Restore this chat to write in it' : undefined}
-        onSend={(content) => void outbox.submit(content)}
+        onSend={(content) => void outbox.submit(content, messages.at(-1)?.seq ?? 0)}
       />
     </section>
   );

@@ -1,6 +1,8 @@
 // Messages on their way to the server: shown at once, marked failed if sending
 // fails, and retried under the same clientId so the server stores them once.
 
+import type { Message } from '../trpc/types';
+
 export interface OutgoingMessage {
   clientId: string;
   sessionId: string;
@@ -8,6 +10,8 @@ export interface OutgoingMessage {
   status: 'sending' | 'failed';
   error?: string;
   createdAt: Date;
+  /** The newest seq shown when it was written: its stored copy will come after. */
+  afterSeq: number;
 }
 
 export type OutboxAction =
@@ -32,4 +36,26 @@ export function outboxReducer(state: OutgoingMessage[], action: OutboxAction): O
     case 'done':
       return state.filter((m) => m.clientId !== action.clientId);
   }
+}
+
+/**
+ * The outgoing messages still worth showing. The live stream can deliver a stored
+ * message before its send call returns: that outgoing copy is hidden at once,
+ * matched by content among the person's messages stored after it was written.
+ */
+export function visibleOutgoing(
+  outgoing: OutgoingMessage[],
+  messages: Message[],
+): OutgoingMessage[] {
+  const claimed = new Set<number>();
+  return outgoing.filter((o) => {
+    if (o.status !== 'sending') return true;
+    const twin = messages.find(
+      (m) =>
+        m.role === 'user' && m.seq > o.afterSeq && m.content === o.content && !claimed.has(m.seq),
+    );
+    if (!twin) return true;
+    claimed.add(twin.seq);
+    return false;
+  });
 }

@@ -41,13 +41,14 @@ export function useOutbox(sessionId: string, deps: OutboxDeps) {
   );
 
   const submit = useCallback(
-    (content: string) => {
+    (content: string, afterSeq = 0) => {
       const message: OutgoingMessage = {
         clientId: newClientId?.() ?? crypto.randomUUID(),
         sessionId,
         content,
         status: 'sending',
         createdAt: new Date(),
+        afterSeq,
       };
       dispatch({ type: 'queued', message });
       return deliver(message);
