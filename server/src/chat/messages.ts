@@ -1,6 +1,8 @@
 // Messages: send (idempotent by clientId) and list, through the read model.
 // Every write to a session runs under that session's lock in this process; the
 // seq comes from the session's counter, so on MongoDB several processes agree too.
+
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Message } from '@parley/shared';
 import { TRPCError } from '@trpc/server';
 import { ObjectId } from 'mongodb';
@@ -121,8 +123,15 @@ interface MessageCursor {
 }
 
 /**
- * Reads messages [from, to] through the read model. When it disagrees with the
- * count, waits for writes in flight, then rebuilds from `messages` if it still does.
+ * Pauses before concluding that the read model is broken: a send may sit between
+ * its counter update and its bucket write, in this process (its lock tells) or in
+ * another one (only time tells). About 1.6 s in all, paid only on real damage.
+ */
+const settleDelaysMs = [0, 50, 150, 400, 1_000];
+
+/**
+ * Reads messages [from, to] through the read model, rebuilding it from
+ * `messages` only when it still disagrees with the count after writes settle.
  */
 export async function readMessages(
   services: Services,
@@ -130,26 +139,26 @@ export async function readMessages(
   range: (s: SessionDoc) => [number, number],
 ): Promise<{ session: SessionDoc; entries: ReturnType<typeof toEntry>[] }> {
   const key = idString(session._id);
+  const reload = async (s: SessionDoc) =>
+    (await services.db.sessions.findOne({ _id: session._id })) ?? s;
   let current = session;
   if (current.read_model !== 1 || damaged.has(key)) {
     current = await services.locks.run(sessionLockKey(key), async () =>
-      ensureReadModel(
-        services,
-        (await services.db.sessions.findOne({ _id: session._id })) ?? session,
-      ),
+      ensureReadModel(services, await reload(session)),
     );
   }
-  for (let attempt = 0; attempt < 2; attempt++) {
+  for (const delay of settleDelaysMs) {
     const [from, to] = range(current);
     const entries = await readRange(services.db, current, from, to);
     if (entries) return { session: current, entries };
-    // A send may be between its counter update and its bucket write: let it finish.
-    current = await services.locks.run(sessionLockKey(key), async () => {
-      const fresh = (await services.db.sessions.findOne({ _id: session._id })) ?? current;
-      if (attempt === 0) return fresh;
-      return rebuildReadModel(services.db, fresh);
-    });
+    if (delay > 0) await sleep(delay);
+    const seen = current;
+    current = await services.locks.run(sessionLockKey(key), () => reload(seen));
   }
+  const broken = current;
+  current = await services.locks.run(sessionLockKey(key), async () =>
+    rebuildReadModel(services.db, await reload(broken)),
+  );
   const [from, to] = range(current);
   return { session: current, entries: (await readRange(services.db, current, from, to)) ?? [] };
 }

@@ -127,7 +127,14 @@ export async function rebuildReadModel(db: Database, session: SessionDoc): Promi
     activity_at: last?.created_at ?? session.created_at,
     read_model: 1,
   };
-  await db.sessions.updateOne({ _id: session._id }, { $set: set });
+  // Only if no send reserved a seq meanwhile (another process): else the next read checks again.
+  const r = await db.sessions.updateOne(
+    { _id: session._id, message_count: session.message_count ?? null },
+    { $set: set },
+  );
+  if (r.matchedCount === 0) {
+    return (await db.sessions.findOne({ _id: session._id })) ?? { ...session, ...set };
+  }
   log.info('message read model rebuilt', {
     session: idString(session._id),
     messages: numbered.length,

@@ -123,3 +123,42 @@ describe('the message read model', () => {
     );
   });
 });
+
+describe('the read model beside another process', () => {
+  it('does not rebuild under a send that another process is still writing', async () => {
+    const { user, caller } = await newUser(services);
+    const s = await caller.session.create();
+    for (let i = 0; i < 3; i++)
+      await caller.message.send({ sessionId: s.id, content: `m${i + 1}` });
+    const sid = ObjectId.createFromHexString(s.id);
+    // Another process reserves seq 4 and is slow to write the message and its bucket entry.
+    await services.db.sessions.updateOne({ _id: sid }, { $inc: { message_count: 1 } });
+    const now = new Date();
+    const late = {
+      _id: new ObjectId(),
+      session_id: sid,
+      user_id: user._id,
+      content: 'm4',
+      role: 'user' as const,
+      created_at: now,
+      updated_at: now,
+      deleted: false,
+      deleted_at: null,
+      seq: 4,
+    };
+    const otherProcess = (async () => {
+      await new Promise((r) => setTimeout(r, 300));
+      await services.db.messages.insertOne(late);
+      const { appendToReadModel, toEntry } = await import('../../src/chat/readModel');
+      await appendToReadModel(services.db, sid, toEntry(late));
+    })();
+    const page = await caller.message.list({ sessionId: s.id });
+    await otherProcess;
+    expect(page.items.map((m) => m.content)).toEqual(['m1', 'm2', 'm3', 'm4']);
+    const stored = await services.db.sessions.findOne({ _id: sid });
+    expect(stored?.message_count).toBe(4);
+    expect(await services.db.messages.countDocuments({ session_id: sid })).toBe(4);
+    const next = await caller.message.send({ sessionId: s.id, content: 'm5' });
+    expect(next.seq).toBe(5);
+  });
+});
