@@ -34,9 +34,10 @@ export async function soak(job: SoakJob, progress: (line: string) => void): Prom
   const deadline = started + job.durationMs;
   let ending = false;
 
-  const timed = async (kind: string, spec: RequestSpec): Promise<string | null> => {
+  const timed = async (kind: string, spec: RequestSpec, from: string): Promise<string | null> => {
     try {
-      const a = await send(job.base, spec, agent);
+      const headers = { ...spec.headers, 'x-forwarded-for': from };
+      const a = await send(job.base, { ...spec, headers }, agent);
       if (a.status === 200) {
         latencies[kind]?.push(a.ms);
         return a.body;
@@ -51,10 +52,11 @@ export async function soak(job: SoakJob, progress: (line: string) => void): Prom
     return null;
   };
 
-  const login = async (u: SoakJob['users'][number]) => {
+  const login = async (u: SoakJob['users'][number], from: string) => {
     const body = await timed(
       'login',
       trpcMutation('auth.login', { ...u, sessionId: undefined, refreshTransport: 'body' }),
+      from,
     );
     return body ? resultOf<{ accessToken: string }>(body).accessToken : null;
   };
@@ -87,22 +89,26 @@ export async function soak(job: SoakJob, progress: (line: string) => void): Prom
   await Promise.all(
     job.users.map(async (u, i) => {
       await sleep(i * 40);
-      let token = await login(u);
+      // Each simulated user comes from its own address (the bench trusts X-Forwarded-For).
+      const from = `10.0.${i >> 8}.${i & 255}`;
+      let token = await login(u, from);
       if (!token) return;
       streams.push(stream(token));
       let n = 0;
       while (performance.now() < deadline) {
         n++;
-        await timed('list', trpcQuery('session.list', { limit: 20 }, token));
+        await timed('list', trpcQuery('session.list', { limit: 20 }, token), from);
         await timed(
           'read',
           trpcQuery('message.list', { sessionId: u.sessionId, limit: 50 }, token),
+          from,
         );
         await timed(
           'send',
           trpcMutation('message.send', { sessionId: u.sessionId, content: `soak ${n}` }, token),
+          from,
         );
-        if (n % 50 === 0) token = (await login(u)) ?? token;
+        if (n % 50 === 0) token = (await login(u, from)) ?? token;
         await sleep(200 + Math.random() * 600);
       }
     }),

@@ -34,6 +34,8 @@ export async function startStack(): Promise<Stack> {
       BCRYPT_COST: String(benchBcryptCost),
       LOG_LEVEL: 'warn',
       DEMO_USERS: 'false',
+      // The soak's simulated users each come from their own address.
+      TRUST_PROXY: 'true',
     }),
   );
   const bare = await startBareServer(parley.services.db, new ObjectId());
