@@ -60,6 +60,7 @@ describe('the web app', () => {
     await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Sign up' }).click();
     await page.getByRole('heading', { name: 'What shall we talk about?' }).waitFor();
+    await page.getByText('No chats yet').waitFor();
     await screenshot(page, 'desktop-home');
   });
 

@@ -1,6 +1,7 @@
 // The start page: nothing open yet.
 import { Icon } from '../ui/Icon';
 import { MainHeader } from '../ui/MainHeader';
+import { modKey } from '../ui/modKey';
 import { useDocumentTitle } from './useDocumentTitle';
 
 export function HomeView({ onNewChat, onMenu }: { onNewChat: () => void; onMenu: () => void }) {
@@ -18,8 +19,8 @@ export function HomeView({ onNewChat, onMenu }: { onNewChat: () => void; onMenu:
           <Icon name="plus" /> New Chat
         </button>
         <p className="welcome__keys">
-          <kbd>Ctrl</kbd>+<kbd>Shift</kbd>+<kbd>O</kbd> new chat · <kbd>Ctrl</kbd>+<kbd>K</kbd>{' '}
-          search
+          <kbd>{modKey}</kbd>+<kbd>Shift</kbd>+<kbd>O</kbd> new chat · <kbd>{modKey}</kbd>+
+          <kbd>K</kbd> search
         </p>
       </div>
     </section>

@@ -4,6 +4,7 @@ import { navigate, type Route } from '../app/route';
 import { useAuth } from '../auth/AuthContext';
 import { ConnectionStatus } from '../ui/ConnectionStatus';
 import { Icon } from '../ui/Icon';
+import { modKey } from '../ui/modKey';
 import { useLiveState } from '../ui/useLiveState';
 import { SessionList } from './SessionList';
 import { useSessionChanges } from './useSessionChanges';
@@ -50,7 +51,7 @@ export function Sidebar({
           type="button"
           className="button button--primary new-chat"
           onClick={onNewChat}
-          title="New chat (Ctrl+Shift+O)"
+          title={`New chat (${modKey}+Shift+O)`}
           aria-keyshortcuts="Control+Shift+O Meta+Shift+O"
         >
           <Icon name="plus" /> New Chat
@@ -61,7 +62,7 @@ export function Sidebar({
             ref={searchRef}
             type="search"
             placeholder="Search chats"
-            aria-label="Search chats (Ctrl+K)"
+            aria-label={`Search chats (${modKey}+K)`}
             aria-keyshortcuts="Control+K Meta+K"
             value={filter}
             onChange={(e) => onFilter(e.target.value)}
@@ -72,7 +73,7 @@ export function Sidebar({
               }
             }}
           />
-          {!filter && <kbd className="search__kbd">Ctrl K</kbd>}
+          {!filter && <kbd className="search__kbd">{modKey} K</kbd>}
         </div>
       </div>
       <SessionList activeId={activeId} filter={filter} onOpened={onNavigated} />
