@@ -3,14 +3,6 @@
 import { trpc } from '../trpc/trpc';
 import { useApplySession } from './useApplySession';
 
-export type LiveState = 'connecting' | 'live' | 'down';
-
-export function liveStateOf(status: string, everConnected: boolean): LiveState {
-  if (status === 'pending') return 'live';
-  if (status === 'error') return 'down';
-  return everConnected ? 'down' : 'connecting';
-}
-
 export function useSessionChanges(): string {
   const apply = useApplySession();
   const sub = trpc.session.onChange.useSubscription(undefined, {

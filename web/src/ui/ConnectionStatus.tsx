@@ -1,5 +1,5 @@
 // Whether live updates are flowing: quiet when they are, a visible notice when not.
-import type { LiveState } from '../sessions/useSessionChanges';
+import type { LiveState } from './useLiveState';
 
 const text: Record<LiveState, string> = {
   live: 'Live',
