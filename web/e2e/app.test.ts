@@ -137,6 +137,9 @@ describe('the web app', () => {
     await screenshot(page, 'desktop-deleted-undo-toast');
     await page.getByRole('button', { name: 'Undo' }).click();
     await sidebar(page).getByRole('link', { name: 'Trip plans' }).waitFor();
+    // It was open when deleted: Undo opens it again.
+    await page.waitForURL(chatUrl);
+    await page.getByRole('heading', { name: 'Trip plans' }).waitFor();
   });
 
   it('restores a chat from the Trash', async () => {

@@ -72,7 +72,7 @@ export function Conversation({ sessionId, onMenu }: { sessionId: string; onMenu:
             title="Delete this chat"
             onClick={() => {
               navigate({ view: 'home' });
-              void remove(current);
+              void remove(current, true);
             }}
           >
             <Icon name="trash" />

@@ -77,8 +77,9 @@ export function SessionList({ activeId, filter, onOpened }: SessionListProps) {
                 }}
                 onRename={(session, title) => void rename(session, title)}
                 onDelete={(session) => {
-                  if (session.id === activeId) navigate({ view: 'home' });
-                  void remove(session);
+                  const open = session.id === activeId;
+                  if (open) navigate({ view: 'home' });
+                  void remove(session, open);
                 }}
               />
             ))}

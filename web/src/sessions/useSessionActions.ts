@@ -58,8 +58,9 @@ export function useSessionActions() {
     [utils, apply, toast, fail],
   );
 
+  /** Moves a chat to the Trash; Undo brings it back, and reopens it if it was open. */
   const remove = useCallback(
-    async (session: Session) => {
+    async (session: Session, wasOpen = false) => {
       apply({ ...session, deleted: true, deletedAt: new Date() });
       try {
         const deleted = await utils.client.session.delete.mutate({ id: session.id });
@@ -69,9 +70,10 @@ export function useSessionActions() {
           action: {
             label: 'Undo',
             run: () => {
-              utils.client.session.restore
-                .mutate({ id: session.id })
-                .then(apply, fail('Could not undo'));
+              utils.client.session.restore.mutate({ id: session.id }).then((restored) => {
+                apply(restored);
+                if (wasOpen) navigate({ view: 'chat', sessionId: restored.id });
+              }, fail('Could not undo'));
             },
           },
         });
