@@ -1,11 +1,12 @@
 // One chat: its header, its messages and the composer. A chat in the Trash can be
 // read and restored, not written to.
-import { useCallback, useEffect, useRef } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { navigate } from '../app/route';
 import { useDocumentTitle } from '../app/useDocumentTitle';
 import { useSessionActions } from '../sessions/useSessionActions';
 import { describeError, errorCode } from '../trpc/errors';
 import { trpc } from '../trpc/trpc';
+import type { Message } from '../trpc/types';
 import { ConnectionStatus } from '../ui/ConnectionStatus';
 import { Icon } from '../ui/Icon';
 import { MainHeader } from '../ui/MainHeader';
@@ -14,6 +15,7 @@ import { useLiveState } from '../ui/useLiveState';
 import { Composer } from './Composer';
 import { MessageList } from './MessageList';
 import { visibleOutgoing } from './outbox';
+import { useArrivals } from './useArrivals';
 import { useMessages } from './useMessages';
 import { type SendInput, useOutbox } from './useOutbox';
 
@@ -22,7 +24,16 @@ export function Conversation({ sessionId, onMenu }: { sessionId: string; onMenu:
   const session = trpc.session.get.useQuery({ id: sessionId });
   const { query, messages, add, liveStatus } = useMessages(sessionId);
   const send = useCallback((input: SendInput) => utils.client.message.send.mutate(input), [utils]);
-  const outbox = useOutbox(sessionId, { send, onSent: add });
+  const [sentHere] = useState(() => new Set<number>());
+  const onSent = useCallback(
+    (message: Message) => {
+      sentHere.add(message.seq);
+      add(message);
+    },
+    [sentHere, add],
+  );
+  const outbox = useOutbox(sessionId, { send, onSent });
+  const arrivals = useArrivals(messages, sentHere);
   const { remove, restore } = useSessionActions();
   const live = useLiveState(liveStatus);
   const composer = useRef<HTMLTextAreaElement>(null);
@@ -111,6 +122,9 @@ export function Conversation({ sessionId, onMenu }: { sessionId: string; onMenu:
           onDiscard={outbox.discard}
         />
       )}
+      <p className="visually-hidden" aria-live="polite">
+        {arrivals}
+      </p>
       <Composer
         inputRef={composer}
         disabled={deleted}

@@ -57,12 +57,7 @@ export function MessageList(props: MessageListProps) {
           <p className="messages__start">The beginning of this chat</p>
         )}
       </div>
-      <ol
-        className="messages__list"
-        aria-label="Messages"
-        aria-live="polite"
-        aria-relevant="additions"
-      >
+      <ol className="messages__list" aria-label="Messages">
         {messages.map((m, i) => (
           <MessageBubble
             key={m.id}
