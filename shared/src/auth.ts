@@ -17,10 +17,11 @@ export const passwordSchema = z
   .refine((p) => !p.includes('\u0000'), 'Password must not contain NUL characters');
 
 /**
- * Where the refresh credential goes: an httpOnly cookie (browsers, the default)
- * or the response body (scripts without a cookie jar).
+ * Where the refresh credential goes: an httpOnly cookie (browsers, the default),
+ * the response body (scripts without a cookie jar), or nowhere (an access token
+ * alone, as the old REST login gave).
  */
-export const refreshTransportSchema = z.enum(['cookie', 'body']);
+export const refreshTransportSchema = z.enum(['cookie', 'body', 'none']);
 
 export const credentialsInput = z.object({
   username: usernameSchema,

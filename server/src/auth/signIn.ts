@@ -1,5 +1,5 @@
 // What login, register and refresh share: tokens for a user, with the refresh
-// credential in an httpOnly cookie (browsers) or in the body (scripts).
+// credential in an httpOnly cookie (browsers), in the body (scripts), or none.
 import type { AuthResult } from '@parley/shared';
 import { TRPCError } from '@trpc/server';
 import type { UserDoc } from '../db/documents';
@@ -8,12 +8,12 @@ import type { Context } from '../trpc/context';
 import { type IssuedRefresh, issueRefresh, refreshCookie, refreshCookieName } from './refresh';
 import { toApiUser } from './users';
 
-export type RefreshTransport = 'cookie' | 'body';
+export type RefreshTransport = 'cookie' | 'body' | 'none';
 
 export function deliver(
   ctx: Context,
   user: UserDoc,
-  refresh: IssuedRefresh,
+  refresh: IssuedRefresh | null,
   transport: RefreshTransport,
 ): AuthResult {
   const access = ctx.services.tokens.sign({
@@ -25,6 +25,7 @@ export function deliver(
     accessToken: access.token,
     accessTokenExpiresAt: access.expiresAt,
   };
+  if (!refresh) return result;
   if (transport === 'body') result.refreshToken = refresh.token;
   else
     ctx.req.setCookie(
@@ -38,11 +39,10 @@ export async function signIn(
   user: UserDoc,
   transport: RefreshTransport,
 ): Promise<AuthResult> {
-  const refresh = await issueRefresh(
-    ctx.services.db,
-    user._id,
-    ctx.services.config.refreshTokenTtlDays,
-  );
+  const refresh =
+    transport === 'none'
+      ? null
+      : await issueRefresh(ctx.services.db, user._id, ctx.services.config.refreshTokenTtlDays);
   return deliver(ctx, user, refresh, transport);
 }
 
@@ -53,7 +53,7 @@ export async function signIn(
 export function presentedRefresh(
   ctx: Context,
   fromBody: string | undefined,
-): { token: string; transport: RefreshTransport } | null {
+): { token: string; transport: Exclude<RefreshTransport, 'none'> } | null {
   if (fromBody) return { token: fromBody, transport: 'body' };
   const cookie = ctx.req.cookies[refreshCookieName];
   if (!cookie) return null;

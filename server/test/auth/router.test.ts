@@ -168,3 +168,22 @@ describe('auth router', () => {
     expect(await services.db.users.countDocuments()).toBe(before);
   });
 });
+
+describe('an access token alone', () => {
+  it("refreshTransport 'none' signs in without storing a refresh credential", async () => {
+    await anon().auth.register({ username: 'tokenonly', password: 'token only password' });
+    const before = await services.db.refreshTokens.countDocuments();
+    const r = await anon().auth.login({
+      username: 'tokenonly',
+      password: 'token only password',
+      refreshTransport: 'none',
+    });
+    expect(r.refreshToken).toBeUndefined();
+    expect(await services.db.refreshTokens.countDocuments()).toBe(before);
+    await expect(
+      callerFor(services, null, { accessToken: r.accessToken }).auth.me(),
+    ).resolves.toMatchObject({
+      username: 'tokenonly',
+    });
+  });
+});

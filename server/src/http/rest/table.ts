@@ -67,7 +67,7 @@ export const restTable: RestRoute[] = [
       const auth = await api.auth.login({
         username: body.username as string,
         password: body.password as string,
-        refreshTransport: 'body',
+        refreshTransport: 'none',
       });
       return { access_token: auth.accessToken, token_type: 'bearer' };
     },
