@@ -55,5 +55,5 @@ export async function measureSoak(b: Bench): Promise<void> {
       target: 'within 20 %',
     },
   );
-  for (const s of result.errorSamples) b.notes.push(`soak error: ${s}`);
+  for (const s of new Set(result.errorSamples)) b.notes.push(`soak error: ${s.slice(0, 160)}`);
 }

@@ -38,7 +38,8 @@ beforeAll(async () => {
       MONGODB_DB: 'outage',
       JWT_SECRET: testSecret,
       BCRYPT_COST: '4',
-      LOG_LEVEL: 'silent',
+      // Errors only: an internal error's cause is printed if one ever reaches a client.
+      LOG_LEVEL: 'error',
       DEMO_USERS: 'false',
       DATA_DIR: join(dir, 'data'),
     }),
