@@ -43,6 +43,8 @@ export const messageSchema = z.object({
   content: z.string(),
   createdAt: z.date(),
   updatedAt: z.date(),
+  /** The sender's idempotency key, so a client can match its optimistic copy. */
+  clientId: z.string().nullable(),
 });
 export type Message = z.infer<typeof messageSchema>;
 

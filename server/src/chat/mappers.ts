@@ -28,5 +28,6 @@ export function toApiMessage(entry: BucketEntry, sessionId: ObjectId): Message {
     content: entry.content,
     createdAt: entry.created_at,
     updatedAt: entry.updated_at,
+    clientId: entry.client_id ?? null,
   };
 }

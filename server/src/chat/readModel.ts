@@ -24,6 +24,7 @@ export function toEntry(m: MessageDoc & { seq: number }): BucketEntry {
     content: m.content,
     created_at: m.created_at,
     updated_at: m.updated_at,
+    ...(m.client_id ? { client_id: m.client_id } : {}),
   };
 }
 

@@ -56,6 +56,7 @@ export interface BucketEntry {
   content: string;
   created_at: Date;
   updated_at: Date;
+  client_id?: string;
 }
 
 /** A page of a session's messages, addressed by `_id` = `<sessionId>:<bucket number>`. */

@@ -102,6 +102,9 @@ describe('messages', () => {
       ),
     );
     expect(new Set(copies.map((m) => m.id)).size).toBe(1);
+    expect(copies[0]?.clientId).toBe(clientId);
+    const listed = await caller.message.list({ sessionId: s.id });
+    expect(listed.items.map((m) => m.clientId)).toEqual([clientId]);
     await Promise.all(
       Array.from({ length: 5 }, () => caller.message.send({ sessionId: s.id, content: 'plain' })),
     );

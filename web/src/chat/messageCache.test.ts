@@ -14,6 +14,7 @@ function message(seq: number, content = `m${seq}`): Message {
     content,
     createdAt: at,
     updatedAt: at,
+    clientId: null,
   };
 }
 function pages(...lists: [number[], string | null][]): MessagePages<string | null> {

@@ -40,22 +40,14 @@ export function outboxReducer(state: OutgoingMessage[], action: OutboxAction): O
 
 /**
  * The outgoing messages still worth showing. The live stream can deliver a stored
- * message before its send call returns: that outgoing copy is hidden at once,
- * matched by content among the person's messages stored after it was written.
+ * message before its send call returns, or after the call failed on the way
+ * back: either way, once a stored message carries its clientId, the outgoing
+ * copy is done.
  */
 export function visibleOutgoing(
   outgoing: OutgoingMessage[],
   messages: Message[],
 ): OutgoingMessage[] {
-  const claimed = new Set<number>();
-  return outgoing.filter((o) => {
-    if (o.status !== 'sending') return true;
-    const twin = messages.find(
-      (m) =>
-        m.role === 'user' && m.seq > o.afterSeq && m.content === o.content && !claimed.has(m.seq),
-    );
-    if (!twin) return true;
-    claimed.add(twin.seq);
-    return false;
-  });
+  const stored = new Set(messages.map((m) => m.clientId).filter((id) => id !== null));
+  return outgoing.filter((o) => !stored.has(o.clientId));
 }

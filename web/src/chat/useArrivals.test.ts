@@ -14,6 +14,7 @@ function message(seq: number): Message {
     content: `m${seq}`,
     createdAt: at,
     updatedAt: at,
+    clientId: null,
   };
 }
 const range = (from: number, to: number) =>

@@ -30,6 +30,7 @@ function stored(input: SendInput, seq: number): Message {
     content: input.content,
     createdAt: at,
     updatedAt: at,
+    clientId: null,
   };
 }
 
