@@ -59,7 +59,7 @@ function buildFerretDB() {
   if (go.error || go.status !== 0) {
     fail(
       'Go is needed once to build the embedded database (FerretDB), and `go` was not found.\n' +
-        '  Install Go 1.24 or newer (https://go.dev/doc/install; Debian 12's own golang package is too old),\n' +
+        '  Install Go 1.24 or newer (https://go.dev/doc/install; the golang package of Debian 12 is too old),\n' +
         '  or set MONGODB_URI to any MongoDB 6+ server and Parley will use that instead.',
     );
   }
