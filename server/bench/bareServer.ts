@@ -1,6 +1,8 @@
 // The baseline: a bare node:http handler doing the same database work as
 // message.send (counter, message, read-model bucket) and message.list (session,
-// buckets) on the same database, with no tRPC, auth, zod or superjson.
+// buckets) on the same database, with no tRPC, auth, zod or superjson. With
+// ?reads=1 it also makes the two lookups Parley makes first (the caller's user
+// and the session, by _id), to tell their cost from the framework's.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ObjectId } from 'mongodb';
@@ -25,12 +27,18 @@ export async function startBareServer(db: Database, userId: ObjectId): Promise<B
   const server: Server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
+      const lookups = async (sid: ObjectId) => {
+        if (url.searchParams.get('reads') !== '1') return;
+        await db.users.findOne({ _id: userId });
+        await db.sessions.findOne({ _id: sid });
+      };
       if (req.method === 'POST' && url.pathname === '/send') {
         const { sessionId, content } = JSON.parse(await readBody(req)) as {
           sessionId: string;
           content: string;
         };
         const sid = new ObjectId(sessionId);
+        await lookups(sid);
         const now = new Date();
         const session = await db.sessions.findOneAndUpdate(
           { _id: sid, deleted: false },
@@ -65,6 +73,7 @@ export async function startBareServer(db: Database, userId: ObjectId): Promise<B
       }
       if (req.method === 'GET' && url.pathname === '/list') {
         const sessionId = url.searchParams.get('sessionId') ?? '';
+        if (url.searchParams.get('reads') === '1') await db.users.findOne({ _id: userId });
         const session = await db.sessions.findOne({ _id: new ObjectId(sessionId) });
         const count = session?.message_count ?? 0;
         const from = Math.max(1, count - 49);
