@@ -5,14 +5,17 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"flag"
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
+	_ "modernc.org/sqlite"
 )
 
 func main() {
@@ -44,6 +47,8 @@ func main() {
 		go watchParent(ctx, *parent, stop)
 	}
 
+	go indexIDs(ctx, *dir)
+
 	fmt.Println("parley-ferretdb: ready")
 	if err := f.Run(ctx); err != nil && ctx.Err() == nil {
 		fmt.Fprintln(os.Stderr, "parley-ferretdb:", err)
@@ -65,6 +70,55 @@ func watchParent(ctx context.Context, pid int, stop func()) {
 				stop()
 				return
 			}
+		}
+	}
+}
+
+// indexIDs gives every collection table an index on the very expression that
+// FerretDB v1 filters by for an _id lookup (`_ferretdb_sjson->'$._id'`). Its own
+// _id index is built on `_ferretdb_sjson->"_id"`, which SQLite does not match to
+// that filter, so without this every lookup by _id reads the whole table.
+// New collections are picked up within a couple of seconds.
+func indexIDs(ctx context.Context, dir string) {
+	done := map[string]bool{}
+	t := time.NewTicker(2 * time.Second)
+	defer t.Stop()
+	for {
+		files, _ := filepath.Glob(filepath.Join(dir, "*.sqlite"))
+		for _, file := range files {
+			indexFile(ctx, file, done)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func indexFile(ctx context.Context, file string, done map[string]bool) {
+	db, err := sql.Open("sqlite", "file:"+file+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(wal)")
+	if err != nil {
+		return
+	}
+	defer db.Close()
+	rows, err := db.QueryContext(ctx, `SELECT table_name FROM "_ferretdb_collections"`)
+	if err != nil {
+		return // no collection yet
+	}
+	var tables []string
+	for rows.Next() {
+		var table string
+		if rows.Scan(&table) == nil && !done[file+"/"+table] {
+			tables = append(tables, table)
+		}
+	}
+	rows.Close()
+	for _, table := range tables {
+		q := fmt.Sprintf(`CREATE INDEX IF NOT EXISTS %q ON %q (_ferretdb_sjson->'$._id')`, table+"_parley_id", table)
+		if _, err := db.ExecContext(ctx, q); err == nil {
+			done[file+"/"+table] = true
+			fmt.Printf("parley-ferretdb: _id index on %s in %s\n", table, filepath.Base(file))
 		}
 	}
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
@@ -33,6 +33,24 @@ describe('the embedded database', () => {
     await client.close();
     await second.stop();
     expect(doc?.name).toBe('kept');
+  });
+
+  it('indexes every new collection by the expression its _id lookups filter on', async () => {
+    // FerretDB v1's own _id index does not match its _id filter, so without ours
+    // every lookup by _id would read the whole table.
+    const dir = tempDir();
+    const db = await startEmbeddedDatabase(dir);
+    try {
+      const client = await MongoClient.connect(db.uri);
+      await client.db('shop').collection('orders').insertOne({ item: 'tea' });
+      await client.close();
+      const log = () => readFileSync(join(dir, 'ferretdb.log'), 'utf8');
+      expect(
+        await waitUntil(() => /_id index on orders_\w+ in shop\.sqlite/.test(log()), 8_000),
+      ).toBe(true);
+    } finally {
+      await db.stop();
+    }
   });
 
   it('refuses a second start on a folder that is in use', async () => {
