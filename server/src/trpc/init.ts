@@ -1,10 +1,10 @@
 // The one initTRPC: transformer, error shape, procedures. Routers build on these
 // and never touch process.env or raw HTTP.
 import { initTRPC, TRPCError } from '@trpc/server';
-import { MongoNetworkError, MongoServerSelectionError } from 'mongodb';
 import superjson from 'superjson';
 import { ZodError, z } from 'zod';
 import { authenticate } from '../auth/authenticate';
+import { isTransientDatabaseError } from '../db/errors';
 import type { Context } from './context';
 import { RetryAfter } from './retryAfter';
 
@@ -37,14 +37,10 @@ export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 export const middleware = t.middleware;
 
-function isDatabaseDown(e: unknown): boolean {
-  return e instanceof MongoNetworkError || e instanceof MongoServerSelectionError;
-}
-
-/** Turns an unreachable database into a clear, retryable SERVICE_UNAVAILABLE. */
+/** Turns an unreachable or momentarily locked database into a clear, retryable SERVICE_UNAVAILABLE. */
 const databaseAvailability = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && isDatabaseDown(result.error.cause)) {
+  if (!result.ok && isTransientDatabaseError(result.error.cause)) {
     throw new TRPCError({
       code: 'SERVICE_UNAVAILABLE',
       message: 'The database is unavailable right now; retry shortly.',
