@@ -1,6 +1,6 @@
 // The embedded database: FerretDB v1 on SQLite, started when no MONGODB_URI is set.
 // It owns the data folder's lock and the database process; it never touches collections.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import {
   closeSync,
   existsSync,
@@ -102,7 +102,8 @@ async function takeLock(lockPath: string): Promise<void> {
   throw new EmbeddedDatabaseError(`Could not take the lock ${lockPath}`);
 }
 
-function freePort(): Promise<number> {
+/** A loopback port nobody listens on right now. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.unref();
@@ -123,14 +124,16 @@ function tail(file: string, lines = 15): string {
   }
 }
 
-async function waitForPing(uri: string, child: ChildProcess, logFile: string): Promise<void> {
+/** Waits until the database at `uri` answers a ping, or fails once `exitedWith()` names a cause. */
+export async function waitForPing(
+  uri: string,
+  exitedWith: () => string | null = () => null,
+): Promise<void> {
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new EmbeddedDatabaseError(
-        `The embedded database exited while starting:\n${tail(logFile)}`,
-      );
-    }
+    const cause = exitedWith();
+    if (cause !== null)
+      throw new EmbeddedDatabaseError(`The embedded database exited while starting:\n${cause}`);
     const client = new MongoClient(uri, { serverSelectionTimeoutMS: 500, connectTimeoutMS: 500 });
     try {
       await client.db('admin').command({ ping: 1 });
@@ -141,9 +144,7 @@ async function waitForPing(uri: string, child: ChildProcess, logFile: string): P
       await client.close().catch(() => {});
     }
   }
-  throw new EmbeddedDatabaseError(
-    `The embedded database did not answer within 20 s:\n${tail(logFile)}`,
-  );
+  throw new EmbeddedDatabaseError(`The embedded database at ${uri} did not answer within 20 s`);
 }
 
 /** Starts FerretDB on SQLite files under dataDir, on a free loopback port. */
@@ -189,7 +190,9 @@ export async function startEmbeddedDatabase(dataDir: string): Promise<EmbeddedDa
     process.once('exit', killOnExit);
     const uri = `mongodb://127.0.0.1:${port}/`;
     try {
-      await waitForPing(uri, child, logFile);
+      await waitForPing(uri, () =>
+        child.exitCode !== null || child.signalCode !== null ? tail(logFile) : null,
+      );
     } catch (e) {
       lastError = e;
       child.kill('SIGKILL');

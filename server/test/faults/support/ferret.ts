@@ -2,11 +2,8 @@
 // loopback port, so it can be SIGKILLed and restarted where clients expect it.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { MongoClient } from 'mongodb';
-import { ferretdbBinary } from '../../../src/db/ferretdb';
+import { ferretdbBinary, freePort, waitForPing } from '../../../src/db/ferretdb';
 
 export interface OwnedDatabase {
   uri: string;
@@ -14,33 +11,6 @@ export interface OwnedDatabase {
   kill(signal?: NodeJS.Signals): Promise<void>;
   restart(): Promise<void>;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      srv.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-async function waitForPing(uri: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    const client = new MongoClient(uri, { serverSelectionTimeoutMS: 300 });
-    try {
-      await client.db('admin').command({ ping: 1 });
-      return;
-    } catch {
-      await sleep(100);
-    } finally {
-      await client.close().catch(() => {});
-    }
-  }
-  throw new Error(`FerretDB at ${uri} did not answer within 20 s`);
 }
 
 export async function startOwnedDatabase(dir: string): Promise<OwnedDatabase> {
