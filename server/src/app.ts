@@ -52,7 +52,8 @@ export async function startParley(config: Config): Promise<Parley> {
     await seedDemoUsers(db, services.passwords);
   }
   const sweeper = startSweeper(services);
-  const server = createHttpServer(services, [restRoutes(services)]);
+  let draining = false;
+  const server = createHttpServer(services, [restRoutes(services)], () => draining);
   const requests = trackRequests(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -72,6 +73,7 @@ export async function startParley(config: Config): Promise<Parley> {
     stop() {
       stopping ??= (async () => {
         clearInterval(sweeper);
+        draining = true;
         await requests.drain(10_000);
         await bus.close();
         await db.client.close().catch(() => {});

@@ -16,7 +16,15 @@ export type Route = (
   url: URL,
 ) => boolean | Promise<boolean>;
 
-export function createHttpServer(services: Services, extraRoutes: Route[] = []): Server {
+/**
+ * `isDraining` turns new requests away while the server stops: one arriving on a
+ * kept-alive connection would otherwise start work the shutdown then cuts off.
+ */
+export function createHttpServer(
+  services: Services,
+  extraRoutes: Route[] = [],
+  isDraining: () => boolean = () => false,
+): Server {
   const trpc = trpcHandler(services);
   const health = healthHandler(services);
   const web = staticHandler();
@@ -26,6 +34,16 @@ export function createHttpServer(services: Services, extraRoutes: Route[] = []):
       const id = randomUUID();
       (req as IncomingMessage & { id: string }).id = id;
       res.setHeader('x-request-id', id);
+      if (isDraining()) {
+        res.setHeader('connection', 'close');
+        sendJson(
+          res,
+          503,
+          { detail: 'Parley is restarting; retry shortly.' },
+          { 'retry-after': '1' },
+        );
+        return;
+      }
       try {
         const url = new URL(req.url ?? '/', 'http://localhost');
         if (url.pathname.startsWith('/trpc/')) return await trpc(req, res);
