@@ -78,7 +78,11 @@ describe('SIGTERM during load', () => {
     const finishedAfterSignal = acked.filter(
       (s) => s.startedAt < sigtermAt && s.endedAt > sigtermAt,
     );
-    const httpErrors = sent.filter((s) => !s.outcome.ok && s.outcome.status !== 0);
+    // A request that arrives on a kept-alive connection mid-stop is turned away with a
+    // retryable 503; a new connection is refused (status 0). Nothing else may fail.
+    const httpErrors = sent.filter(
+      (s) => !s.outcome.ok && s.outcome.status !== 0 && s.outcome.status !== 503,
+    );
     console.log(
       `shutdown: ${acked.length} acknowledged, ${finishedAfterSignal.length} finished after SIGTERM, ${httpErrors.length} HTTP errors, exit ${code}`,
     );
@@ -102,12 +106,8 @@ describe('SIGTERM during load', () => {
         const storedIds = new Set(stored.map((m) => m._id.toHexString()));
         for (const id of ackedIds) expect(storedIds.has(id as string)).toBe(true);
         const raw = await db.sessions.findOne({ _id: new ObjectId(sessionId) });
-        if (raw?.message_count !== stored.length) {
-          // A send cut off after its counter moved: the first read repairs the count.
-          console.log(
-            `session ${sessionId}: message_count ${raw?.message_count} before any read, ${stored.length} messages stored`,
-          );
-        }
+        // No send is cut off after its counter moved: the count is right before any read.
+        expect(raw?.message_count).toBe(stored.length);
         const page = await caller.message.list({ sessionId, limit: 200 });
         const listed = new Set(page.items.map((m) => m.id));
         for (const id of ackedIds.slice(-100)) expect(listed.has(id as string)).toBe(true);
