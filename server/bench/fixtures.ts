@@ -1,8 +1,8 @@
 // Users, tokens and sessions the measurements need, made through Parley's own
 // API (so they are real), or straight in the database for the bare baseline.
 import { ObjectId } from 'mongodb';
+import { newSessionDoc } from '../src/chat/sessions';
 import type { Database } from '../src/db/database';
-import type { SessionDoc } from '../src/db/documents';
 import { agentFor, send } from './http';
 import { resultOf, trpcMutation } from './trpcRequests';
 
@@ -44,19 +44,7 @@ export async function createSessions(base: string, token: string, n: number): Pr
 /** Sessions for the bare handler, inserted directly. */
 export async function bareSessions(db: Database, n: number): Promise<string[]> {
   const now = new Date();
-  const docs: SessionDoc[] = Array.from({ length: n }, (_, i) => ({
-    _id: new ObjectId(),
-    user_id: new ObjectId(),
-    title: `bare ${i}`,
-    message_count: 0,
-    last_message_at: null,
-    created_at: now,
-    updated_at: now,
-    deleted: false,
-    deleted_at: null,
-    activity_at: now,
-    read_model: 1,
-  }));
+  const docs = Array.from({ length: n }, (_, i) => newSessionDoc(new ObjectId(), `bare ${i}`, now));
   await db.sessions.insertMany(docs);
   return docs.map((d) => d._id.toHexString());
 }

@@ -25,15 +25,11 @@ export async function loadOwnedSession(
   return doc;
 }
 
-export async function createSession(
-  services: Services,
-  user: UserDoc,
-  title: string,
-): Promise<Session> {
-  const now = new Date();
-  const doc: SessionDoc = {
+/** A new, empty session as stored: its read model is built (there is nothing to read). */
+export function newSessionDoc(userId: ObjectId, title: string, now = new Date()): SessionDoc {
+  return {
     _id: new ObjectId(),
-    user_id: user._id,
+    user_id: userId,
     title,
     message_count: 0,
     last_message_at: null,
@@ -44,6 +40,14 @@ export async function createSession(
     activity_at: now,
     read_model: 1,
   };
+}
+
+export async function createSession(
+  services: Services,
+  user: UserDoc,
+  title: string,
+): Promise<Session> {
+  const doc = newSessionDoc(user._id, title);
   await services.db.sessions.insertOne(doc);
   const session = toApiSession(doc);
   await publishSessionChange(services, { kind: 'created', session });
