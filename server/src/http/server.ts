@@ -29,7 +29,7 @@ export function createHttpServer(
   const health = healthHandler(services);
   const web = staticHandler();
   const server = createServer(
-    { requestTimeout: 30_000, headersTimeout: 10_000 },
+    { requestTimeout: 30_000, headersTimeout: 10_000, connectionsCheckingInterval: 1_000 },
     async (req, res) => {
       const id = randomUUID();
       (req as IncomingMessage & { id: string }).id = id;

@@ -1,8 +1,6 @@
 // 200 slow clients that never finish their headers or their bodies: the server
-// keeps serving everyone else meanwhile and answers the slow headers 408 itself.
-// Node checks its header and request timeouts only every 30 s, so slow headers
-// are cut off after 10-40 s and slow bodies after 30-60 s; this file waits for
-// the headers only and prints how far the bodies got.
+// keeps serving everyone else meanwhile and answers them 408 itself, slow headers
+// after 10 s and slow bodies after 30 s (it checks its timeouts every second).
 import { connect, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,7 +55,7 @@ async function listTimes(count: number): Promise<number[]> {
 }
 
 describe('200 slow clients', () => {
-  it('do not stop others being served, and slow headers are answered 408', async () => {
+  it('do not stop others being served, and are answered 408 within bounded time', async () => {
     const idle = await listTimes(30);
     const headers = `POST /trpc/message.send HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n`;
     const slow = await Promise.all([
@@ -80,7 +78,7 @@ describe('200 slow clients', () => {
       `session.list p99 idle ${p(idle, 0.99).toFixed(1)} ms, with 200 slow clients ${p(busy, 0.99).toFixed(1)} ms`,
     );
     const deadline = Date.now() + 45_000;
-    while (Date.now() < deadline && slow.slice(0, 100).some((s) => s.closedAfterMs === null)) {
+    while (Date.now() < deadline && slow.some((s) => s.closedAfterMs === null)) {
       await sleep(250);
     }
     clearInterval(trickle);
@@ -93,7 +91,8 @@ describe('200 slow clients', () => {
     );
     for (const s of slow) s.socket.destroy();
     expect(cut(headerSlow).length).toBe(100);
-    for (const s of headerSlow) expect(s.answer).toMatch(/^HTTP\/1\.1 408/);
+    expect(cut(bodySlow).length).toBe(100);
+    for (const s of slow) expect(s.answer).toMatch(/^HTTP\/1\.1 408/);
     expect(busy.length).toBe(30);
     // Still serving afterwards.
     expect((await listTimes(3)).length).toBe(3);
