@@ -3,27 +3,18 @@
 import { ObjectId } from 'mongodb';
 import type { Bench } from './context';
 import { fmt } from './report';
-import { round } from './stats';
+import { rateOf } from './stats';
 
-async function insertRate(b: Bench, concurrency: number, ms: number): Promise<number> {
+function insertRate(b: Bench, concurrency: number, ms: number): Promise<number> {
   const coll = b.stack.parley.services.db.db.collection('bench_ceiling');
-  let n = 0;
-  const started = performance.now();
-  const deadline = started + ms;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < deadline) {
-        await coll.insertOne({
-          _id: new ObjectId(),
-          session_id: new ObjectId(),
-          content: 'a benchmark message of a typical length',
-          created_at: new Date(),
-        });
-        n++;
-      }
+  return rateOf(concurrency, ms, () =>
+    coll.insertOne({
+      _id: new ObjectId(),
+      session_id: new ObjectId(),
+      content: 'a benchmark message of a typical length',
+      created_at: new Date(),
     }),
   );
-  return round(n / ((performance.now() - started) / 1000), 1);
 }
 
 export async function measureCeiling(b: Bench): Promise<void> {

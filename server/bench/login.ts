@@ -4,23 +4,12 @@ import bcrypt from 'bcrypt';
 import type { Bench } from './context';
 import { benchPassword, registerUser } from './fixtures';
 import { fmt, fmtRatio } from './report';
-import { ratio, round } from './stats';
+import { rateOf, ratio, round } from './stats';
 import { trpcMutation } from './trpcRequests';
 import type { ClosedResult } from './worker';
 
-async function compareRate(hash: string, concurrency: number, ms: number): Promise<number> {
-  let n = 0;
-  const started = performance.now();
-  const deadline = started + ms;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < deadline) {
-        await bcrypt.compare(benchPassword, hash);
-        n++;
-      }
-    }),
-  );
-  return round(n / ((performance.now() - started) / 1000), 1);
+function compareRate(hash: string, concurrency: number, ms: number): Promise<number> {
+  return rateOf(concurrency, ms, () => bcrypt.compare(benchPassword, hash));
 }
 
 export async function measureLogin(b: Bench): Promise<void> {

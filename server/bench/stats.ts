@@ -40,3 +40,23 @@ export function ratio(parley: number, baseline: number): number {
   if (!Number.isFinite(parley) || !Number.isFinite(baseline) || baseline === 0) return Number.NaN;
   return round(parley / baseline, 2);
 }
+
+/** Completed operations per second when `concurrency` loops run `work` for `ms`. */
+export async function rateOf(
+  concurrency: number,
+  ms: number,
+  work: () => Promise<unknown>,
+): Promise<number> {
+  let n = 0;
+  const started = performance.now();
+  const deadline = started + ms;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < deadline) {
+        await work();
+        n++;
+      }
+    }),
+  );
+  return round(n / ((performance.now() - started) / 1000), 1);
+}
