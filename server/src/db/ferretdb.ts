@@ -102,6 +102,18 @@ async function takeLock(lockPath: string): Promise<void> {
   throw new EmbeddedDatabaseError(`Could not take the lock ${lockPath}`);
 }
 
+/** The database's command line: SQLite files in `sqliteDir`, loopback `port`, and our pid to outlive. */
+export function ferretdbArgs(sqliteDir: string, port: number): string[] {
+  return [
+    '-sqlite-dir',
+    sqliteDir,
+    '-listen-addr',
+    `127.0.0.1:${port}`,
+    '-parent-pid',
+    String(process.pid),
+  ];
+}
+
 /** A loopback port nobody listens on right now. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -170,18 +182,10 @@ export async function startEmbeddedDatabase(dataDir: string): Promise<EmbeddedDa
     // this process's pipes; it watches our pid and exits when we are gone. Its own
     // process group keeps a terminal's Ctrl-C from stopping it before we have
     // finished the requests in flight: we stop it last.
-    const child = spawn(
-      binary,
-      [
-        '-sqlite-dir',
-        sqliteDir,
-        '-listen-addr',
-        `127.0.0.1:${port}`,
-        '-parent-pid',
-        String(process.pid),
-      ],
-      { stdio: ['ignore', logFd, logFd], detached: true },
-    );
+    const child = spawn(binary, ferretdbArgs(sqliteDir, port), {
+      stdio: ['ignore', logFd, logFd],
+      detached: true,
+    });
     closeSync(logFd);
     const pid = child.pid ?? 0;
     writeFileSync(lockPath, JSON.stringify({ owner: process.pid, pid, port } satisfies LockFile));

@@ -3,7 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ferretdbBinary, freePort, waitForPing } from '../../../src/db/ferretdb';
+import { ferretdbArgs, ferretdbBinary, freePort, waitForPing } from '../../../src/db/ferretdb';
 
 export interface OwnedDatabase {
   uri: string;
@@ -21,18 +21,7 @@ export async function startOwnedDatabase(dir: string): Promise<OwnedDatabase> {
   let child: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();
   const launch = async () => {
-    const proc = spawn(
-      ferretdbBinary(),
-      [
-        '-sqlite-dir',
-        sqliteDir,
-        '-listen-addr',
-        `127.0.0.1:${port}`,
-        '-parent-pid',
-        String(process.pid),
-      ],
-      { stdio: 'ignore' },
-    );
+    const proc = spawn(ferretdbBinary(), ferretdbArgs(sqliteDir, port), { stdio: 'ignore' });
     child = proc;
     exited = new Promise((resolve) => proc.once('exit', () => resolve()));
     await waitForPing(uri);
