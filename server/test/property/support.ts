@@ -6,15 +6,8 @@ import { ObjectId } from 'mongodb';
 import type { Database } from '../../src/db/database';
 import { appRouter } from '../../src/routers/app';
 
-export const allowedCodes = new Set([
-  'BAD_REQUEST',
-  'UNAUTHORIZED',
-  'FORBIDDEN',
-  'NOT_FOUND',
-  'CONFLICT',
-  'PRECONDITION_FAILED',
-  'TOO_MANY_REQUESTS',
-]);
+/** A refusal is the only failure arbitrary input may cause: never a server fault. */
+export { refusalCodes as allowedCodes } from '@parley/shared';
 
 export interface Procedure {
   path: string;

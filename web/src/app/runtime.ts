@@ -1,5 +1,6 @@
 // Everything the app holds for one page load: the sign-in, its renewal, the query
 // cache and the API client. Built once in main.tsx; tests build their own.
+import { refusalCodes } from '@parley/shared';
 import { QueryClient } from '@tanstack/react-query';
 import { CredentialStore } from '../auth/credentials';
 import { TokenRenewal } from '../auth/renewal';
@@ -8,16 +9,6 @@ import { authClient } from '../trpc/authClient';
 import { errorCode, isNetworkError } from '../trpc/errors';
 import { createLinks } from '../trpc/links';
 import { trpc } from '../trpc/trpc';
-
-const noRetryCodes = new Set([
-  'BAD_REQUEST',
-  'UNAUTHORIZED',
-  'FORBIDDEN',
-  'NOT_FOUND',
-  'CONFLICT',
-  'PRECONDITION_FAILED',
-  'TOO_MANY_REQUESTS',
-]);
 
 export function createRuntime() {
   const store = new CredentialStore();
@@ -32,7 +23,7 @@ export function createRuntime() {
         staleTime: 30_000,
         refetchOnWindowFocus: false,
         retry: (count, error) =>
-          count < 2 && (isNetworkError(error) || !noRetryCodes.has(errorCode(error) ?? '')),
+          count < 2 && (isNetworkError(error) || !refusalCodes.has(errorCode(error) ?? '')),
       },
       mutations: { retry: false },
     },
