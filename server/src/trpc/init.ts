@@ -1,15 +1,15 @@
 // The one initTRPC: transformer, error shape, procedures. Routers build on these
 // and never touch process.env or raw HTTP.
 import { initTRPC, TRPCError } from '@trpc/server';
-import superjson from 'superjson';
 import { ZodError, z } from 'zod';
 import { authenticate } from '../auth/authenticate';
 import { isTransientDatabaseError } from '../db/errors';
 import type { Context } from './context';
 import { RetryAfter } from './retryAfter';
+import { transformer } from './transformer';
 
 const t = initTRPC.context<Context>().create({
-  transformer: superjson,
+  transformer,
   // Pings keep proxies from closing idle streams; a client that hears nothing for 40 s
   // reconnects. Each stream ends itself after config.live.streamMaxMs (realtime/feed.ts)
   // the way maxDurationMs would, so the client reconnects and resumes from its last id.

@@ -1,0 +1,77 @@
+// The answer serialiser writes what superjson writes, so superjson clients read it unchanged.
+import { fc, it } from '@fast-check/vitest';
+import superjson from 'superjson';
+import { describe, expect } from 'vitest';
+import { serialize } from '../../src/trpc/transformer';
+
+/** superjson's output without the shared-reference note, which the fast path does not write. */
+function superjsonShape(value: unknown) {
+  const out = superjson.serialize(value);
+  if (out.meta) {
+    const { referentialEqualities: _r, ...meta } = out.meta;
+    return { ...out, meta };
+  }
+  return out;
+}
+
+const date = fc.date({ noInvalidDate: true });
+const plain = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small' },
+    fc.string(),
+    fc.integer(),
+    fc.double({ noNaN: true, noDefaultInfinity: true }).filter((n) => !Object.is(n, -0)),
+    fc.boolean(),
+    fc.constant(null),
+    date,
+    fc.array(tie('value'), { maxLength: 5 }),
+    fc.dictionary(
+      fc.string().filter((k) => !k.includes('.') && !k.includes('\\') && k !== '__proto__'),
+      tie('value'),
+      { maxKeys: 5 },
+    ),
+  ),
+})).value;
+
+describe('answer serialiser', () => {
+  it.prop([plain])('writes exactly what superjson writes for plain data and dates', (value) => {
+    expect(serialize(value)).toEqual(superjsonShape(value));
+    expect(superjson.deserialize(serialize(value))).toEqual(value);
+  });
+
+  it.prop([fc.anything({ withDate: true, withMap: true, withSet: true, withBigInt: true })])(
+    'round-trips anything else through superjson',
+    (value) => {
+      expect(superjson.deserialize(serialize(value))).toEqual(
+        superjson.deserialize(superjson.serialize(value)),
+      );
+    },
+  );
+
+  it('annotates a message page the way superjson does', () => {
+    const at = new Date('2026-11-24T10:00:00.000Z');
+    const page = {
+      items: [{ id: 'a', content: 'hi', created_at: at, updated_at: new Date(at), clientId: null }],
+      nextCursor: null,
+    };
+    expect(serialize(page)).toEqual({
+      json: {
+        items: [
+          {
+            id: 'a',
+            content: 'hi',
+            created_at: '2026-11-24T10:00:00.000Z',
+            updated_at: '2026-11-24T10:00:00.000Z',
+            clientId: null,
+          },
+        ],
+        nextCursor: null,
+      },
+      meta: { values: { 'items.0.created_at': ['Date'], 'items.0.updated_at': ['Date'] }, v: 1 },
+    });
+    expect(serialize(at)).toEqual(superjson.serialize(at));
+    expect(serialize({ 'a.b': at, u: undefined })).toEqual(
+      superjson.serialize({ 'a.b': at, u: undefined }),
+    );
+  });
+});
