@@ -48,6 +48,7 @@ export async function startParley(config: Config): Promise<Parley> {
     throw e;
   }
   const services = createServices(config, db, bus);
+  const unfollowCallers = await services.callers.follow(bus);
   if (embedded && config.demoUsers && config.env === 'development') {
     await seedDemoUsers(db, services.passwords);
   }
@@ -75,6 +76,7 @@ export async function startParley(config: Config): Promise<Parley> {
         clearInterval(sweeper);
         draining = true;
         await requests.drain(10_000);
+        unfollowCallers();
         await bus.close();
         await db.client.close().catch(() => {});
         await embedded?.stop();

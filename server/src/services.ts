@@ -1,4 +1,5 @@
 // Everything a request may use, built once at start-up and handed to the context.
+import { CallerCache } from './auth/callers';
 import { PasswordHasher } from './auth/passwords';
 import { LoginThrottle } from './auth/throttle';
 import { AccessTokens } from './auth/tokens';
@@ -14,6 +15,8 @@ export interface Services {
   passwords: PasswordHasher;
   tokens: AccessTokens;
   throttle: LoginThrottle;
+  /** Callers' user records, reused for a few seconds (auth/callers.ts). */
+  callers: CallerCache;
   /** Serialises writes to one document within this process (FerretDB v1 updates are not atomic). */
   locks: KeyedLock;
 }
@@ -26,6 +29,7 @@ export function createServices(config: Config, db: Database, bus: EventBus): Ser
     passwords: new PasswordHasher(config.bcryptCost, config.bcrypt),
     tokens: new AccessTokens(config.jwtSecret, config.accessTokenTtlSeconds),
     throttle: new LoginThrottle(config.loginThrottle),
+    callers: new CallerCache(config.callerCacheMs),
     locks: new KeyedLock(),
   };
 }

@@ -5,6 +5,15 @@ import { toObjectId } from '../db/ids';
 import type { Services } from '../services';
 import { findUserById } from './users';
 
+async function findCaller(services: Services, userId: string): Promise<UserDoc | null> {
+  const cached = services.callers.get(userId);
+  if (cached) return cached;
+  const mark = services.callers.mark();
+  const user = await findUserById(services.db, toObjectId(userId));
+  if (user) services.callers.set(user, mark);
+  return user;
+}
+
 export async function authenticate(services: Services, token: string | null): Promise<UserDoc> {
   if (!token) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' });
   const claims = services.tokens.verify(token);
@@ -14,7 +23,7 @@ export async function authenticate(services: Services, token: string | null): Pr
       message: 'Your session has expired. Please sign in again.',
     });
   }
-  const user = await findUserById(services.db, toObjectId(claims.userId));
+  const user = await findCaller(services, claims.userId);
   if (!user || (user.token_version ?? 0) !== claims.tokenVersion) {
     throw new TRPCError({
       code: 'UNAUTHORIZED',

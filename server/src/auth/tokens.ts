@@ -11,8 +11,12 @@ export interface AccessClaims {
   tokenVersion: number;
 }
 
+/** Verified tokens remembered per process: a client presents the same one on every request. */
+const rememberedTokens = 10_000;
+
 export class AccessTokens {
   private readonly key: KeyObject;
+  private readonly verified = new Map<string, { claims: AccessClaims; expiresAtMs: number }>();
 
   constructor(
     secret: string,
@@ -36,6 +40,23 @@ export class AccessTokens {
 
   /** The claims of a valid access token, or null for anything else. */
   verify(token: string): AccessClaims | null {
+    const known = this.verified.get(token);
+    if (known) {
+      if (known.expiresAtMs > Date.now()) return known.claims;
+      this.verified.delete(token);
+    }
+    const checked = this.check(token);
+    if (checked) {
+      if (this.verified.size >= rememberedTokens) {
+        const oldest = this.verified.keys().next().value;
+        if (oldest !== undefined) this.verified.delete(oldest);
+      }
+      this.verified.set(token, checked);
+    }
+    return checked?.claims ?? null;
+  }
+
+  private check(token: string): { claims: AccessClaims; expiresAtMs: number } | null {
     try {
       const payload = jwt.verify(token, this.key, {
         algorithms: ['HS256'],
@@ -46,7 +67,10 @@ export class AccessTokens {
       if (typeof payload.exp !== 'number' || payload.typ !== 'access') return null;
       if (typeof payload.sub !== 'string' || !/^[0-9a-f]{24}$/.test(payload.sub)) return null;
       if (typeof payload.ver !== 'number') return null;
-      return { userId: payload.sub, tokenVersion: payload.ver };
+      return {
+        claims: { userId: payload.sub, tokenVersion: payload.ver },
+        expiresAtMs: payload.exp * 1000,
+      };
     } catch {
       return null;
     }

@@ -6,6 +6,8 @@ import type { Database } from '../db/database';
 import type { UserDoc } from '../db/documents';
 import { idString, isDuplicateKey } from '../db/ids';
 import { log } from '../log';
+import type { Services } from '../services';
+import { userChangedChannel } from './callers';
 import type { PasswordHasher } from './passwords';
 
 export function toApiUser(doc: UserDoc): User {
@@ -50,11 +52,19 @@ export async function createUser(
 }
 
 /** Revokes every access token of the user at once. */
-export async function bumpTokenVersion(db: Database, userId: ObjectId): Promise<void> {
-  await db.users.updateOne(
+export async function bumpTokenVersion(services: Services, userId: ObjectId): Promise<void> {
+  await services.db.users.updateOne(
     { _id: userId },
     { $inc: { token_version: 1 }, $set: { updated_at: new Date() } },
   );
+  const id = idString(userId);
+  services.callers.drop(id);
+  try {
+    await services.bus.publish(userChangedChannel, { userId: id });
+  } catch (e) {
+    // Other processes then notice within the cache's lifetime.
+    log.warn('user change not published', { userId: id, error: (e as Error).message });
+  }
 }
 
 export const demoUsers = [

@@ -75,6 +75,8 @@ export interface Config {
   bcrypt: { concurrency: number; queue: number };
   /** A spent refresh credential presented again this soon (two tabs at once) gets a sibling, not a revocation. */
   refreshReuseGraceMs: number;
+  /** How long a process may reuse a caller's user record without reading it again. */
+  callerCacheMs: number;
 }
 
 export class ConfigError extends Error {
@@ -123,6 +125,7 @@ export function loadConfig(
     loginThrottle: { windowMs: 15 * 60_000, perUsername: 5, perAddress: 30 },
     bcrypt: { concurrency: 2, queue: 64 },
     refreshReuseGraceMs: 10_000,
+    callerCacheMs: 2_000,
   };
 }
 

@@ -76,7 +76,7 @@ export const authRouter = {
   logoutEverywhere: protectedProcedure
     .output(z.object({ ok: z.literal(true) }))
     .mutation(async ({ ctx }) => {
-      await bumpTokenVersion(ctx.services.db, ctx.user._id);
+      await bumpTokenVersion(ctx.services, ctx.user._id);
       await ctx.services.db.refreshTokens.updateMany(
         { user_id: ctx.user._id, revoked_at: null },
         { $set: { revoked_at: new Date() } },

@@ -69,7 +69,7 @@ describe('the typed client for scripts', () => {
     const c = client();
     await c.login();
     // Revokes every access token of bob; the refresh credential still works.
-    await bumpTokenVersion(parley.services.db, bob._id);
+    await bumpTokenVersion(parley.services, bob._id);
     const before = await refreshUses();
     expect((await c.api.session.list.query()).items).toBeDefined();
     expect(await refreshUses()).toBe(before + 1);

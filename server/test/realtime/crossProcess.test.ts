@@ -3,11 +3,13 @@
 // printed, only when no Redis can be reached or started.
 import { randomBytes } from 'node:crypto';
 import type { Message, SessionChange } from '@parley/shared';
+import type { TRPCClientError } from '@trpc/client';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Parley } from '../../src/app';
 import { busResync } from '../../src/realtime/bus';
 import { sessionChannel } from '../../src/realtime/channels';
+import type { AppRouter } from '../../src/routers/app';
 import { freshDbName, newUser, startTestServer } from '../support/harness';
 import { type Client, clientFor, findRedis, record, sleep, tokenFor, waitFor } from './support';
 
@@ -27,11 +29,17 @@ describe.skipIf(skipReason !== null)('two server processes with one database and
   let b: Parley;
   let onA: Client;
   let onB: Client;
+  /** Listeners each server keeps for its whole life (the caller cache's), before any stream. */
+  let standing: [number, number];
 
   beforeAll(async () => {
     const env = { MONGODB_DB: freshDbName(), REDIS_URL: redisUrl, REDIS_PREFIX: prefix };
     a = await startTestServer(env);
-    b = await startTestServer(env);
+    // B would reuse a caller's record for a minute: only the bus can tell it of a sign-out.
+    b = await startTestServer(env, (c) => {
+      c.callerCacheMs = 60_000;
+    });
+    standing = [a.services.bus.listenerCount(), b.services.bus.listenerCount()];
     const { user } = await newUser(a.services);
     const token = tokenFor(a.services, user);
     onA = clientFor(a.url, token);
@@ -123,11 +131,33 @@ describe.skipIf(skipReason !== null)('two server processes with one database and
     }
   });
 
+  it('signing out everywhere on A refuses the old token on B at once, though B had just used it', async () => {
+    const { user } = await newUser(a.services);
+    const token = tokenFor(a.services, user);
+    const viaB = clientFor(b.url, token);
+    expect((await viaB.auth.me.query()).id).toBe(user._id.toHexString());
+    await clientFor(a.url, token).auth.logoutEverywhere.mutate();
+    const refusedAt = Date.now();
+    let refused = false;
+    while (!refused && Date.now() - refusedAt < 2_000) {
+      refused = await viaB.auth.me.query().then(
+        () => false,
+        (e: TRPCClientError<AppRouter>) => e.data?.code === 'UNAUTHORIZED',
+      );
+      if (!refused) await sleep(20);
+    }
+    expect(refused).toBe(true);
+  });
+
   it('subscribing and unsubscribing leaves no listeners and no Redis subscriptions behind', async () => {
     const bus = a.services.bus;
     // The earlier tests' HTTP streams, closed by their clients, are gone from the server too.
-    await waitFor('closed streams to leave the bus', () => bus.listenerCount() === 0, 5_000);
-    await waitFor('closed streams to leave B', () => b.services.bus.listenerCount() === 0, 5_000);
+    await waitFor('closed streams to leave A', () => bus.listenerCount() === standing[0], 5_000);
+    await waitFor(
+      'closed streams to leave B',
+      () => b.services.bus.listenerCount() === standing[1],
+      5_000,
+    );
     const before = bus.listenerCount();
     const channel = sessionChannel(randomBytes(12).toString('hex'));
     for (let i = 0; i < 200; i++) {

@@ -59,7 +59,7 @@ describe('the token of an open stream', () => {
     await waitFor('streams to start', () => messages.starts === 1 && changes.starts === 1);
 
     const revokedAt = Date.now();
-    await bumpTokenVersion(server.services.db, user._id);
+    await bumpTokenVersion(server.services, user._id);
     await waitFor('both refusals', () => messages.error !== null && changes.error !== null, 5_000);
     expect(Date.now() - revokedAt).toBeLessThan(3_000);
     expect(messages.error?.data?.code).toBe('UNAUTHORIZED');
