@@ -1,34 +1,128 @@
-// The tRPC endpoint at /trpc with bounded bodies and batches. Internal errors are
-// logged here with their request id; clients only ever see a generic message.
-import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+// The tRPC endpoint at /trpc, on tRPC's own resolveResponse with lean Node I/O:
+// the body is read whole up to maxBodyBytes before tRPC sees the request, and an
+// answer that is not a stream goes out in one write with its length. Streams (SSE)
+// are written chunk by chunk with back-pressure. Internal errors are logged here
+// with their request id; clients only ever see a generic message.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { TRPCError } from '@trpc/server';
+import { resolveResponse } from '@trpc/server/http';
 import { log } from '../log';
 import { appRouter } from '../routers/app';
 import type { Services } from '../services';
 import { contextFactory } from '../trpc/context';
 import { RetryAfter } from '../trpc/retryAfter';
+import { maxBodyBytes, readBoundedText } from './body';
 
-export const maxBodyBytes = 1024 * 1024;
+export const basePath = '/trpc/';
 export const maxBatchSize = 50;
 
-export function trpcHandler(services: Services) {
-  return createHTTPHandler({
-    router: appRouter,
-    basePath: '/trpc/',
-    createContext: contextFactory(services),
-    maxBodySize: maxBodyBytes,
-    maxBatchSize,
-    onError({ error, path, ctx }) {
-      if (error.code === 'INTERNAL_SERVER_ERROR') {
-        log.error('internal error', {
-          requestId: ctx?.req.requestId,
-          path,
-          error: error.cause?.stack ?? error.stack ?? error.message,
+async function writeStream(
+  res: ServerResponse,
+  body: ReadableStream<Uint8Array>,
+  signal: AbortSignal,
+) {
+  const reader = body.getReader();
+  const stop = () => void reader.cancel().catch(() => {});
+  signal.addEventListener('abort', stop, { once: true });
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done || res.destroyed) break;
+      if (!res.write(value)) {
+        await new Promise<void>((resolve) => {
+          const settle = () => {
+            res.off('drain', settle);
+            res.off('close', settle);
+            resolve();
+          };
+          res.on('drain', settle);
+          res.on('close', settle);
         });
       }
-    },
-    responseMeta({ errors }) {
-      const wait = errors.map((e) => e.cause).find((c) => c instanceof RetryAfter);
-      return wait ? { headers: { 'retry-after': String(wait.seconds) } } : {};
-    },
+    }
+  } catch (e) {
+    if (!signal.aborted) throw e;
+  } finally {
+    signal.removeEventListener('abort', stop);
+  }
+}
+
+async function writeAnswer(res: ServerResponse, response: Response, signal: AbortSignal) {
+  res.statusCode = response.status;
+  for (const [key, value] of response.headers) {
+    if (key !== 'set-cookie') res.setHeader(key, value);
+  }
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length > 0) res.setHeader('set-cookie', cookies);
+  const streaming = response.headers.get('content-type')?.startsWith('text/event-stream');
+  if (response.body && streaming) {
+    res.flushHeaders();
+    await writeStream(res, response.body, signal);
+    res.end();
+    return;
+  }
+  const body = Buffer.from(await response.arrayBuffer());
+  res.setHeader('content-length', body.length);
+  res.end(body);
+}
+
+/**
+ * The Fetch request tRPC reads. Its signal aborts only when the client leaves
+ * before the answer is complete, which ends a live stream's work.
+ */
+function toRequest(req: IncomingMessage, res: ServerResponse, body: string | undefined): Request {
+  const left = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) left.abort();
   });
+  const headers = new Headers();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (key.startsWith(':') || value === undefined) continue;
+    if (Array.isArray(value)) for (const v of value) headers.append(key, v);
+    else headers.append(key, value);
+  }
+  // tRPC reads only the path and the query; the Host header is the client's to get wrong.
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  return new Request(url, { method: req.method ?? 'GET', headers, body, signal: left.signal });
+}
+
+export function trpcHandler(services: Services) {
+  const createContext = contextFactory(services);
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname.slice(basePath.length);
+    let error: TRPCError | null = null;
+    let body: string | undefined;
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      const text = await readBoundedText(req, maxBodyBytes);
+      if (text === null) {
+        error = new TRPCError({ code: 'PAYLOAD_TOO_LARGE', message: 'Request body is too large.' });
+        // The rest of the body is not read: the connection ends with this answer.
+        res.setHeader('connection', 'close');
+      }
+      body = text ?? '';
+    }
+    const request = toRequest(req, res, body);
+    const response = await resolveResponse({
+      router: appRouter,
+      req: request,
+      path,
+      error,
+      maxBatchSize,
+      createContext: async ({ info }) => createContext({ req, res, info }),
+      onError({ error: e, path: procedure, ctx }) {
+        if (e.code === 'INTERNAL_SERVER_ERROR') {
+          log.error('internal error', {
+            requestId: ctx?.req.requestId,
+            path: procedure,
+            error: e.cause?.stack ?? e.stack ?? e.message,
+          });
+        }
+      },
+      responseMeta({ errors }) {
+        const wait = errors.map((e) => e.cause).find((c) => c instanceof RetryAfter);
+        return wait ? { headers: { 'retry-after': String(wait.seconds) } } : {};
+      },
+    });
+    await writeAnswer(res, response, request.signal);
+  };
 }

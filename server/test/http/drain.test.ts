@@ -31,7 +31,7 @@ describe('a graceful stop', () => {
     await stopped;
     await closed;
 
-    const statuses = [...received.matchAll(/^HTTP\/1\.1 (\d{3})/gm)].map((m) => m[1]);
+    const statuses = [...received.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => m[1]);
     expect(statuses).toEqual(['200', '503']);
     expect(received).toMatch(/"accessToken"/);
     expect(received).toMatch(/Parley is restarting; retry shortly\./);

@@ -1,20 +1,13 @@
 // Request bodies of the REST routes: read with a size bound, then parsed as JSON
 // or as an HTML form. Parsing only; what the fields mean is the procedures' job.
 import type { IncomingMessage } from 'node:http';
-import { maxBodyBytes } from '../trpcHandler';
+import { readBoundedText } from '../body';
 import { RestError, unprocessable } from './errors';
 
 async function readText(req: IncomingMessage): Promise<string> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > maxBodyBytes) throw new RestError(413, 'Request body is too large.');
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > maxBodyBytes) throw new RestError(413, 'Request body is too large.');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  const text = await readBoundedText(req);
+  if (text === null) throw new RestError(413, 'Request body is too large.');
+  return text;
 }
 
 function contentType(req: IncomingMessage): string {

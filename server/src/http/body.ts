@@ -1,0 +1,24 @@
+// A request body read whole, up to a bound: the tRPC endpoint and the REST routes
+// both take at most maxBodyBytes and refuse more without reading it all.
+import type { IncomingMessage } from 'node:http';
+
+export const maxBodyBytes = 1024 * 1024;
+
+/** The body as text, or null once it is known to exceed `limit` bytes. */
+export async function readBoundedText(
+  req: IncomingMessage,
+  limit = maxBodyBytes,
+): Promise<string | null> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) return null;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return null;
+    chunks.push(chunk as Buffer);
+  }
+  return chunks.length === 1
+    ? (chunks[0] as Buffer).toString('utf8')
+    : Buffer.concat(chunks).toString('utf8');
+}
