@@ -5,9 +5,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Message } from '@parley/shared';
 import { TRPCError } from '@trpc/server';
-import { ObjectId } from 'mongodb';
+import { type Filter, ObjectId } from 'mongodb';
 import type { MessageDoc, SessionDoc, UserDoc } from '../db/documents';
-import { idString, isDuplicateKey } from '../db/ids';
+import { idString, isDuplicateKey, toObjectId } from '../db/ids';
 import { publishNewMessage } from '../realtime/channels';
 import type { Services } from '../services';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -37,81 +37,139 @@ async function ensureReadModel(services: Services, session: SessionDoc): Promise
   return rebuilt;
 }
 
+type SendInput = { sessionId: string; content: string; clientId?: string | undefined };
+type Sent = { message: Message; session: SessionDoc | null };
+
+/** Takes the next seq of a session matching `filter` and marks its activity; null if none matches. */
+function reserveSeq(services: Services, filter: Filter<SessionDoc>, now: Date) {
+  return services.db.sessions.findOneAndUpdate(
+    filter,
+    {
+      $inc: { message_count: 1 },
+      $set: { last_message_at: now, updated_at: now, activity_at: now },
+    },
+    { returnDocument: 'after' },
+  );
+}
+
+/** Records that `clientId` is being sent as `messageId`; false if it was recorded before. */
+async function claimClientId(services: Services, key: string, messageId: ObjectId, now: Date) {
+  try {
+    await services.db.messageKeys.insertOne({
+      _id: key,
+      message_id: messageId,
+      seq: null,
+      created_at: now,
+    });
+    return true;
+  } catch (e) {
+    if (isDuplicateKey(e)) return false;
+    throw e;
+  }
+}
+
+/**
+ * The usual send: the caller's healthy session, a new clientId. One update checks
+ * ownership, the trash and the read model while it takes the seq; null sends the
+ * caller down the careful path, which tells those cases apart.
+ */
+async function reserveQuickly(
+  services: Services,
+  user: UserDoc,
+  input: SendInput,
+  messageId: ObjectId,
+  now: Date,
+): Promise<SessionDoc | null> {
+  if (damaged.has(input.sessionId) || !/^[0-9a-f]{24}$/i.test(input.sessionId)) return null;
+  const key = input.clientId ? `${input.sessionId}:${input.clientId}` : null;
+  if (key && !(await claimClientId(services, key, messageId, now))) return null;
+  const filter = {
+    _id: toObjectId(input.sessionId),
+    user_id: user._id,
+    deleted: false,
+    read_model: 1 as const,
+  };
+  const reserved = await reserveSeq(services, filter, now);
+  if (!reserved && key)
+    await services.db.messageKeys.deleteOne({ _id: key, message_id: messageId });
+  return reserved;
+}
+
+/** Every other send: loads the session, repairs its read model, and settles an earlier clientId. */
+async function reserveCarefully(
+  services: Services,
+  user: UserDoc,
+  input: SendInput,
+  messageId: ObjectId,
+  now: Date,
+): Promise<{ reserved: SessionDoc; messageId: ObjectId } | { earlier: Sent }> {
+  let session = await loadOwnedSession(services, user._id, input.sessionId);
+  if (session.deleted) throw deletedSession();
+  session = await ensureReadModel(services, session);
+  let id = messageId;
+  if (input.clientId) {
+    const keyId = `${input.sessionId}:${input.clientId}`;
+    const key = await services.db.messageKeys.findOne({ _id: keyId });
+    if (key) {
+      const earlier = await findMessage(services, key.message_id);
+      if (earlier?.seq) {
+        const message = toApiMessage(toEntry({ ...earlier, seq: earlier.seq }), session._id);
+        return { earlier: { message, session: null } };
+      }
+      id = key.message_id; // an earlier attempt stopped half-way: finish it under the same id
+    } else if (!(await claimClientId(services, keyId, id, now))) {
+      throw new TRPCError({
+        code: 'CONFLICT',
+        message: 'This message is being sent already; retry to get it.',
+      });
+    }
+  }
+  // Reserving the seq and checking "not deleted" is one atomic update on MongoDB.
+  const reserved = await reserveSeq(services, { _id: session._id, deleted: false }, now);
+  if (!reserved) throw deletedSession();
+  return { reserved, messageId: id };
+}
+
 export async function sendMessage(
   services: Services,
   user: UserDoc,
-  input: { sessionId: string; content: string; clientId?: string | undefined },
+  input: SendInput,
 ): Promise<Message> {
-  const { db } = services;
-  const result = await services.locks.run(sessionLockKey(input.sessionId), async () => {
-    let session = await loadOwnedSession(services, user._id, input.sessionId);
-    if (session.deleted) throw deletedSession();
-    session = await ensureReadModel(services, session);
-
-    let messageId = new ObjectId();
-    const now = new Date();
-    if (input.clientId) {
-      const keyId = `${input.sessionId}:${input.clientId}`;
-      const key = await db.messageKeys.findOne({ _id: keyId });
-      if (key) {
-        const earlier = await findMessage(services, key.message_id);
-        if (earlier?.seq)
-          return {
-            message: toApiMessage(toEntry({ ...earlier, seq: earlier.seq }), session._id),
-            session: null,
-          };
-        messageId = key.message_id; // an earlier attempt stopped half-way: finish it under the same id
-      } else {
-        try {
-          await db.messageKeys.insertOne({
-            _id: keyId,
-            message_id: messageId,
-            seq: null,
-            created_at: now,
-          });
-        } catch (e) {
-          if (!isDuplicateKey(e)) throw e;
-          throw new TRPCError({
-            code: 'CONFLICT',
-            message: 'This message is being sent already; retry to get it.',
-          });
-        }
+  const result = await services.locks.run(
+    sessionLockKey(input.sessionId),
+    async (): Promise<Sent> => {
+      const now = new Date();
+      let messageId = new ObjectId();
+      let reserved = await reserveQuickly(services, user, input, messageId, now);
+      if (!reserved) {
+        const careful = await reserveCarefully(services, user, input, messageId, now);
+        if ('earlier' in careful) return careful.earlier;
+        ({ reserved, messageId } = careful);
       }
-    }
-
-    // Reserving the seq and checking "not deleted" is one atomic update on MongoDB.
-    const reserved = await db.sessions.findOneAndUpdate(
-      { _id: session._id, deleted: false },
-      {
-        $inc: { message_count: 1 },
-        $set: { last_message_at: now, updated_at: now, activity_at: now },
-      },
-      { returnDocument: 'after' },
-    );
-    if (!reserved) throw deletedSession();
-    const doc: MessageDoc & { seq: number } = {
-      _id: messageId,
-      session_id: session._id,
-      user_id: user._id,
-      content: input.content,
-      role: 'user',
-      created_at: now,
-      updated_at: now,
-      deleted: false,
-      deleted_at: null,
-      seq: reserved.message_count,
-      ...(input.clientId ? { client_id: input.clientId } : {}),
-    };
-    try {
-      await db.messages.insertOne(doc);
-      await appendToReadModel(db, session._id, toEntry(doc));
-    } catch (e) {
-      // The counter moved but the message or its bucket may not have: repair before the next use.
-      damaged.add(input.sessionId);
-      throw e;
-    }
-    return { message: toApiMessage(toEntry(doc), session._id), session: reserved };
-  });
+      const doc: MessageDoc & { seq: number } = {
+        _id: messageId,
+        session_id: reserved._id,
+        user_id: user._id,
+        content: input.content,
+        role: 'user',
+        created_at: now,
+        updated_at: now,
+        deleted: false,
+        deleted_at: null,
+        seq: reserved.message_count,
+        ...(input.clientId ? { client_id: input.clientId } : {}),
+      };
+      try {
+        await services.db.messages.insertOne(doc);
+        await appendToReadModel(services.db, reserved._id, toEntry(doc));
+      } catch (e) {
+        // The counter moved but the message or its bucket may not have: repair before the next use.
+        damaged.add(input.sessionId);
+        throw e;
+      }
+      return { message: toApiMessage(toEntry(doc), reserved._id), session: reserved };
+    },
+  );
   if (result.session)
     await publishNewMessage(services, toApiSession(result.session), result.message);
   return result.message;
