@@ -11,5 +11,6 @@ export async function settledMemory(): Promise<{ heapUsed: number; rss: number }
     await new Promise((r) => setTimeout(r, 50));
   }
   const m = process.memoryUsage();
-  return { heapUsed: m.heapUsed + m.external + m.arrayBuffers, rss: m.rss };
+  // external already includes arrayBuffers (Buffers and the like).
+  return { heapUsed: m.heapUsed + m.external, rss: m.rss };
 }

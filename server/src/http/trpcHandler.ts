@@ -24,10 +24,22 @@ async function writeStream(
   const reader = body.getReader();
   const stop = () => void reader.cancel().catch(() => {});
   signal.addEventListener('abort', stop, { once: true });
+  // tRPC hands an event over as several small chunks (data, id, blank line): corked
+  // until the loop turns, they leave in one write instead of one each.
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    res.uncork();
+  };
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done || res.destroyed) break;
+      if (!corked) {
+        corked = true;
+        res.cork();
+        setImmediate(uncork);
+      }
       if (!res.write(value)) {
         await new Promise<void>((resolve) => {
           const settle = () => {
