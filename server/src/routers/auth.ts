@@ -37,12 +37,19 @@ export const authRouter = {
     .mutation(async ({ ctx, input }) => {
       const { db, passwords, throttle } = ctx.services;
       const name = input.username.toLowerCase();
-      throttle.begin(name, ctx.req.clientAddress);
-      const user = await findUserByName(db, name);
-      if (!(await passwords.verify(input.password, user?.hashed_password)) || !user) {
-        throw wrongCredentials();
+      const attempt = throttle.begin(name, ctx.req.clientAddress);
+      let user: Awaited<ReturnType<typeof findUserByName>>;
+      try {
+        user = await findUserByName(db, name);
+        if (!(await passwords.verify(input.password, user?.hashed_password)) || !user) {
+          attempt.failed();
+          throw wrongCredentials();
+        }
+        attempt.succeeded();
+      } catch (e) {
+        attempt.abandoned(); // nothing if the attempt has ended already
+        throw e;
       }
-      throttle.succeeded(name, ctx.req.clientAddress);
       return signIn(ctx, user, input.refreshTransport ?? 'cookie');
     }),
 
