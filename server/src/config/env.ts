@@ -42,6 +42,8 @@ const envSchema = z.object({
     .min(1_000)
     .max(86_400_000)
     .default(30 * 60_000),
+  /** A live stream that has sent nothing this long gets a ping (clients give up after 40 s of silence). */
+  LIVE_PING_MS: z.coerce.number().int().min(50).max(30_000).default(15_000),
   TRUST_PROXY: bool.default(false),
   ALLOWED_ORIGINS: z.string().optional(),
   DEMO_USERS: bool.optional(),
@@ -64,7 +66,7 @@ export interface Config {
   redisUrl: string | undefined;
   redisPrefix: string;
   /** Live streams: token re-check interval, per-stream buffer, and lifetime before the client reconnects. */
-  live: { authRecheckMs: number; bufferSize: number; streamMaxMs: number };
+  live: { authRecheckMs: number; bufferSize: number; streamMaxMs: number; pingMs: number };
   trustProxy: boolean;
   allowedOrigins: string[];
   demoUsers: boolean;
@@ -114,6 +116,7 @@ export function loadConfig(
       authRecheckMs: env.LIVE_AUTH_RECHECK_MS,
       bufferSize: env.LIVE_BUFFER_SIZE,
       streamMaxMs: env.LIVE_STREAM_MAX_MS,
+      pingMs: env.LIVE_PING_MS,
     },
     trustProxy: env.TRUST_PROXY,
     allowedOrigins: (env.ALLOWED_ORIGINS ?? '')

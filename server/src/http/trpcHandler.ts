@@ -12,6 +12,7 @@ import type { Services } from '../services';
 import { contextFactory } from '../trpc/context';
 import { RetryAfter } from '../trpc/retryAfter';
 import { maxBodyBytes, readBoundedText } from './body';
+import { subscriptionPaths, subscriptionServer } from './subscriptions';
 
 export const basePath = '/trpc/';
 export const maxBatchSize = 50;
@@ -100,8 +101,12 @@ function toRequest(req: IncomingMessage, res: ServerResponse, body: string | und
 
 export function trpcHandler(services: Services) {
   const createContext = contextFactory(services);
+  const subscribe = subscriptionServer(services.config.live.pingMs, createContext);
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname.slice(basePath.length);
+    if (req.method === 'GET' && subscriptionPaths.has(path)) {
+      return subscribe(req, res, path);
+    }
     let error: TRPCError | null = null;
     let body: string | undefined;
     if (req.method !== 'GET' && req.method !== 'HEAD') {

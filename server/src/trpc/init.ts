@@ -10,11 +10,11 @@ import { transformer } from './transformer';
 
 const t = initTRPC.context<Context>().create({
   transformer,
-  // Pings keep proxies from closing idle streams; a client that hears nothing for 40 s
-  // reconnects. Each stream ends itself after config.live.streamMaxMs (realtime/feed.ts)
-  // the way maxDurationMs would, so the client reconnects and resumes from its last id.
+  // Streams are written by http/subscriptions.ts: it hands `client` to every client (one
+  // that hears nothing for 40 s reconnects) and pings quiet streams every config.live.pingMs.
+  // Each stream ends itself after config.live.streamMaxMs (realtime/feed.ts), so the
+  // client reconnects and resumes from its last id.
   sse: {
-    ping: { enabled: true, intervalMs: 15_000 },
     client: { reconnectAfterInactivityMs: 40_000 },
   },
   errorFormatter({ shape, error, ctx }) {

@@ -1,0 +1,205 @@
+// Subscriptions over SSE, written straight to the socket in tRPC's SSE protocol (what
+// httpSubscriptionLink reads): `connected` with the client options, then one
+// `data:`/`id:` event per yielded value, `ping` when a stream has been quiet, and
+// `return` or `serialized-error` at the end (config.live.pingMs sets the ping). tRPC's own producer runs each event
+// through three web streams and a timer; on one process with a thousand open
+// streams that cost most of the delivery time and most of each stream's memory.
+// The procedure itself still runs through tRPC (callTRPCProcedure): input parsing,
+// middleware, auth and errors are tRPC's, shaped by the router's errorFormatter.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  callTRPCProcedure,
+  getTRPCErrorFromUnknown,
+  getTRPCErrorShape,
+  isTrackedEnvelope,
+  TRPCError,
+} from '@trpc/server';
+import type { CreateHTTPContextOptions } from '@trpc/server/adapters/standalone';
+import { parseConnectionParamsFromString } from '@trpc/server/http';
+import { log } from '../log';
+import { appRouter } from '../routers/app';
+import type { Context } from '../trpc/context';
+
+const config = appRouter._def._config;
+const connected = `event: connected\ndata: ${JSON.stringify(config.sse?.client ?? {})}\n\n`;
+
+/** The procedures served here: every subscription of the router. */
+export const subscriptionPaths: ReadonlySet<string> = new Set(
+  // _def.procedures is flat at run time (keys are dotted paths), whatever its declared type.
+  Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>)
+    .filter(([, p]) => p._def.type === 'subscription')
+    .map(([path]) => path),
+);
+
+interface OpenStream {
+  res: ServerResponse;
+  lastWriteAt: number;
+}
+
+/** The open streams of one server, and one timer that pings each that has been quiet. */
+class Pinger {
+  private readonly open = new Set<OpenStream>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly intervalMs: number) {}
+
+  track(stream: OpenStream): () => void {
+    this.open.add(stream);
+    this.timer ??= setInterval(
+      () => {
+        const due = Date.now() - this.intervalMs;
+        for (const s of this.open) if (s.lastWriteAt <= due) write(s, 'event: ping\ndata: \n\n');
+      },
+      Math.max(50, this.intervalMs / 3),
+    ).unref();
+    return () => {
+      this.open.delete(stream);
+      if (this.open.size === 0 && this.timer) {
+        clearInterval(this.timer);
+        this.timer = null;
+      }
+    };
+  }
+}
+
+/** Writes one event; resolves at once, or when the socket drains or closes. */
+function write(stream: OpenStream, text: string): Promise<void> | undefined {
+  stream.lastWriteAt = Date.now();
+  if (stream.res.destroyed || stream.res.write(text)) return undefined;
+  return new Promise<void>((resolve) => {
+    const settle = () => {
+      stream.res.off('drain', settle);
+      stream.res.off('close', settle);
+      resolve();
+    };
+    stream.res.on('drain', settle);
+    stream.res.on('close', settle);
+  });
+}
+
+const isAbortError = (e: unknown) =>
+  typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'AbortError';
+
+function readInput(url: URL, req: IncomingMessage): unknown {
+  const raw = url.searchParams.get('input');
+  let input: unknown;
+  if (raw !== null) {
+    try {
+      input = config.transformer.input.deserialize(JSON.parse(raw));
+    } catch (cause) {
+      throw new TRPCError({ code: 'BAD_REQUEST', message: 'Unable to parse the input.', cause });
+    }
+  }
+  const lastEventId =
+    (req.headers['last-event-id'] as string | undefined) ??
+    url.searchParams.get('lastEventId') ??
+    url.searchParams.get('Last-Event-Id');
+  if (lastEventId) {
+    if (typeof input === 'object' && input !== null && !Array.isArray(input)) {
+      input = { ...input, lastEventId };
+    } else input ??= { lastEventId };
+  }
+  return input;
+}
+
+type ContextFactory = (opts: CreateHTTPContextOptions) => Context;
+
+/** Serves subscriptions for one server; quiet streams are pinged every `pingMs`. */
+export function subscriptionServer(pingMs: number, createContext: ContextFactory) {
+  const pinger = new Pinger(pingMs);
+  return (req: IncomingMessage, res: ServerResponse, path: string) =>
+    serveSubscription(req, res, path, createContext, pinger);
+}
+
+async function serveSubscription(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  createContext: ContextFactory,
+  pinger: Pinger,
+): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const left = new AbortController();
+  res.once('close', () => left.abort());
+  let ctx: Context | undefined;
+  let input: unknown;
+  let iterable: AsyncIterable<unknown> | undefined;
+  let failure: TRPCError | undefined;
+  try {
+    const params = url.searchParams.get('connectionParams');
+    const connectionParams = params === null ? null : parseConnectionParamsFromString(params);
+    ctx = createContext({
+      req,
+      res,
+      info: {
+        accept: null,
+        type: 'subscription',
+        isBatchCall: false,
+        calls: [],
+        connectionParams,
+        signal: left.signal,
+        url,
+      },
+    } as unknown as CreateHTTPContextOptions);
+    input = readInput(url, req);
+    iterable = (await callTRPCProcedure({
+      router: appRouter,
+      path,
+      getRawInput: async () => input,
+      ctx,
+      type: 'subscription',
+      signal: left.signal,
+      batchIndex: 0,
+    })) as AsyncIterable<unknown>;
+  } catch (e) {
+    failure = getTRPCErrorFromUnknown(e);
+  }
+
+  res.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache, no-transform',
+    'x-accel-buffering': 'no',
+    connection: 'keep-alive',
+  });
+  const stream: OpenStream = { res, lastWriteAt: Date.now() };
+  const untrack = pinger.track(stream);
+  write(stream, connected);
+  const serialize = (v: unknown) => JSON.stringify(config.transformer.output.serialize(v));
+  const iterator = iterable?.[Symbol.asyncIterator]();
+  const stop = () => void iterator?.return?.().catch(() => {});
+  left.signal.addEventListener('abort', stop, { once: true });
+  try {
+    if (failure) throw failure;
+    if (!iterator) return;
+    for (;;) {
+      const step = await iterator.next();
+      if (left.signal.aborted) return;
+      if (step.done) {
+        await write(stream, 'event: return\ndata: \n\n');
+        return;
+      }
+      const value = step.value;
+      const event = isTrackedEnvelope(value)
+        ? `data: ${serialize(value[1])}\nid: ${value[0]}\n\n`
+        : `data: ${serialize(value)}\n\n`;
+      await write(stream, event);
+    }
+  } catch (cause) {
+    // An AbortError ends the stream without `return`: the client reconnects and resumes.
+    if (isAbortError(cause) || left.signal.aborted) return;
+    const error = getTRPCErrorFromUnknown(cause);
+    if (error.code === 'INTERNAL_SERVER_ERROR') {
+      log.error('internal error', {
+        requestId: ctx?.req.requestId,
+        path,
+        error: error.cause?.stack ?? error.stack ?? error.message,
+      });
+    }
+    const shape = getTRPCErrorShape({ config, ctx, error, input, path, type: 'subscription' });
+    await write(stream, `event: serialized-error\ndata: ${serialize(shape)}\n\n`);
+  } finally {
+    left.signal.removeEventListener('abort', stop);
+    untrack();
+    res.end();
+  }
+}
