@@ -14,29 +14,25 @@ const notPlain = Symbol('notPlain');
 const maxDepth = 64;
 const refusedKeys = new Set(['__proto__', 'constructor', 'prototype']);
 
-/**
- * Notes each Date's path (the keys on `at`, joined by dots) and checks that the
- * rest is plain. Nothing is copied: JSON.stringify writes a Date as its ISO string,
- * which is what superjson puts in `json`.
- */
-function annotate(value: unknown, at: string[], out: Annotations): void {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return;
+/** A value JSON carries as it is; throws for numbers JSON cannot carry. */
+function isLeaf(value: unknown): boolean {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
   if (typeof value === 'number') {
     if (!Number.isFinite(value) || Object.is(value, -0)) throw notPlain;
-    return;
+    return true;
   }
-  if (typeof value !== 'object' || at.length > maxDepth) throw notPlain;
+  return false;
+}
+
+/**
+ * Notes the path of each Date under `value` (whose own path is `prefix` plus a dot,
+ * or empty at the top) and checks that the rest is plain. Nothing is copied:
+ * JSON.stringify writes a Date as its ISO string, which is what superjson puts in `json`.
+ */
+function annotate(value: object, prefix: string, out: Annotations, depth: number): void {
+  if (depth > maxDepth) throw notPlain;
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      at.push(String(i));
-      annotate(value[i], at, out);
-      at.pop();
-    }
-    return;
-  }
-  if (value instanceof Date) {
-    if (Number.isNaN(value.getTime()) || Object.hasOwn(value, 'toJSON')) throw notPlain;
-    out[at.join('.')] = ['Date'];
+    for (let i = 0; i < value.length; i++) child(value[i], `${prefix}${i}`, out, depth);
     return;
   }
   const proto = Object.getPrototypeOf(value);
@@ -44,19 +40,30 @@ function annotate(value: unknown, at: string[], out: Annotations): void {
   for (const key of Object.keys(value)) {
     // superjson escapes dots and backslashes in path keys, and refuses keys that
     // could pollute prototypes: such keys take its path.
-    if (key.includes('.') || key.includes('\\') || refusedKeys.has(key)) {
-      throw notPlain;
-    }
-    at.push(key);
-    annotate((value as Record<string, unknown>)[key], at, out);
-    at.pop();
+    if (key.includes('.') || key.includes('\\') || refusedKeys.has(key)) throw notPlain;
+    child((value as Record<string, unknown>)[key], prefix + key, out, depth);
   }
+}
+
+function child(value: unknown, path: string, out: Annotations, depth: number): void {
+  if (isLeaf(value)) return;
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime()) || Object.hasOwn(value, 'toJSON')) throw notPlain;
+    out[path] = ['Date'];
+    return;
+  }
+  if (typeof value !== 'object' || value === null) throw notPlain;
+  annotate(value, `${path}.`, out, depth + 1);
 }
 
 export function serialize(value: unknown): ReturnType<typeof superjson.serialize> {
   const values: Annotations = {};
   try {
-    annotate(value, [], values);
+    if (value instanceof Date) child(value, '', values, 0);
+    else if (!isLeaf(value)) {
+      if (typeof value !== 'object' || value === null) throw notPlain;
+      annotate(value, '', values, 0);
+    }
   } catch (e) {
     if (e === notPlain) return superjson.serialize(value);
     throw e;
