@@ -3,6 +3,7 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError, z } from 'zod';
 import { authenticate } from '../auth/authenticate';
+import type { UserDoc } from '../db/documents';
 import { isTransientDatabaseError } from '../db/errors';
 import type { Context } from './context';
 import { RetryAfter } from './retryAfter';
@@ -37,22 +38,30 @@ export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 export const middleware = t.middleware;
 
-/** Turns an unreachable or momentarily locked database into a clear, retryable SERVICE_UNAVAILABLE. */
-const databaseAvailability = t.middleware(async ({ next }) => {
-  const result = await next();
-  if (!result.ok && isTransientDatabaseError(result.error.cause)) {
-    throw new TRPCError({
-      code: 'SERVICE_UNAVAILABLE',
-      message: 'The database is unavailable right now; retry shortly.',
-      cause: result.error.cause,
-    });
+const unavailable = (cause: unknown) =>
+  new TRPCError({
+    code: 'SERVICE_UNAVAILABLE',
+    message: 'The database is unavailable right now; retry shortly.',
+    cause,
+  });
+
+/** An unreachable or momentarily locked database becomes a clear, retryable SERVICE_UNAVAILABLE. */
+function availability<T extends { ok: boolean; error?: TRPCError }>(result: T): T {
+  if (!result.ok && isTransientDatabaseError(result.error?.cause)) {
+    throw unavailable(result.error?.cause);
   }
   return result;
-});
+}
 
-export const publicProcedure = t.procedure.use(databaseAvailability);
+export const publicProcedure = t.procedure.use(async ({ next }) => availability(await next()));
 
-export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const user = ctx.user ?? (await authenticate(ctx.services, ctx.req.accessToken));
-  return next({ ctx: { ...ctx, user } });
+/** The caller, from the bearer token, and the database's availability, in one step. */
+export const protectedProcedure = t.procedure.use(async ({ ctx, next }) => {
+  let user: UserDoc;
+  try {
+    user = ctx.user ?? (await authenticate(ctx.services, ctx.req.accessToken));
+  } catch (e) {
+    throw isTransientDatabaseError(e) ? unavailable(e) : e;
+  }
+  return availability(await next({ ctx: { ...ctx, user } }));
 });
