@@ -1,8 +1,8 @@
 // The baseline: a bare node:http handler doing the same database work as
 // message.send (counter, message, read-model bucket) and message.list (session,
-// buckets) on the same database, with no tRPC, auth, zod or superjson. With
-// ?reads=1 it also makes the two lookups Parley makes first (the caller's user
-// and the session, by _id), to tell their cost from the framework's.
+// buckets, the same message fields) on the same database, with no tRPC, auth, zod
+// or superjson. With ?reads=1 it also makes the two lookups Parley makes first
+// (the caller's user and the session, by _id), to tell their cost from the framework's.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ObjectId } from 'mongodb';
@@ -82,7 +82,18 @@ export async function startBareServer(db: Database, userId: ObjectId): Promise<B
         const items = buckets
           .flatMap((b) => b?.messages ?? [])
           .filter((m) => m.seq >= from)
-          .map((m) => ({ ...m, _id: m._id.toHexString(), user_id: m.user_id.toHexString() }));
+          // The fields Parley's message.list answers with, in plain JSON.
+          .map((m) => ({
+            id: m._id.toHexString(),
+            sessionId,
+            userId: m.user_id.toHexString(),
+            seq: m.seq,
+            role: m.role,
+            content: m.content,
+            createdAt: m.created_at,
+            updatedAt: m.updated_at,
+            clientId: m.client_id ?? null,
+          }));
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ items }));
         return;
