@@ -17,14 +17,15 @@ import {
   toApiUser,
 } from '../auth/users';
 import { protectedProcedure, publicProcedure } from '../trpc/init';
+import { parsed } from '../trpc/schemas';
 
 const wrongCredentials = () =>
   new TRPCError({ code: 'UNAUTHORIZED', message: 'Wrong username or password.' });
 
 export const authRouter = {
   register: publicProcedure
-    .input(credentialsInput)
-    .output(authResultSchema)
+    .input(parsed(credentialsInput))
+    .output(parsed(authResultSchema))
     .mutation(async ({ ctx, input }) => {
       const { db, passwords } = ctx.services;
       const user = await createUser(db, passwords, input.username, input.password);
@@ -32,8 +33,8 @@ export const authRouter = {
     }),
 
   login: publicProcedure
-    .input(loginInput)
-    .output(authResultSchema)
+    .input(parsed(loginInput))
+    .output(parsed(authResultSchema))
     .mutation(async ({ ctx, input }) => {
       const { db, passwords, throttle } = ctx.services;
       const name = input.username.toLowerCase();
@@ -54,8 +55,8 @@ export const authRouter = {
     }),
 
   refresh: publicProcedure
-    .input(refreshInput)
-    .output(authResultSchema)
+    .input(parsed(refreshInput))
+    .output(parsed(authResultSchema))
     .mutation(async ({ ctx, input }) => {
       const presented = presentedRefresh(ctx, input?.refreshToken);
       if (!presented) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' });
@@ -70,8 +71,8 @@ export const authRouter = {
     }),
 
   logout: publicProcedure
-    .input(refreshInput)
-    .output(z.object({ ok: z.literal(true) }))
+    .input(parsed(refreshInput))
+    .output(parsed(z.object({ ok: z.literal(true) })))
     .mutation(async ({ ctx, input }) => {
       const presented = presentedRefresh(ctx, input?.refreshToken);
       if (presented) await revokeRefresh(ctx.services.db, presented.token);
@@ -81,7 +82,7 @@ export const authRouter = {
 
   /** Signs out every device: all access tokens and refresh credentials stop working. */
   logoutEverywhere: protectedProcedure
-    .output(z.object({ ok: z.literal(true) }))
+    .output(parsed(z.object({ ok: z.literal(true) })))
     .mutation(async ({ ctx }) => {
       await bumpTokenVersion(ctx.services, ctx.user._id);
       await ctx.services.db.refreshTokens.updateMany(
@@ -92,5 +93,5 @@ export const authRouter = {
       return { ok: true as const };
     }),
 
-  me: protectedProcedure.output(userSchema).query(({ ctx }) => toApiUser(ctx.user)),
+  me: protectedProcedure.output(parsed(userSchema)).query(({ ctx }) => toApiUser(ctx.user)),
 } satisfies TRPCRouterRecord;

@@ -10,16 +10,17 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { listMessages, sendMessage } from '../chat/messages';
 import { streamMessages } from '../realtime/messageStream';
 import { protectedProcedure } from '../trpc/init';
+import { parsed } from '../trpc/schemas';
 
 export const messageRouter = {
   send: protectedProcedure
-    .input(messageSendInput)
-    .output(messageSchema)
+    .input(parsed(messageSendInput))
+    .output(parsed(messageSchema))
     .mutation(({ ctx, input }) => sendMessage(ctx.services, ctx.user, input)),
 
   list: protectedProcedure
-    .input(messageListInput)
-    .output(messagePageSchema)
+    .input(parsed(messageListInput))
+    .output(parsed(messagePageSchema))
     .query(({ ctx, input }) =>
       listMessages(ctx.services, ctx.user, {
         sessionId: input.sessionId,
@@ -29,6 +30,6 @@ export const messageRouter = {
     ),
 
   onNew: protectedProcedure
-    .input(messageOnNewInput)
+    .input(parsed(messageOnNewInput))
     .subscription(({ ctx, input, signal }) => streamMessages(ctx, input, signal)),
 } satisfies TRPCRouterRecord;

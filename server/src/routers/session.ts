@@ -21,18 +21,19 @@ import {
 } from '../chat/sessions';
 import { streamSessionChanges } from '../realtime/sessionChangeStream';
 import { protectedProcedure } from '../trpc/init';
+import { parsed } from '../trpc/schemas';
 
 export const sessionRouter = {
   create: protectedProcedure
-    .input(sessionCreateInput)
-    .output(sessionSchema)
+    .input(parsed(sessionCreateInput))
+    .output(parsed(sessionSchema))
     .mutation(({ ctx, input }) =>
       createSession(ctx.services, ctx.user, input?.title ?? defaultSessionTitle),
     ),
 
   list: protectedProcedure
-    .input(sessionListInput)
-    .output(sessionPageSchema)
+    .input(parsed(sessionListInput))
+    .output(parsed(sessionPageSchema))
     .query(({ ctx, input }) =>
       listSessions(ctx.services, ctx.user, {
         limit: input?.limit ?? limits.sessionPageDefault,
@@ -42,28 +43,28 @@ export const sessionRouter = {
     ),
 
   get: protectedProcedure
-    .input(sessionIdInput)
-    .output(sessionSchema)
+    .input(parsed(sessionIdInput))
+    .output(parsed(sessionSchema))
     .query(async ({ ctx, input }) =>
       toApiSession(await loadOwnedSession(ctx.services, ctx.user._id, input.id)),
     ),
 
   rename: protectedProcedure
-    .input(sessionRenameInput)
-    .output(sessionSchema)
+    .input(parsed(sessionRenameInput))
+    .output(parsed(sessionSchema))
     .mutation(({ ctx, input }) => renameSession(ctx.services, ctx.user, input.id, input.title)),
 
   delete: protectedProcedure
-    .input(sessionIdInput)
-    .output(sessionSchema)
+    .input(parsed(sessionIdInput))
+    .output(parsed(sessionSchema))
     .mutation(({ ctx, input }) => deleteSession(ctx.services, ctx.user, input.id)),
 
   restore: protectedProcedure
-    .input(sessionIdInput)
-    .output(sessionSchema)
+    .input(parsed(sessionIdInput))
+    .output(parsed(sessionSchema))
     .mutation(({ ctx, input }) => restoreSession(ctx.services, ctx.user, input.id)),
 
   onChange: protectedProcedure
-    .input(sessionOnChangeInput)
+    .input(parsed(sessionOnChangeInput))
     .subscription(({ ctx, input, signal }) => streamSessionChanges(ctx, input, signal)),
 } satisfies TRPCRouterRecord;
