@@ -1,11 +1,12 @@
-// Subscriptions over SSE, written straight to the socket in tRPC's SSE protocol (what
-// httpSubscriptionLink reads): `connected` with the client options, then one
-// `data:`/`id:` event per yielded value, `ping` when a stream has been quiet, and
-// `return` or `serialized-error` at the end (config.live.pingMs sets the ping). tRPC's own producer runs each event
-// through three web streams and a timer; on one process with a thousand open
-// streams that cost most of the delivery time and most of each stream's memory.
-// The procedure itself still runs through tRPC (callTRPCProcedure): input parsing,
-// middleware, auth and errors are tRPC's, shaped by the router's errorFormatter.
+// Subscriptions over SSE, written straight to the socket in tRPC's SSE protocol
+// (what httpSubscriptionLink reads): `connected` with the client options, then one
+// `data:`/`id:` event per yielded value, `ping` when a stream has been quiet for
+// config.live.pingMs, and `return` or `serialized-error` at the end. tRPC's own
+// producer runs each event through three web streams and a timer; on one process
+// with a thousand open streams that cost most of the delivery time and most of
+// each stream's memory. The procedure itself still runs through tRPC
+// (callTRPCProcedure): input parsing, middleware, auth and errors are tRPC's,
+// shaped by the router's errorFormatter.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   callTRPCProcedure,

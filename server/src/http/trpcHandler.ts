@@ -1,8 +1,9 @@
 // The tRPC endpoint at /trpc, on tRPC's own resolveResponse with lean Node I/O:
 // the body is read whole up to maxBodyBytes before tRPC sees the request, and an
-// answer that is not a stream goes out in one write with its length. Streams (SSE)
-// are written chunk by chunk with back-pressure. Internal errors are logged here
-// with their request id; clients only ever see a generic message.
+// answer goes out in one write with its length. Subscriptions (GET, SSE) are
+// served by ./subscriptions; any other stream tRPC answers with is written chunk
+// by chunk with back-pressure. Internal errors are logged here with their request
+// id; clients only ever see a generic message.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TRPCError } from '@trpc/server';
 import { resolveResponse } from '@trpc/server/http';
@@ -60,7 +61,7 @@ async function writeStream(
   }
 }
 
-async function writeAnswer(res: ServerResponse, response: Response, signal: AbortSignal) {
+async function writeAnswer(res: ServerResponse, response: Response) {
   res.statusCode = response.status;
   for (const [key, value] of response.headers) {
     if (key !== 'set-cookie') res.setHeader(key, value);
@@ -69,8 +70,10 @@ async function writeAnswer(res: ServerResponse, response: Response, signal: Abor
   if (cookies.length > 0) res.setHeader('set-cookie', cookies);
   const streaming = response.headers.get('content-type')?.startsWith('text/event-stream');
   if (response.body && streaming) {
+    const left = new AbortController();
+    res.once('close', () => left.abort());
     res.flushHeaders();
-    await writeStream(res, response.body, signal);
+    await writeStream(res, response.body, left.signal);
     res.end();
     return;
   }
@@ -80,14 +83,11 @@ async function writeAnswer(res: ServerResponse, response: Response, signal: Abor
 }
 
 /**
- * The Fetch request tRPC reads. Its signal aborts only when the client leaves
- * before the answer is complete, which ends a live stream's work.
+ * The Fetch request tRPC reads. It carries no abort signal: queries and mutations
+ * run to the end even if the client leaves (none waits on anything long), and live
+ * streams, which must stop when their client leaves, are served by ./subscriptions.
  */
-function toRequest(req: IncomingMessage, res: ServerResponse, body: string | undefined): Request {
-  const left = new AbortController();
-  res.once('close', () => {
-    if (!res.writableFinished) left.abort();
-  });
+function toRequest(req: IncomingMessage, body: string | undefined): Request {
   const headers = new Headers();
   for (const [key, value] of Object.entries(req.headers)) {
     if (key.startsWith(':') || value === undefined) continue;
@@ -96,7 +96,7 @@ function toRequest(req: IncomingMessage, res: ServerResponse, body: string | und
   }
   // tRPC reads only the path and the query; the Host header is the client's to get wrong.
   const url = new URL(req.url ?? '/', 'http://localhost');
-  return new Request(url, { method: req.method ?? 'GET', headers, body, signal: left.signal });
+  return new Request(url, { method: req.method ?? 'GET', headers, body });
 }
 
 export function trpcHandler(services: Services) {
@@ -118,7 +118,7 @@ export function trpcHandler(services: Services) {
       }
       body = text ?? '';
     }
-    const request = toRequest(req, res, body);
+    const request = toRequest(req, body);
     const response = await resolveResponse({
       router: appRouter,
       req: request,
@@ -140,6 +140,6 @@ export function trpcHandler(services: Services) {
         return wait ? { headers: { 'retry-after': String(wait.seconds) } } : {};
       },
     });
-    await writeAnswer(res, response, request.signal);
+    await writeAnswer(res, response);
   };
 }
