@@ -3,16 +3,16 @@
 // seq comes from the session's counter, so on MongoDB several processes agree too.
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Message } from '@parley/shared';
+import { isIdString, type Message } from '@parley/shared';
 import { TRPCError } from '@trpc/server';
 import { type Filter, ObjectId } from 'mongodb';
-import type { MessageDoc, SessionDoc, UserDoc } from '../db/documents';
+import type { BucketDoc, MessageDoc, SessionDoc, UserDoc } from '../db/documents';
 import { idString, isDuplicateKey, toObjectId } from '../db/ids';
 import { publishNewMessage } from '../realtime/channels';
 import type { Services } from '../services';
 import { decodeCursor, encodeCursor } from './cursor';
 import { toApiMessage, toApiSession } from './mappers';
-import { appendToReadModel, readRange, rebuildReadModel, toEntry } from './readModel';
+import { appendToReadModel, fetchBuckets, readRange, rebuildReadModel, toEntry } from './readModel';
 import { loadOwnedSession, sessionLockKey } from './sessions';
 
 /** Sessions whose last write failed half-way in this process: repaired before next use. */
@@ -80,7 +80,7 @@ async function reserveQuickly(
   messageId: ObjectId,
   now: Date,
 ): Promise<SessionDoc | null> {
-  if (damaged.has(input.sessionId) || !/^[0-9a-f]{24}$/i.test(input.sessionId)) return null;
+  if (damaged.has(input.sessionId) || !isIdString(input.sessionId)) return null;
   const key = input.clientId ? `${input.sessionId}:${input.clientId}` : null;
   if (key && !(await claimClientId(services, key, messageId, now))) return null;
   const filter = {
@@ -195,19 +195,24 @@ export async function readMessages(
   services: Services,
   session: SessionDoc,
   range: (s: SessionDoc) => [number, number],
+  /** The buckets of range(session), fetched alongside the session (see listMessages). */
+  prefetched?: Promise<Array<BucketDoc | null>>,
 ): Promise<{ session: SessionDoc; entries: ReturnType<typeof toEntry>[] }> {
   const key = idString(session._id);
   const reload = async (s: SessionDoc) =>
     (await services.db.sessions.findOne({ _id: session._id })) ?? s;
   let current = session;
+  let fetched = prefetched;
   if (current.read_model !== 1 || damaged.has(key)) {
+    fetched = undefined; // read before the repair: stale
     current = await services.locks.run(sessionLockKey(key), async () =>
       ensureReadModel(services, await reload(session)),
     );
   }
   for (const delay of settleDelaysMs) {
     const [from, to] = range(current);
-    const entries = await readRange(services.db, current, from, to);
+    const entries = await readRange(services.db, current, from, to, fetched);
+    fetched = undefined;
     if (entries) return { session: current, entries };
     if (delay > 0) await sleep(delay);
     const seen = current;
@@ -226,28 +231,43 @@ export async function listMessages(
   user: UserDoc,
   opts: { sessionId: string; limit: number; cursor?: string | null },
 ): Promise<{ items: Message[]; nextCursor: string | null }> {
+  const cursor = opts.cursor
+    ? decodeCursor<MessageCursor>(opts.cursor, { s: 'string', b: 'number' }, { s: opts.sessionId })
+    : null;
+  const pageOf = (end: number): [number, number] => [Math.max(1, end - opts.limit), end - 1];
+  // A cursor names the page's seqs, so its buckets are read alongside the session, not after
+  // it; they are used only once the session proves to be the caller's.
+  let prefetched: Promise<Array<BucketDoc | null>> | undefined;
+  if (cursor && Number.isInteger(cursor.b) && cursor.b > 1 && isIdString(opts.sessionId)) {
+    prefetched = fetchBuckets(services.db, toObjectId(opts.sessionId), ...pageOf(cursor.b));
+    prefetched.catch(() => {}); // its failure surfaces where it is awaited, or nowhere
+  }
   const session = await loadOwnedSession(services, user._id, opts.sessionId);
   let before: number | null = null;
-  if (opts.cursor) {
-    const c = decodeCursor<MessageCursor>(
-      opts.cursor,
-      { s: 'string', b: 'number' },
-      { s: opts.sessionId },
-    );
-    if (!Number.isInteger(c.b) || c.b < 1 || c.b > (session.message_count ?? 0) + 1) {
+  if (cursor) {
+    if (
+      !Number.isInteger(cursor.b) ||
+      cursor.b < 1 ||
+      cursor.b > (session.message_count ?? 0) + 1
+    ) {
       throw new TRPCError({
         code: 'BAD_REQUEST',
         message: 'That cursor is not valid for this list.',
       });
     }
-    before = c.b;
+    before = cursor.b;
   }
   let from = 1;
-  const read = await readMessages(services, session, (s) => {
-    const end = before ?? (s.message_count ?? 0) + 1;
-    from = Math.max(1, end - opts.limit);
-    return [from, end - 1];
-  });
+  const read = await readMessages(
+    services,
+    session,
+    (s) => {
+      const range = pageOf(before ?? (s.message_count ?? 0) + 1);
+      from = range[0];
+      return range;
+    },
+    prefetched,
+  );
   return {
     items: read.entries.map((e) => toApiMessage(e, session._id)),
     nextCursor:

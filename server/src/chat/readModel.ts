@@ -33,24 +33,42 @@ function expectedInBucket(n: number, count: number): number {
   return Math.max(0, Math.min(bucketSize, count - n * bucketSize));
 }
 
+/** The numbers of the buckets holding seqs [from, to]. */
+function bucketsFor(from: number, to: number): number[] {
+  const ns: number[] = [];
+  for (let n = bucketOf(from); n <= bucketOf(to); n++) ns.push(n);
+  return ns;
+}
+
+/** The buckets holding seqs [from, to] of a session, by one _id lookup each, never a filter. */
+export function fetchBuckets(
+  db: Database,
+  sessionId: ObjectId,
+  from: number,
+  to: number,
+): Promise<Array<BucketDoc | null>> {
+  if (to < from) return Promise.resolve([]);
+  return Promise.all(
+    bucketsFor(from, to).map((n) => db.buckets.findOne({ _id: bucketId(sessionId, n) })),
+  );
+}
+
 /**
  * Messages with seq in [from, to] (inclusive), oldest first, or null when the
  * buckets disagree with the session's count (the caller repairs and retries).
+ * `fetched` may hand in the buckets fetchBuckets gave for the same range.
  */
 export async function readRange(
   db: Database,
   session: SessionDoc,
   from: number,
   to: number,
+  fetched?: Promise<Array<BucketDoc | null>>,
 ): Promise<BucketEntry[] | null> {
   if (to < from) return [];
   const count = session.message_count ?? 0;
-  const ns: number[] = [];
-  for (let n = bucketOf(from); n <= bucketOf(to); n++) ns.push(n);
-  // One _id lookup per bucket, never a filter over messages.
-  const buckets = await Promise.all(
-    ns.map((n) => db.buckets.findOne({ _id: bucketId(session._id, n) })),
-  );
+  const ns = bucketsFor(from, to);
+  const buckets = await (fetched ?? fetchBuckets(db, session._id, from, to));
   const out: BucketEntry[] = [];
   for (const [i, bucket] of buckets.entries()) {
     const n = ns[i] ?? 0;
