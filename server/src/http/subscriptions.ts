@@ -49,7 +49,10 @@ class Pinger {
     this.timer ??= setInterval(
       () => {
         const due = Date.now() - this.intervalMs;
-        for (const s of this.open) if (s.lastWriteAt <= due) write(s, 'event: ping\ndata: \n\n');
+        for (const s of this.open) {
+          // A stream whose socket is backed up is not quiet, only slow: no ping piles on.
+          if (s.lastWriteAt <= due && !s.res.writableNeedDrain) write(s, 'event: ping\ndata: \n\n');
+        }
       },
       Math.max(50, this.intervalMs / 3),
     ).unref();
@@ -77,6 +80,9 @@ function write(stream: OpenStream, text: string): Promise<void> | undefined {
     stream.res.on('close', settle);
   });
 }
+
+const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
+  typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
 
 const isAbortError = (e: unknown) =>
   typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'AbortError';
@@ -124,7 +130,7 @@ async function serveSubscription(
   res.once('close', () => left.abort());
   let ctx: Context | undefined;
   let input: unknown;
-  let iterable: AsyncIterable<unknown> | undefined;
+  let result: unknown;
   let failure: TRPCError | undefined;
   try {
     const params = url.searchParams.get('connectionParams');
@@ -143,7 +149,7 @@ async function serveSubscription(
       },
     } as unknown as CreateHTTPContextOptions);
     input = readInput(url, req);
-    iterable = (await callTRPCProcedure({
+    result = await callTRPCProcedure({
       router: appRouter,
       path,
       getRawInput: async () => input,
@@ -151,7 +157,7 @@ async function serveSubscription(
       type: 'subscription',
       signal: left.signal,
       batchIndex: 0,
-    })) as AsyncIterable<unknown>;
+    });
   } catch (e) {
     failure = getTRPCErrorFromUnknown(e);
   }
@@ -166,19 +172,27 @@ async function serveSubscription(
   const untrack = pinger.track(stream);
   write(stream, connected);
   const serialize = (v: unknown) => JSON.stringify(config.transformer.output.serialize(v));
-  const iterator = iterable?.[Symbol.asyncIterator]();
-  const stop = () => void iterator?.return?.().catch(() => {});
-  left.signal.addEventListener('abort', stop, { once: true });
+  let iterator: AsyncIterator<unknown> | undefined;
+  let finished = false;
   try {
     if (failure) throw failure;
-    if (!iterator) return;
+    if (!isAsyncIterable(result)) {
+      throw new TRPCError({
+        code: 'INTERNAL_SERVER_ERROR',
+        message: `Subscription ${path} did not return an async iterable.`,
+      });
+    }
+    iterator = result[Symbol.asyncIterator]();
     for (;;) {
-      const step = await iterator.next();
+      // The client may have left while the procedure started: check before every wait.
       if (left.signal.aborted) return;
+      const step = await iterator.next();
       if (step.done) {
+        finished = true;
         await write(stream, 'event: return\ndata: \n\n');
         return;
       }
+      if (left.signal.aborted) return;
       const value = step.value;
       const event = isTrackedEnvelope(value)
         ? `data: ${serialize(value[1])}\nid: ${value[0]}\n\n`
@@ -199,7 +213,8 @@ async function serveSubscription(
     const shape = getTRPCErrorShape({ config, ctx, error, input, path, type: 'subscription' });
     await write(stream, `event: serialized-error\ndata: ${serialize(shape)}\n\n`);
   } finally {
-    left.signal.removeEventListener('abort', stop);
+    // However the stream ended, the procedure's own cleanup (its bus listener) runs.
+    if (!finished) void iterator?.return?.(undefined).catch(() => {});
     untrack();
     res.end();
   }

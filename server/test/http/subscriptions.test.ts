@@ -1,5 +1,6 @@
 // The SSE wire itself, read raw: what httpSubscriptionLink and EventSource rely on.
 // The typed-client tests (realtime/) prove the same streams end to end.
+import { connect } from 'node:net';
 import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Parley } from '../../src/app';
@@ -9,9 +10,16 @@ import { mutate } from '../support/http';
 let parley: Parley;
 let token: string;
 let sessionId: string;
+/** Listeners the server keeps for its whole life, before any stream. */
+let standing: number;
 
 beforeAll(async () => {
-  parley = await startTestServer({ LIVE_PING_MS: '300' });
+  // No caller cache: each stream's start waits on the database, a window in which
+  // its client may leave (see the last test).
+  parley = await startTestServer({ LIVE_PING_MS: '300' }, (c) => {
+    c.callerCacheMs = 0;
+  });
+  standing = parley.services.bus.listenerCount();
   const reg = await mutate(parley.url, 'auth.register', {
     username: 'wire_reader',
     password: 'wire password',
@@ -132,5 +140,57 @@ describe('subscriptions on the wire', () => {
       expect(shape.data.requestId).toMatch(/^[0-9a-f-]{36}$/);
       expect(out.text).not.toMatch(/stack|at .*\.ts:\d+/);
     }
+  });
+  it('serves a percent-encoded subscription path the same way', async () => {
+    const q = encodeURIComponent(JSON.stringify(superjson.serialize({ sessionId })));
+    const params = encodeURIComponent(JSON.stringify({ token }));
+    const left = new AbortController();
+    const res = await fetch(
+      `${parley.url}/trpc/message%2EonNew?input=${q}&connectionParams=${params}`,
+      {
+        headers: { accept: 'text/event-stream' },
+        signal: left.signal,
+      },
+    );
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    let text = '';
+    const timer = setTimeout(() => left.abort(), 5_000);
+    try {
+      while (!text.includes('event: ping')) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        text += new TextDecoder().decode(value);
+      }
+    } catch {
+      // aborted: the assertion below says what was missing
+    }
+    clearTimeout(timer);
+    left.abort();
+    expect(text).toContain('event: ping');
+  });
+
+  it('leaves nothing behind when clients leave while their streams start', async () => {
+    const bus = parley.services.bus;
+    const q = encodeURIComponent(JSON.stringify(superjson.serialize({ sessionId })));
+    const params = encodeURIComponent(JSON.stringify({ token }));
+    const path = `/trpc/message.onNew?input=${q}&connectionParams=${params}`;
+    // Resuming from 0 makes each stream deliver stored messages before it first waits.
+    await Promise.all(
+      Array.from({ length: 60 }, async (_, i) => {
+        const socket = connect(parley.port, '127.0.0.1');
+        socket.on('error', () => {});
+        await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+        socket.write(
+          `GET ${path} HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\nLast-Event-ID: 0\r\n\r\n`,
+        );
+        await new Promise((r) => setTimeout(r, i % 4));
+        socket.destroy();
+      }),
+    );
+    const deadline = Date.now() + 5_000;
+    while (bus.listenerCount() !== standing && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(bus.listenerCount()).toBe(standing);
   });
 });
