@@ -164,7 +164,7 @@ export async function sendMessage(
         await appendToReadModel(services.db, reserved._id, toEntry(doc));
       } catch (e) {
         // The counter moved but the message or its bucket may not have: repair before the next use.
-        damaged.add(input.sessionId);
+        damaged.add(idString(reserved._id));
         throw e;
       }
       return { message: toApiMessage(toEntry(doc), reserved._id), session: reserved };

@@ -43,7 +43,7 @@ const envSchema = z.object({
     .max(86_400_000)
     .default(30 * 60_000),
   /** A live stream that has sent nothing this long gets a ping (clients give up after 40 s of silence). */
-  LIVE_PING_MS: z.coerce.number().int().min(50).max(30_000).default(15_000),
+  LIVE_PING_MS: z.coerce.number().int().min(50).max(25_000).default(15_000),
   TRUST_PROXY: bool.default(false),
   ALLOWED_ORIGINS: z.string().optional(),
   DEMO_USERS: bool.optional(),

@@ -13,7 +13,8 @@ export async function readBoundedText(
   if (declared > limit) return null;
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req) {
+  // Leaving the loop early must not destroy the socket: the caller still answers 413.
+  for await (const chunk of req.iterator({ destroyOnReturn: false })) {
     size += (chunk as Buffer).length;
     if (size > limit) return null;
     chunks.push(chunk as Buffer);

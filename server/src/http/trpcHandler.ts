@@ -13,6 +13,7 @@ import type { Services } from '../services';
 import { contextFactory } from '../trpc/context';
 import { RetryAfter } from '../trpc/retryAfter';
 import { maxBodyBytes, readBoundedText } from './body';
+import { sendJson } from './json';
 import { subscriptionPaths, subscriptionServer } from './subscriptions';
 
 export const basePath = '/trpc/';
@@ -68,8 +69,13 @@ async function writeAnswer(res: ServerResponse, response: Response) {
   }
   const cookies = response.headers.getSetCookie();
   if (cookies.length > 0) res.setHeader('set-cookie', cookies);
-  const streaming = response.headers.get('content-type')?.startsWith('text/event-stream');
+  // tRPC streams SSE, and JSON lines to a client that asks for them (trpc-accept:
+  // application/jsonl); Node does the chunking, so tRPC's own framing header goes.
+  const streaming =
+    response.headers.get('content-type')?.startsWith('text/event-stream') ||
+    response.headers.has('transfer-encoding');
   if (response.body && streaming) {
+    res.removeHeader('transfer-encoding');
     const left = new AbortController();
     res.once('close', () => left.abort());
     res.flushHeaders();
@@ -78,16 +84,17 @@ async function writeAnswer(res: ServerResponse, response: Response) {
     return;
   }
   const body = Buffer.from(await response.arrayBuffer());
-  res.setHeader('content-length', body.length);
+  if (response.status !== 204 && response.status !== 304)
+    res.setHeader('content-length', body.length);
   res.end(body);
 }
 
 /**
- * The Fetch request tRPC reads. It carries no abort signal: queries and mutations
- * run to the end even if the client leaves (none waits on anything long), and live
- * streams, which must stop when their client leaves, are served by ./subscriptions.
+ * The Fetch request tRPC reads. Queries and mutations carry no abort signal: they run
+ * to the end even if the client leaves (none waits on anything long). A stream tRPC
+ * serves itself (../subscriptions serves the usual ones) stops when its client leaves.
  */
-function toRequest(req: IncomingMessage, body: string | undefined): Request {
+function toRequest(req: IncomingMessage, res: ServerResponse, body: string | undefined): Request {
   const headers = new Headers();
   for (const [key, value] of Object.entries(req.headers)) {
     if (key.startsWith(':') || value === undefined) continue;
@@ -96,16 +103,39 @@ function toRequest(req: IncomingMessage, body: string | undefined): Request {
   }
   // tRPC reads only the path and the query; the Host header is the client's to get wrong.
   const url = new URL(req.url ?? '/', 'http://localhost');
-  return new Request(url, { method: req.method ?? 'GET', headers, body });
+  let signal: AbortSignal | undefined;
+  if ((req.headers.accept ?? '').includes('text/event-stream')) {
+    const left = new AbortController();
+    res.once('close', () => left.abort());
+    signal = left.signal;
+  }
+  return new Request(url, { method: req.method ?? 'GET', headers, body, signal });
 }
+
+/** A path as tRPC reads it (decoded), or null when it cannot be decoded. */
+function procedurePath(raw: string): string | null {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return null;
+  }
+}
+
+/** Methods a Fetch Request cannot carry; tRPC never answers them. */
+const unsupportedMethods = new Set(['CONNECT', 'TRACE', 'TRACK']);
 
 export function trpcHandler(services: Services) {
   const createContext = contextFactory(services);
   const subscribe = subscriptionServer(services.config.live.pingMs, createContext);
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (unsupportedMethods.has(req.method ?? '')) {
+      sendJson(res, 405, { detail: 'Method Not Allowed' }, { allow: 'GET, POST' });
+      return;
+    }
     const path = new URL(req.url ?? '/', 'http://localhost').pathname.slice(basePath.length);
-    if (req.method === 'GET' && subscriptionPaths.has(path)) {
-      return subscribe(req, res, path);
+    const procedure = procedurePath(path);
+    if (req.method === 'GET' && procedure !== null && subscriptionPaths.has(procedure)) {
+      return subscribe(req, res, procedure);
     }
     let error: TRPCError | null = null;
     let body: string | undefined;
@@ -118,7 +148,7 @@ export function trpcHandler(services: Services) {
       }
       body = text ?? '';
     }
-    const request = toRequest(req, body);
+    const request = toRequest(req, res, body);
     const response = await resolveResponse({
       router: appRouter,
       req: request,

@@ -25,6 +25,47 @@ describe('the HTTP server', () => {
     expect(res.status).toBe(413);
   });
 
+  it('refuses a body over 1 MiB sent without a length with 413, not a reset', async () => {
+    const chunk = new TextEncoder().encode('x'.repeat(64 * 1024));
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent++ < 40) controller.enqueue(chunk);
+        else controller.close();
+      },
+    });
+    const res = await fetch(`${parley.url}/trpc/auth.login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    expect(res.status).toBe(413);
+  });
+
+  it('answers a client that asks for JSON lines with a body it can read', async () => {
+    // A batch, as httpBatchStreamLink sends it.
+    const res = await fetch(`${parley.url}/trpc/auth.me,auth.me?batch=1`, {
+      headers: { 'trpc-accept': 'application/jsonl' },
+    });
+    const text = await res.text();
+    expect(text.length).toBeGreaterThan(0);
+    for (const line of text.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
+  });
+
+  it('refuses a method a Fetch request cannot carry with 405', async () => {
+    const { request } = await import('node:http');
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${parley.url}/trpc/auth.me`, { method: 'TRACE' }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBe(405);
+  });
+
   it('refuses a batch of 1,000 calls', async () => {
     const paths = Array.from({ length: 1000 }, () => 'auth.me').join(',');
     const res = await fetch(`${parley.url}/trpc/${paths}?batch=1`);
