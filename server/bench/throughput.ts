@@ -20,16 +20,12 @@ async function measure(b: Bench, base: string, requests: RequestSpec[], concurre
 }
 
 /**
- * Node CPU per request of each side, in alternating rounds (Parley, baseline,
- * Parley, …) so the machine's drift falls on both alike; each side's median round.
+ * Node CPU per request of each side, in alternating rounds (Parley, baseline, …),
+ * so the machine's drift falls on both alike: per round, each side's µs per request.
  */
-async function cpuSideBySide(
-  b: Bench,
-  sides: Array<{ base: string; requests: RequestSpec[] }>,
-  concurrency: number,
-): Promise<number[]> {
-  const rounds = b.full ? 7 : 5;
-  const durationMs = b.full ? 3_000 : 1_200;
+async function cpuRounds(b: Bench, sides: Side[], concurrency: number): Promise<number[][]> {
+  const rounds = b.full ? 9 : 7;
+  const durationMs = b.full ? 2_500 : 1_000;
   const perRound: number[][] = sides.map(() => []);
   for (const { base, requests } of sides) {
     await b.load.run<ClosedResult>({
@@ -48,7 +44,57 @@ async function cpuSideBySide(
       perRound[i]?.push(cpuUs / Math.max(result.count, 1));
     }
   }
-  return perRound.map((xs) => round(median(xs), 0));
+  return perRound;
+}
+
+/** The median over rounds of Parley's figure over the baseline's from the same round. */
+function pairedRatio(parley: number[], baseline: number[]): number {
+  return round(median(parley.map((p, i) => p / (baseline[i] ?? Number.NaN))), 2);
+}
+
+type Side = { base: string; requests: RequestSpec[] };
+
+/**
+ * CPU per request of Parley, the bare handler, and the bare handler making Parley's
+ * lookups too: each side's median round, and the median of the rounds' ratios.
+ */
+async function cpuRows(
+  b: Bench,
+  call: string,
+  lookups: string,
+  sides: { parley: Side; bare: Side; bareWithReads: Side },
+) {
+  b.progress(
+    `Node CPU per ${call}, 16 clients, in alternating rounds: Parley, bare, bare with lookups…`,
+  );
+  const [p = [], q = [], r = []] = await cpuRounds(
+    b,
+    [sides.parley, sides.bare, sides.bareWithReads],
+    16,
+  );
+  const [parley, bare, bareWithReads] = [p, q, r].map((xs) => round(median(xs), 0)) as [
+    number,
+    number,
+    number,
+  ];
+  b.progress(`  ${parley} µs, ${bare} µs, ${bareWithReads} µs`);
+  b.rows.push(
+    {
+      what: `Node CPU per ${call} (16 clients)`,
+      parley: fmt(parley, ' µs', 0),
+      baseline: fmt(bare, ' µs', 0),
+      ratio: fmtRatio(pairedRatio(p, q)),
+      target: '≤ 1.5x',
+    },
+    {
+      what: `… the same, baseline also making ${lookups}`,
+      parley: fmt(parley, ' µs', 0),
+      baseline: fmt(bareWithReads, ' µs', 0),
+      ratio: fmtRatio(pairedRatio(p, r)),
+      target: 'report',
+    },
+  );
+  return { parley, bare, bareWithReads, rounds: { parley: p, bare: q, bareWithReads: r } };
 }
 
 export async function measureThroughput(b: Bench): Promise<void> {
@@ -96,35 +142,17 @@ export async function measureThroughput(b: Bench): Promise<void> {
       },
     );
   }
-  b.progress(
-    'Node CPU per message.send, 16 clients, in alternating rounds: Parley, bare, bare with lookups…',
-  );
-  const withReads = bareSend.map((r) => ({ ...r, path: `${r.path}?reads=1` }));
-  const [sendParley = 0, sendBare = 0, sendBareReads = 0] = await cpuSideBySide(
+  raw.cpu_send_c16 = await cpuRows(
     b,
-    [
-      { base: parleyBase, requests: parleySend },
-      { base: bareBase, requests: bareSend },
-      { base: bareBase, requests: withReads },
-    ],
-    16,
-  );
-  raw.cpu_send_c16 = { parley: sendParley, bare: sendBare, bareWithReads: sendBareReads };
-  b.progress(`  ${sendParley} µs, ${sendBare} µs, ${sendBareReads} µs`);
-  b.rows.push(
+    'message.send',
+    "Parley's two lookups (user, session by _id)",
     {
-      what: 'Node CPU per message.send (16 clients)',
-      parley: fmt(sendParley, ' µs', 0),
-      baseline: fmt(sendBare, ' µs', 0),
-      ratio: fmtRatio(ratio(sendParley, sendBare)),
-      target: '≤ 1.5x',
-    },
-    {
-      what: "… the same, baseline also making Parley's two lookups (user, session by _id)",
-      parley: fmt(sendParley, ' µs', 0),
-      baseline: fmt(sendBareReads, ' µs', 0),
-      ratio: fmtRatio(ratio(sendParley, sendBareReads)),
-      target: 'report',
+      parley: { base: parleyBase, requests: parleySend },
+      bare: { base: bareBase, requests: bareSend },
+      bareWithReads: {
+        base: bareBase,
+        requests: bareSend.map((r) => ({ ...r, path: `${r.path}?reads=1` })),
+      },
     },
   );
 
@@ -137,42 +165,21 @@ export async function measureThroughput(b: Bench): Promise<void> {
     .map((sessionId) => ({ method: 'GET', path: `/list?sessionId=${sessionId}` }));
   const pl = await measure(b, parleyBase, parleyList, 16);
   const bl = await measure(b, bareBase, bareList, 16);
-  b.progress('Node CPU per message.list, 16 clients, in alternating rounds…');
-  const listWithReads = bareList.map((r) => ({ ...r, path: `${r.path}&reads=1` }));
-  const [listParley = 0, listBare = 0, listBareReads = 0] = await cpuSideBySide(
-    b,
-    [
-      { base: parleyBase, requests: parleyList },
-      { base: bareBase, requests: bareList },
-      { base: bareBase, requests: listWithReads },
-    ],
-    16,
-  );
-  b.progress(`  ${listParley} µs, ${listBare} µs, ${listBareReads} µs`);
   raw.list_c16 = { parley: pl, bare: bl };
-  raw.cpu_list_c16 = { parley: listParley, bare: listBare, bareWithReads: listBareReads };
-  b.rows.push(
-    {
-      what: 'Node CPU per message.list (16 clients)',
-      parley: fmt(listParley, ' µs', 0),
-      baseline: fmt(listBare, ' µs', 0),
-      ratio: fmtRatio(ratio(listParley, listBare)),
-      target: '≤ 1.5x',
+  raw.cpu_list_c16 = await cpuRows(b, 'message.list', 'the user lookup by _id', {
+    parley: { base: parleyBase, requests: parleyList },
+    bare: { base: bareBase, requests: bareList },
+    bareWithReads: {
+      base: bareBase,
+      requests: bareList.map((r) => ({ ...r, path: `${r.path}&reads=1` })),
     },
-    {
-      what: '… the same, baseline also looking the user up by _id',
-      parley: fmt(listParley, ' µs', 0),
-      baseline: fmt(listBareReads, ' µs', 0),
-      ratio: fmtRatio(ratio(listParley, listBareReads)),
-      target: 'report',
-    },
-    {
-      what: 'message.list req/s (16 clients)',
-      parley: fmt(pl.perSecond),
-      baseline: fmt(bl.perSecond),
-      ratio: fmtRatio(ratio(pl.perSecond, bl.perSecond)),
-      target: 'report',
-    },
-  );
+  });
+  b.rows.push({
+    what: 'message.list req/s (16 clients)',
+    parley: fmt(pl.perSecond),
+    baseline: fmt(bl.perSecond),
+    ratio: fmtRatio(ratio(pl.perSecond, bl.perSecond)),
+    target: 'report',
+  });
   b.raw.throughput = raw;
 }
