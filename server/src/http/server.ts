@@ -46,7 +46,7 @@ export function createHttpServer(
       }
       try {
         const url = new URL(req.url ?? '/', 'http://localhost');
-        if (url.pathname.startsWith('/trpc/')) return await trpc(req, res);
+        if (url.pathname.startsWith('/trpc/')) return await trpc(req, res, url);
         if (url.pathname === '/healthz') return await health(req, res);
         for (const route of extraRoutes) if (await route(req, res, url)) return;
         if (await web(req, res, url)) return;

@@ -114,18 +114,18 @@ type ContextFactory = (opts: CreateHTTPContextOptions) => Context;
 /** Serves subscriptions for one server; quiet streams are pinged every `pingMs`. */
 export function subscriptionServer(pingMs: number, createContext: ContextFactory) {
   const pinger = new Pinger(pingMs);
-  return (req: IncomingMessage, res: ServerResponse, path: string) =>
-    serveSubscription(req, res, path, createContext, pinger);
+  return (req: IncomingMessage, res: ServerResponse, url: URL, path: string) =>
+    serveSubscription(req, res, url, path, createContext, pinger);
 }
 
 async function serveSubscription(
   req: IncomingMessage,
   res: ServerResponse,
+  url: URL,
   path: string,
   createContext: ContextFactory,
   pinger: Pinger,
 ): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
   const left = new AbortController();
   res.once('close', () => left.abort());
   let ctx: Context | undefined;

@@ -94,15 +94,18 @@ async function writeAnswer(res: ServerResponse, response: Response) {
  * to the end even if the client leaves (none waits on anything long). A stream tRPC
  * serves itself (../subscriptions serves the usual ones) stops when its client leaves.
  */
-function toRequest(req: IncomingMessage, res: ServerResponse, body: string | undefined): Request {
+function toRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  body: string | undefined,
+): Request {
   const headers = new Headers();
   for (const [key, value] of Object.entries(req.headers)) {
     if (key.startsWith(':') || value === undefined) continue;
     if (Array.isArray(value)) for (const v of value) headers.append(key, v);
     else headers.append(key, value);
   }
-  // tRPC reads only the path and the query; the Host header is the client's to get wrong.
-  const url = new URL(req.url ?? '/', 'http://localhost');
   let signal: AbortSignal | undefined;
   if ((req.headers.accept ?? '').includes('text/event-stream')) {
     const left = new AbortController();
@@ -127,15 +130,16 @@ const unsupportedMethods = new Set(['CONNECT', 'TRACE', 'TRACK']);
 export function trpcHandler(services: Services) {
   const createContext = contextFactory(services);
   const subscribe = subscriptionServer(services.config.live.pingMs, createContext);
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  /** `url` is the request's, parsed once by the server (tRPC reads only its path and query). */
+  return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     if (unsupportedMethods.has(req.method ?? '')) {
       sendJson(res, 405, { detail: 'Method Not Allowed' }, { allow: 'GET, POST' });
       return;
     }
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname.slice(basePath.length);
+    const path = url.pathname.slice(basePath.length);
     const procedure = procedurePath(path);
     if (req.method === 'GET' && procedure !== null && subscriptionPaths.has(procedure)) {
-      return subscribe(req, res, procedure);
+      return subscribe(req, res, url, procedure);
     }
     let error: TRPCError | null = null;
     let body: string | undefined;
@@ -148,7 +152,7 @@ export function trpcHandler(services: Services) {
       }
       body = text ?? '';
     }
-    const request = toRequest(req, res, body);
+    const request = toRequest(req, res, url, body);
     const response = await resolveResponse({
       router: appRouter,
       req: request,
