@@ -17,20 +17,14 @@ import {
 } from '@trpc/server';
 import type { CreateHTTPContextOptions } from '@trpc/server/adapters/standalone';
 import { parseConnectionParamsFromString } from '@trpc/server/http';
-import { log } from '../log';
 import { appRouter } from '../routers/app';
 import type { Context } from '../trpc/context';
+import { routerConfig as config, logFailure, pathsOf } from './procedures';
 
-const config = appRouter._def._config;
 const connected = `event: connected\ndata: ${JSON.stringify(config.sse?.client ?? {})}\n\n`;
 
 /** The procedures served here: every subscription of the router. */
-export const subscriptionPaths: ReadonlySet<string> = new Set(
-  // _def.procedures is flat at run time (keys are dotted paths), whatever its declared type.
-  Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>)
-    .filter(([, p]) => p._def.type === 'subscription')
-    .map(([path]) => path),
-);
+export const subscriptionPaths = pathsOf('subscription');
 
 interface OpenStream {
   res: ServerResponse;
@@ -203,13 +197,7 @@ async function serveSubscription(
     // An AbortError ends the stream without `return`: the client reconnects and resumes.
     if (isAbortError(cause) || left.signal.aborted) return;
     const error = getTRPCErrorFromUnknown(cause);
-    if (error.code === 'INTERNAL_SERVER_ERROR') {
-      log.error('internal error', {
-        requestId: ctx?.req.requestId,
-        path,
-        error: error.cause?.stack ?? error.stack ?? error.message,
-      });
-    }
+    logFailure(error, path, ctx);
     const shape = getTRPCErrorShape({ config, ctx, error, input, path, type: 'subscription' });
     await write(stream, `event: serialized-error\ndata: ${serialize(shape)}\n\n`);
   } finally {

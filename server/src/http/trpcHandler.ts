@@ -1,19 +1,20 @@
-// The tRPC endpoint at /trpc, on tRPC's own resolveResponse with lean Node I/O:
-// the body is read whole up to maxBodyBytes before tRPC sees the request, and an
-// answer goes out in one write with its length. Subscriptions (GET, SSE) are
-// served by ./subscriptions; any other stream tRPC answers with is written chunk
-// by chunk with back-pressure. Internal errors are logged here with their request
-// id; clients only ever see a generic message.
+// The tRPC endpoint at /trpc. Queries over GET are answered by ./queries and
+// subscriptions (GET, SSE) by ./subscriptions; everything else goes through tRPC's
+// own resolveResponse with lean Node I/O: the body is read whole up to maxBodyBytes
+// before tRPC sees the request, and an answer goes out in one write with its length.
+// Any other stream tRPC answers with is written chunk by chunk with back-pressure.
+// Internal errors are logged with their request id; clients only ever see a generic
+// message.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TRPCError } from '@trpc/server';
 import { resolveResponse } from '@trpc/server/http';
-import { log } from '../log';
 import { appRouter } from '../routers/app';
 import type { Services } from '../services';
 import { contextFactory } from '../trpc/context';
-import { RetryAfter } from '../trpc/retryAfter';
 import { maxBodyBytes, readBoundedText } from './body';
 import { sendJson } from './json';
+import { logFailure, retryAfterOf } from './procedures';
+import { answerQueries, readQueries } from './queries';
 import { subscriptionPaths, subscriptionServer } from './subscriptions';
 
 export const basePath = '/trpc/';
@@ -127,7 +128,8 @@ function procedurePath(raw: string): string | null {
 /** Methods a Fetch Request cannot carry; tRPC never answers them. */
 const unsupportedMethods = new Set(['CONNECT', 'TRACE', 'TRACK']);
 
-export function trpcHandler(services: Services) {
+/** `viaTRPC` sends queries through resolveResponse too: tests compare the two answers. */
+export function trpcHandler(services: Services, { viaTRPC = false } = {}) {
   const createContext = contextFactory(services);
   const subscribe = subscriptionServer(services.config.live.pingMs, createContext);
   /** `url` is the request's, parsed once by the server (tRPC reads only its path and query). */
@@ -140,6 +142,10 @@ export function trpcHandler(services: Services) {
     const procedure = procedurePath(path);
     if (req.method === 'GET' && procedure !== null && subscriptionPaths.has(procedure)) {
       return subscribe(req, res, url, procedure);
+    }
+    if (req.method === 'GET' && procedure !== null && !viaTRPC) {
+      const queries = readQueries(req, url, procedure, maxBatchSize);
+      if (queries) return answerQueries(req, res, url, queries, createContext);
     }
     let error: TRPCError | null = null;
     let body: string | undefined;
@@ -160,18 +166,10 @@ export function trpcHandler(services: Services) {
       error,
       maxBatchSize,
       createContext: async ({ info }) => createContext({ req, res, info }),
-      onError({ error: e, path: procedure, ctx }) {
-        if (e.code === 'INTERNAL_SERVER_ERROR') {
-          log.error('internal error', {
-            requestId: ctx?.req.requestId,
-            path: procedure,
-            error: e.cause?.stack ?? e.stack ?? e.message,
-          });
-        }
-      },
+      onError: ({ error: e, path: called, ctx }) => logFailure(e, called, ctx),
       responseMeta({ errors }) {
-        const wait = errors.map((e) => e.cause).find((c) => c instanceof RetryAfter);
-        return wait ? { headers: { 'retry-after': String(wait.seconds) } } : {};
+        const wait = retryAfterOf(errors);
+        return wait === undefined ? {} : { headers: { 'retry-after': String(wait) } };
       },
     });
     await writeAnswer(res, response);
