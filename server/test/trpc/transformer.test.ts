@@ -2,7 +2,7 @@
 import { fc, it } from '@fast-check/vitest';
 import superjson from 'superjson';
 import { describe, expect } from 'vitest';
-import { serialize } from '../../src/trpc/transformer';
+import { isoString, serialize } from '../../src/trpc/transformer';
 
 /** superjson's output without the shared-reference note, which the fast path does not write. */
 function superjsonShape(value: unknown) {
@@ -56,6 +56,15 @@ describe('answer serialiser', () => {
     // The same document; only the order of meta.values' keys may differ, which no reader sees.
     expect(JSON.parse(wire(serialize(value)))).toEqual(JSON.parse(wire(superjsonShape(value))));
     expect(superjson.deserialize(JSON.parse(wire(serialize(value))))).toEqual(value);
+  });
+
+  it.prop([plain])('hands JSON.stringify plain JSON: every Date already a string', (value) => {
+    // Equal before any text is written, so nothing is left for a toJSON to do.
+    expect(serialize(value)).toEqual(superjsonShape(value));
+  });
+
+  it.prop([fc.date({ noInvalidDate: true })])('writes dates as toISOString does', (d) => {
+    expect(isoString(d)).toBe(d.toISOString());
   });
 
   it.prop([fc.anything({ withDate: true, withMap: true, withSet: true, withBigInt: true })])(
