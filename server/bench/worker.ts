@@ -15,6 +15,14 @@ export type Job =
       durationMs?: number;
       count?: number;
     }
+  | {
+      kind: 'alternate';
+      base: string;
+      /** One client, one connection: `run` of requests[0], `run` of requests[1], …, `rounds` times. */
+      requests: RequestSpec[];
+      run: number;
+      rounds: number;
+    }
   | { kind: 'liveConnect'; base: string; subscribe: RequestSpec; subscribers: number }
   | { kind: 'liveRound'; base: string; send: RequestSpec; marker: string; timeoutMs: number }
   | { kind: 'liveClose' }
@@ -140,10 +148,42 @@ function liveClose() {
   return { closed: true };
 }
 
+export interface AlternateResult {
+  /** Per request, its summary over the rounds; a failed answer counts as an error. */
+  each: LatencySummary[];
+}
+
+async function alternate(job: Extract<Job, { kind: 'alternate' }>): Promise<AlternateResult> {
+  const agent = agentFor(1);
+  const latencies: number[][] = job.requests.map(() => []);
+  const errors = job.requests.map(() => 0);
+  for (let r = 0; r < job.rounds; r++) {
+    for (const [i, spec] of job.requests.entries()) {
+      for (let k = 0; k < job.run; k++) {
+        try {
+          const a = await send(job.base, spec, agent);
+          if (a.status >= 200 && a.status < 300) latencies[i]?.push(a.ms);
+          else errors[i] = (errors[i] ?? 0) + 1;
+        } catch {
+          errors[i] = (errors[i] ?? 0) + 1;
+        }
+      }
+    }
+  }
+  agent.destroy();
+  return {
+    each: latencies.map((l, i) =>
+      summarise(l, errors[i] ?? 0, l.reduce((a, v) => a + v, 0) / 1000),
+    ),
+  };
+}
+
 async function run(job: Job): Promise<unknown> {
   switch (job.kind) {
     case 'closed':
       return closedLoop(job);
+    case 'alternate':
+      return alternate(job);
     case 'liveConnect':
       return liveConnect(job);
     case 'liveRound':
