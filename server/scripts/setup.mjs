@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Installs what Parley needs before it runs, so the README's two commands work on
 // a fresh machine: npm packages, the embedded database (FerretDB, built from the
-// pinned Go module in server/db/ferretdb), and for tests a headless Chromium and
-// Redis from Debian's packages. Plain Node only: it runs before `npm install`.
+// pinned Go module in server/db/ferretdb), for tests a headless Chromium and Redis
+// from Debian's packages, and for the bench (which times the SPA) Chromium too.
+// Plain Node only: it runs before `npm install`.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ const ferretSource = join(root, 'server', 'db', 'ferretdb');
 const toolsDir = join(root, 'server', '.tools', 'ferretdb');
 export const ferretBinary = join(toolsDir, 'parley-ferretdb');
 const forTests = process.argv.includes('--test');
+const forBench = process.argv.includes('--bench');
 const ci = process.env.CI === 'true' || process.env.CI === '1';
 
 function step(text) {
@@ -124,8 +126,9 @@ function aptInstall(pkg, binary) {
 }
 
 installPackages();
-if (!process.env.MONGODB_URI || forTests) await buildFerretDB();
+// Tests and the bench start embedded databases of their own, whatever MONGODB_URI says.
+if (!process.env.MONGODB_URI || forTests || forBench) await buildFerretDB();
+if (forTests || forBench) aptInstall('chromium', '/usr/bin/chromium');
 if (forTests) {
-  aptInstall('chromium', '/usr/bin/chromium');
   aptInstall('redis-server', '/usr/bin/redis-server');
 }
