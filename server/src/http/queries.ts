@@ -114,8 +114,24 @@ export async function answerQueries(
   } catch (e) {
     ctxError = e;
   }
-  const errors: TRPCError[] = [];
-  const answers = await Promise.all(
+  // By batch index, so Retry-After comes from the first failed call, as tRPC picks it.
+  let errors: Array<TRPCError | undefined> = [];
+  /** The error's answer; `call` is absent when the request as a whole failed. */
+  const failed = (cause: unknown, batchIndex: number, call?: QueryCall): TRPCResponse => {
+    const error = getTRPCErrorFromUnknown(cause);
+    errors[batchIndex] = error;
+    logFailure(error, call?.path, ctx);
+    const shape = getTRPCErrorShape({
+      config: routerConfig,
+      ctx,
+      error,
+      input: call?.input,
+      path: call?.path,
+      type: 'query',
+    });
+    return { error: shape };
+  };
+  let answers: TRPCResponse | TRPCResponse[] = await Promise.all(
     calls.map(async (call, batchIndex): Promise<TRPCResponse> => {
       try {
         if (ctxError !== undefined) throw ctxError;
@@ -125,34 +141,30 @@ export async function answerQueries(
           getRawInput: async () => call.input,
           ctx,
           type: 'query',
-          signal: undefined,
+          signal: neverAborted,
           batchIndex,
         });
         // Every query's output is parsed by its zod schema into plain data: nothing to stream.
         return { result: { data } };
       } catch (cause) {
-        const error = getTRPCErrorFromUnknown(cause);
-        errors.push(error);
-        logFailure(error, call.path, ctx);
-        const shape = getTRPCErrorShape({
-          config: routerConfig,
-          ctx,
-          error,
-          input: call.input,
-          path: call.path,
-          type: 'query',
-        });
-        return { error: shape };
+        return failed(cause, batchIndex, call);
       }
     }),
   );
-  const body = JSON.stringify(
-    transformTRPCResponse(routerConfig, isBatchCall ? answers : (answers[0] as TRPCResponse)),
-  );
+  if (!isBatchCall) answers = answers[0] as TRPCResponse;
+  let body: string;
+  try {
+    body = JSON.stringify(transformTRPCResponse(routerConfig, answers));
+  } catch (cause) {
+    // An answer the transformer cannot write fails the whole request, as in tRPC: one error.
+    errors = [];
+    answers = failed(cause, 0);
+    body = JSON.stringify(transformTRPCResponse(routerConfig, answers));
+  }
   res.statusCode = getHTTPStatusCode(answers);
   res.setHeader('content-type', 'application/json');
   res.setHeader('vary', 'trpc-accept, accept');
-  const wait = retryAfterOf(errors);
+  const wait = retryAfterOf(errors.filter((e) => e !== undefined));
   if (wait !== undefined) res.setHeader('retry-after', String(wait));
   res.setHeader('content-length', Buffer.byteLength(body));
   res.end(body);

@@ -7,6 +7,7 @@ import type { AuthResult, Message, Session } from '@parley/shared';
 import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Parley } from '../../src/app';
+import { routerConfig } from '../../src/http/procedures';
 import { readQueries } from '../../src/http/queries';
 import { maxBatchSize, trpcHandler } from '../../src/http/trpcHandler';
 import { startTestServer } from '../support/harness';
@@ -188,6 +189,30 @@ describe('queries over GET', () => {
 
     const [ours, theirs] = await Promise.all([answer(parley.url, c), answer(viaTRPCUrl, c)]);
     expect(ours).toEqual(theirs);
+  });
+
+  it('an answer the transformer cannot write: the same one error as tRPC gives', async () => {
+    const { output } = routerConfig.transformer;
+    const serialize = output.serialize;
+    output.serialize = (value: unknown) => {
+      if (typeof value === 'object' && value !== null && 'items' in value) throw new Error('nope');
+      return serialize(value);
+    };
+    try {
+      const c: Case = {
+        name: 'unwritable',
+        target: () =>
+          `session.get,message.list?batch=1&input=${batchInput([{ id: session.id }, { sessionId: session.id }])}`,
+        headers: bearer,
+        lane: true,
+      };
+      const [ours, theirs] = await Promise.all([answer(parley.url, c), answer(viaTRPCUrl, c)]);
+      expect(ours.status).toBe(500);
+      expect(JSON.parse(ours.text).error.json.data.code).toBe('INTERNAL_SERVER_ERROR');
+      expect(ours).toEqual(theirs);
+    } finally {
+      output.serialize = serialize;
+    }
   });
 
   it('answers a page of messages a client can read', async () => {
