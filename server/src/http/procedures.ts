@@ -1,13 +1,17 @@
 // What the tRPC endpoint's three writers (./trpcHandler, ./queries, ./subscriptions)
-// share: the router's procedures by type, and how a failed call is logged and
-// turned into a Retry-After header.
+// share: the router's procedures by type, the context factory's shape, and how a
+// failed call is logged and turned into a Retry-After header.
 import type { TRPCError } from '@trpc/server';
+import type { CreateHTTPContextOptions } from '@trpc/server/adapters/standalone';
 import { log } from '../log';
 import { appRouter } from '../routers/app';
 import type { Context } from '../trpc/context';
 import { RetryAfter } from '../trpc/retryAfter';
 
 export const routerConfig = appRouter._def._config;
+
+/** Builds a call's context from the Node request and what tRPC read of it. */
+export type ContextFactory = (opts: CreateHTTPContextOptions) => Context;
 
 /** The dotted paths of every procedure of one type. */
 export function pathsOf(type: 'query' | 'mutation' | 'subscription'): ReadonlySet<string> {

@@ -21,7 +21,7 @@ import { getHTTPStatusCode, parseConnectionParamsFromString } from '@trpc/server
 import type { TRPCResponse } from '@trpc/server/rpc';
 import { appRouter } from '../routers/app';
 import type { Context } from '../trpc/context';
-import { logFailure, pathsOf, retryAfterOf, routerConfig } from './procedures';
+import { type ContextFactory, logFailure, pathsOf, retryAfterOf, routerConfig } from './procedures';
 
 const queryPaths = pathsOf('query');
 /** Queries run to the end even if the client leaves (none waits on anything long). */
@@ -78,8 +78,6 @@ export function readQueries(
     return null;
   }
 }
-
-type ContextFactory = (opts: CreateHTTPContextOptions) => Context;
 
 export async function answerQueries(
   req: IncomingMessage,

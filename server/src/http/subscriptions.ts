@@ -19,7 +19,7 @@ import type { CreateHTTPContextOptions } from '@trpc/server/adapters/standalone'
 import { parseConnectionParamsFromString } from '@trpc/server/http';
 import { appRouter } from '../routers/app';
 import type { Context } from '../trpc/context';
-import { routerConfig as config, logFailure, pathsOf } from './procedures';
+import { type ContextFactory, routerConfig as config, logFailure, pathsOf } from './procedures';
 
 const connected = `event: connected\ndata: ${JSON.stringify(config.sse?.client ?? {})}\n\n`;
 
@@ -102,8 +102,6 @@ function readInput(url: URL, req: IncomingMessage): unknown {
   }
   return input;
 }
-
-type ContextFactory = (opts: CreateHTTPContextOptions) => Context;
 
 /** Serves subscriptions for one server; quiet streams are pinged every `pingMs`. */
 export function subscriptionServer(pingMs: number, createContext: ContextFactory) {

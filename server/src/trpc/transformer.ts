@@ -82,8 +82,8 @@ export function serialize(value: unknown): ReturnType<typeof superjson.serialize
     throw e;
   }
   if (value instanceof Date) return { json, meta: { values: ['Date'], v: 1 } };
-  for (const _ in values) return { json, meta: { values, v: 1 } };
-  return { json };
+  if (Object.keys(values).length === 0) return { json };
+  return { json, meta: { values, v: 1 } };
 }
 
 /** The server's transformer: superjson in, the fast path out. */
