@@ -19,15 +19,19 @@ export type Route = (
 /**
  * `isDraining` turns new requests away while the server stops: one arriving on a
  * kept-alive connection would otherwise start work the shutdown then cuts off.
+ * `webRoot` is the built web app's folder (web/dist unless a test says otherwise).
  */
 export function createHttpServer(
   services: Services,
   extraRoutes: Route[] = [],
   isDraining: () => boolean = () => false,
+  options: { webRoot?: string } = {},
 ): Server {
   const trpc = trpcHandler(services);
   const health = healthHandler(services);
-  const web = staticHandler();
+  const web = staticHandler(options.webRoot, {
+    sourceMaps: services.config.env !== 'production',
+  });
   const server = createServer(
     { requestTimeout: 30_000, headersTimeout: 10_000, connectionsCheckingInterval: 1_000 },
     async (req, res) => {
