@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Services } from '../services';
+import { applySecurityHeaders, securityHeaders } from './headers';
 import { healthHandler } from './health';
 import { sendJson } from './json';
 import { staticHandler } from './static';
@@ -32,12 +33,14 @@ export function createHttpServer(
   const web = staticHandler(options.webRoot, {
     sourceMaps: services.config.env !== 'production',
   });
+  const security = securityHeaders(services.config.env === 'production');
   const server = createServer(
     { requestTimeout: 30_000, headersTimeout: 10_000, connectionsCheckingInterval: 1_000 },
     async (req, res) => {
       const id = randomUUID();
       (req as IncomingMessage & { id: string }).id = id;
       res.setHeader('x-request-id', id);
+      applySecurityHeaders(res, security);
       if (isDraining()) {
         res.setHeader('connection', 'close');
         sendJson(
