@@ -10,6 +10,19 @@ const order: Record<Level | 'silent', number> = {
 
 let threshold = order.info;
 
+/** Where a finished line goes: stderr, unless a test reads the lines itself. */
+type Sink = (line: string) => void;
+let sink: Sink = (line) => process.stderr.write(line);
+
+/** Sends every line to `next` instead; returns the function that puts the old sink back. */
+export function setLogSink(next: Sink): () => void {
+  const previous = sink;
+  sink = next;
+  return () => {
+    sink = previous;
+  };
+}
+
 export function setLogLevel(level: Level | 'silent'): void {
   threshold = order[level];
 }
@@ -17,7 +30,7 @@ export function setLogLevel(level: Level | 'silent'): void {
 function write(level: Level, message: string, fields?: Record<string, unknown>): void {
   if (order[level] < threshold) return;
   const extra = fields ? ` ${JSON.stringify(fields)}` : '';
-  process.stderr.write(`${new Date().toISOString()} ${level.padEnd(5)} ${message}${extra}\n`);
+  sink(`${new Date().toISOString()} ${level.padEnd(5)} ${message}${extra}\n`);
 }
 
 export const log = {

@@ -6,6 +6,7 @@ import { log } from '../log';
 import { createCaller } from '../routers/app';
 import type { Services } from '../services';
 import { createContextInner } from '../trpc/context';
+import { RequestAborted } from './body';
 import { sendJson } from './json';
 import { clientAddress } from './requestInfo';
 import { readFormBody, readJsonBody } from './rest/body';
@@ -73,6 +74,7 @@ export function restRoutes(services: Services): Route {
       );
       sendJson(res, 200, await found.route.run(api, { params, url, body }));
     } catch (e) {
+      if (e instanceof RequestAborted) throw e; // the server logs it in one line
       const known =
         e instanceof RestError
           ? e

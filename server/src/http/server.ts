@@ -2,7 +2,9 @@
 // web app. It owns timeouts and request ids; it holds no product logic.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { log } from '../log';
 import type { Services } from '../services';
+import { RequestAborted } from './body';
 import { applySecurityHeaders, securityHeaders } from './headers';
 import { healthHandler } from './health';
 import { sendJson } from './json';
@@ -51,18 +53,31 @@ export function createHttpServer(
         );
         return;
       }
+      let url: URL;
       try {
-        const url = new URL(req.url ?? '/', 'http://localhost');
+        url = new URL(req.url ?? '/', 'http://localhost');
+      } catch {
+        sendJson(res, 400, { detail: 'Bad Request: the request target is not a valid path.' });
+        return;
+      }
+      try {
         if (url.pathname.startsWith('/trpc/')) return await trpc(req, res, url);
         if (url.pathname === '/healthz') return await health(req, res);
         for (const route of extraRoutes) if (await route(req, res, url)) return;
         if (await web(req, res, url)) return;
         sendJson(res, 404, { detail: 'Not Found' });
       } catch (e) {
+        // The path only: a query string may carry a token (connectionParams).
+        const where = { requestId: id, method: req.method, path: url.pathname };
+        if (e instanceof RequestAborted) {
+          log.info('request aborted by the client', where);
+          res.destroy();
+          return;
+        }
         if (!res.headersSent)
           sendJson(res, 500, { detail: 'Internal Server Error', requestId: id });
         else res.destroy();
-        services.config.logLevel !== 'silent' && console.error(e);
+        log.error('internal error', { ...where, error: (e as Error)?.stack ?? String(e) });
       }
     },
   );

@@ -24,11 +24,17 @@ const t = initTRPC.context<Context>().create({
       error.code === 'BAD_REQUEST' && error.cause instanceof ZodError
         ? z.flattenError(error.cause)
         : null;
+    // An input a parser gave up on (a stack overflow on deep nesting): the runtime's words mean nothing to a client.
+    const unreadable = error.code === 'BAD_REQUEST' && error.cause instanceof RangeError;
     const retryAfterSeconds = error.cause instanceof RetryAfter ? error.cause.seconds : undefined;
     const { stack: _stack, ...data } = shape.data;
     return {
       ...shape,
-      message: internal ? 'Something went wrong on our side. Please try again.' : shape.message,
+      message: internal
+        ? 'Something went wrong on our side. Please try again.'
+        : unreadable
+          ? 'The input could not be read.'
+          : shape.message,
       data: { ...data, zodError, retryAfterSeconds, requestId: ctx?.req.requestId },
     };
   },

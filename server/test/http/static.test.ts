@@ -57,8 +57,8 @@ describe('which files are served', () => {
     }
   });
 
-  it('answers a malformed percent-encoding with 400, not 500', async () => {
-    for (const path of ['/%', '/assets/%E0%A4%A.js', '/c/%zz']) {
+  it('answers a malformed percent-encoding or request target with 400, not 500', async () => {
+    for (const path of ['/%', '/assets/%E0%A4%A.js', '/c/%zz', '//', 'http://[']) {
       const res = await wire(dev.url, path);
       expect(res.status).toBe(400);
       expect(JSON.parse(res.body.toString())).toEqual({ detail: expect.stringMatching(/path/) });
