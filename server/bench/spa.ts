@@ -1,6 +1,8 @@
-// The SPA: its initial JavaScript, gzipped, read from web/dist when it has been built,
-// and the time from navigation to the session list painted, in Debian's headless Chromium.
+// The SPA: its initial JavaScript, gzipped, read from web/dist when it has been built;
+// the bytes the server sends for it to a browser that accepts brotli and gzip; and the
+// time from navigation to the session list painted, in Debian's headless Chromium.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { get } from 'node:http';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import superjson from 'superjson';
@@ -12,6 +14,7 @@ export async function measureSpa(b: Bench): Promise<void> {
   const dist = join(serverRoot(), '..', 'web', 'dist');
   const index = join(dist, 'index.html');
   let value = 'not built';
+  let wire = 'not built';
   if (existsSync(index)) {
     const html = readFileSync(index, 'utf8');
     // What the page loads before it runs: its module script and modulepreloads.
@@ -25,15 +28,24 @@ export async function measureSpa(b: Bench): Promise<void> {
           .map((f) => `assets/${f}`);
     const bytes = files.reduce((n, f) => n + gzipSync(readFileSync(join(dist, f))).length, 0);
     value = `${fmt(bytes / 1024, ' KB')} (${files.length} file(s))`;
-    b.raw.spa = { files, gzippedBytes: bytes };
+    const sent = await wireBytes(b.stack.parley.url, files);
+    wire = `${fmt(sent.bytes / 1024, ' KB')} (${sent.encodings.join(', ')})`;
+    b.raw.spa = { files, gzippedBytes: bytes, wireBytes: sent.bytes, encodings: sent.encodings };
   }
-  b.progress(`SPA initial JS gzipped: ${value}`);
+  b.progress(`SPA initial JS gzipped: ${value}; on the wire: ${wire}`);
   b.rows.push({
     what: 'SPA initial JS, gzipped',
     parley: value,
     baseline: '—',
     ratio: '—',
     target: '< 120 KB',
+  });
+  b.rows.push({
+    what: 'SPA initial JS on the wire (Accept-Encoding: br, gzip)',
+    parley: wire,
+    baseline: '—',
+    ratio: '—',
+    target: '≤ 110 KB',
   });
   const paint = existsSync(index) ? await measurePaint(b) : 'not built';
   b.progress(`SPA navigation to the session list painted: ${paint}`);
@@ -44,6 +56,36 @@ export async function measureSpa(b: Bench): Promise<void> {
     ratio: '—',
     target: 'report',
   });
+}
+
+/** What the server sends for `files`, as a browser would ask: body bytes as they arrive. */
+async function wireBytes(base: string, files: string[]) {
+  let bytes = 0;
+  const encodings: string[] = [];
+  for (const file of files) {
+    const { size, encoding } = await new Promise<{ size: number; encoding: string }>(
+      (resolve, reject) => {
+        const req = get(
+          `${base}/${file}`,
+          { headers: { 'accept-encoding': 'br, gzip' } },
+          (res) => {
+            let size = 0;
+            res.on('data', (chunk: Buffer) => {
+              size += chunk.length;
+            });
+            res.on('end', () =>
+              resolve({ size, encoding: res.headers['content-encoding'] ?? 'identity' }),
+            );
+            res.on('error', reject);
+          },
+        );
+        req.on('error', reject);
+      },
+    );
+    bytes += size;
+    encodings.push(encoding);
+  }
+  return { bytes, encodings: [...new Set(encodings)] };
 }
 
 const chromiumPath = '/usr/bin/chromium';
