@@ -32,7 +32,7 @@ const copies = [
 ] as const;
 
 /** The content codings an Accept-Encoding header allows (q above 0); `*` stands for the rest. */
-export function acceptedEncodings(header: string | undefined): (coding: string) => boolean {
+function acceptedEncodings(header: string | undefined): (coding: string) => boolean {
   const q = new Map<string, number>();
   for (const part of (header ?? '').split(',')) {
     const [name = '', ...params] = part.split(';').map((s) => s.trim().toLowerCase());
