@@ -1,5 +1,5 @@
 // Command parley-ferretdb runs FerretDB v1 on SQLite as Parley's embedded
-// MongoDB-wire database. It listens on loopback (or a Unix socket) only,
+// MongoDB-wire database. It listens on a Unix socket (or loopback TCP) only,
 // starts no telemetry, and exits when its parent process goes away.
 package main
 
@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"flag"
 	"fmt"
+	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -24,10 +25,20 @@ func main() {
 	dir := flag.String("sqlite-dir", "", "folder for the SQLite files")
 	parent := flag.Int("parent-pid", 0, "exit when this process is gone")
 	flag.Parse()
+	// The SQLite files hold password hashes and the socket lets anyone in: every
+	// file this process creates is its owner's alone.
+	syscall.Umask(0o077)
 
 	if *dir == "" || (*tcp == "" && *unix == "") {
 		fmt.Fprintln(os.Stderr, "usage: parley-ferretdb -sqlite-dir DIR (-listen-addr 127.0.0.1:PORT | -listen-unix PATH) [-parent-pid PID]")
 		os.Exit(2)
+	}
+
+	if *unix != "" {
+		if err := removeStaleSocket(*unix); err != nil {
+			fmt.Fprintln(os.Stderr, "parley-ferretdb:", err)
+			os.Exit(1)
+		}
 	}
 
 	f, err := ferretdb.New(&ferretdb.Config{
@@ -54,6 +65,26 @@ func main() {
 		fmt.Fprintln(os.Stderr, "parley-ferretdb:", err)
 		os.Exit(1)
 	}
+}
+
+// removeStaleSocket deletes the socket a killed run left behind (Listen would
+// refuse the path), but never one that something still answers on.
+func removeStaleSocket(path string) error {
+	info, err := os.Lstat(path)
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if info.Mode()&os.ModeSocket == 0 {
+		return fmt.Errorf("%s exists and is not a socket", path)
+	}
+	if conn, err := net.DialTimeout("unix", path, time.Second); err == nil {
+		conn.Close()
+		return fmt.Errorf("%s is in use by another process", path)
+	}
+	return os.Remove(path)
 }
 
 // watchParent stops the server when the parent dies (even by SIGKILL): the

@@ -65,8 +65,14 @@ export async function connectDatabase(
       `Cannot reach the database at ${what} (${redactUri(uri)}): ${(e as Error).message}`,
     );
   }
-  const uriDb = new URL(
-    uri.replace(/^mongodb\+srv:/, 'http:').replace(/^mongodb:/, 'http:'),
-  ).pathname.slice(1);
-  return openDatabase(client, uriDb || dbName);
+  return openDatabase(client, databaseInUri(uri) || dbName);
+}
+
+/**
+ * The database a URI names, '' when none. Parsed by hand: a Unix socket URI's host
+ * is a percent-encoded path (`mongodb://%2Fdata%2Fdb.sock/`), which URL refuses.
+ */
+export function databaseInUri(uri: string): string {
+  const path = /^mongodb(?:\+srv)?:\/\/[^/?#]*\/([^?#]*)/.exec(uri)?.[1] ?? '';
+  return decodeURIComponent(path);
 }

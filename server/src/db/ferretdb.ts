@@ -1,23 +1,30 @@
 // The embedded database: FerretDB v1 on SQLite, started when no MONGODB_URI is set.
 // It owns the data folder's lock and the database process; it never touches collections.
+// It has no authentication, so it listens only on a Unix socket in a folder that is
+// its owner's alone, and every file it keeps is 0600.
 import { spawn } from 'node:child_process';
 import {
+  chmodSync,
   closeSync,
   existsSync,
   mkdirSync,
+  mkdtempSync,
   openSync,
+  readdirSync,
   readFileSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MongoClient } from 'mongodb';
 import { serverRoot } from '../paths';
 
 export interface EmbeddedDatabase {
   uri: string;
+  /** The Unix socket behind `uri`. */
+  socket: string;
   dataDir: string;
   pid: number;
   /** Resolves when the database process has exited (stop() or a crash). */
@@ -30,7 +37,8 @@ interface LockFile {
   owner: number;
   /** The database process. */
   pid: number;
-  port: number;
+  /** Its Unix socket (under a private temporary folder when the data folder's path is long). */
+  socket: string;
 }
 
 export class EmbeddedDatabaseError extends Error {
@@ -75,7 +83,7 @@ async function killAndWait(pid: number): Promise<void> {
 async function takeLock(lockPath: string): Promise<void> {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      closeSync(openSync(lockPath, 'wx'));
+      closeSync(openSync(lockPath, 'wx', 0o600));
       return;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
@@ -97,35 +105,75 @@ async function takeLock(lockPath: string): Promise<void> {
       );
     }
     if (lock.pid && alive(lock.pid) && isOurDatabase(lock.pid)) await killAndWait(lock.pid);
+    if (typeof lock.socket === 'string') removeSocketFolder(lock.socket);
     rmSync(lockPath, { force: true });
   }
   throw new EmbeddedDatabaseError(`Could not take the lock ${lockPath}`);
 }
 
-/** The database's command line: SQLite files in `sqliteDir`, loopback `port`, and our pid to outlive. */
-export function ferretdbArgs(sqliteDir: string, port: number): string[] {
-  return [
-    '-sqlite-dir',
-    sqliteDir,
-    '-listen-addr',
-    `127.0.0.1:${port}`,
-    '-parent-pid',
-    String(process.pid),
-  ];
+/** The database's command line: SQLite files in `sqliteDir`, its Unix `socket`, and our pid to outlive. */
+export function ferretdbArgs(sqliteDir: string, socket: string): string[] {
+  return ['-sqlite-dir', sqliteDir, '-listen-unix', socket, '-parent-pid', String(process.pid)];
 }
 
-/** A loopback port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
+/** The driver's URI for a Unix socket: the path percent-encoded as the host. */
+export function socketUri(socket: string): string {
+  return `mongodb://${encodeURIComponent(socket)}/`;
+}
+
+/** Linux's sun_path holds 108 bytes and macOS's 104, with the final NUL. */
+const maxSocketPathBytes = 100;
+/** The driver takes a host that ends in `.sock` for a socket path. */
+const socketName = 'ferretdb.sock';
+const socketFolderPrefix = 'parley-db-';
+
+/**
+ * Where the database's socket goes: in the (0700) data folder, or when that path
+ * is too long for a socket, in a new private folder under the temporary folder.
+ */
+export function socketPath(dataDir: string): string {
+  const inData = join(dataDir, socketName);
+  if (Buffer.byteLength(inData) <= maxSocketPathBytes) return inData;
+  for (const base of [tmpdir(), '/tmp']) {
+    // A random name, created 0700: no other user can take or enter it first.
+    const path = join(base, `${socketFolderPrefix}XXXXXX`, socketName);
+    if (Buffer.byteLength(path) > maxSocketPathBytes) continue;
+    return join(mkdtempSync(join(base, socketFolderPrefix)), socketName);
+  }
+  throw new EmbeddedDatabaseError(`No folder with a path short enough for the database's socket`);
+}
+
+/** Removes a private socket folder made by socketPath (never the data folder). */
+function removeSocketFolder(socket: string): void {
+  const folder = dirname(socket);
+  if (basename(socket) === socketName && basename(folder).startsWith(socketFolderPrefix)) {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Makes the data folder its owner's alone, also one made before Parley did so:
+ * the folders 0700, the SQLite files (password hashes), the log and the lock 0600.
+ */
+export function secureDataFolder(dataDir: string, sqliteDir: string): void {
+  for (const dir of [dataDir, sqliteDir]) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    chmodSync(dir, 0o700);
+  }
+  const files = [
+    ...readdirSync(sqliteDir, { withFileTypes: true })
+      .filter((f) => f.isFile())
+      .map((f) => join(sqliteDir, f.name)),
+    join(dataDir, 'ferretdb.log'),
+    join(dataDir, 'ferretdb.lock'),
+  ];
+  for (const file of files) {
+    try {
+      chmodSync(file, 0o600);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+  }
 }
 
 function tail(file: string, lines = 15): string {
@@ -159,7 +207,7 @@ export async function waitForPing(
   throw new EmbeddedDatabaseError(`The embedded database at ${uri} did not answer within 20 s`);
 }
 
-/** Starts FerretDB on SQLite files under dataDir, on a free loopback port. */
+/** Starts FerretDB on SQLite files under dataDir, on a Unix socket only its owner can reach. */
 export async function startEmbeddedDatabase(dataDir: string): Promise<EmbeddedDatabase> {
   const binary = ferretdbBinary();
   if (!existsSync(binary)) {
@@ -169,30 +217,30 @@ export async function startEmbeddedDatabase(dataDir: string): Promise<EmbeddedDa
     );
   }
   const sqliteDir = join(dataDir, 'ferretdb');
-  mkdirSync(sqliteDir, { recursive: true });
+  secureDataFolder(dataDir, sqliteDir);
   const lockPath = join(dataDir, 'ferretdb.lock');
   await takeLock(lockPath);
 
   const logFile = join(dataDir, 'ferretdb.log');
+  const socket = socketPath(dataDir);
+  const uri = socketUri(socket);
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort();
-    const logFd = openSync(logFile, 'a');
+    const logFd = openSync(logFile, 'a', 0o600);
     // The database writes its log straight to the file, so it never depends on
     // this process's pipes; it watches our pid and exits when we are gone. Its own
     // process group keeps a terminal's Ctrl-C from stopping it before we have
     // finished the requests in flight: we stop it last.
-    const child = spawn(binary, ferretdbArgs(sqliteDir, port), {
+    const child = spawn(binary, ferretdbArgs(sqliteDir, socket), {
       stdio: ['ignore', logFd, logFd],
       detached: true,
     });
     closeSync(logFd);
     const pid = child.pid ?? 0;
-    writeFileSync(lockPath, JSON.stringify({ owner: process.pid, pid, port } satisfies LockFile));
+    writeFileSync(lockPath, JSON.stringify({ owner: process.pid, pid, socket } satisfies LockFile));
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     const killOnExit = () => child.kill('SIGTERM');
     process.once('exit', killOnExit);
-    const uri = `mongodb://127.0.0.1:${port}/`;
     try {
       await waitForPing(uri, () =>
         child.exitCode !== null || child.signalCode !== null ? tail(logFile) : null,
@@ -207,6 +255,7 @@ export async function startEmbeddedDatabase(dataDir: string): Promise<EmbeddedDa
     let stopping: Promise<void> | undefined;
     return {
       uri,
+      socket,
       dataDir,
       pid,
       exited,
@@ -219,12 +268,14 @@ export async function startEmbeddedDatabase(dataDir: string): Promise<EmbeddedDa
             clearTimeout(timer);
           }
           process.off('exit', killOnExit);
+          removeSocketFolder(socket);
           rmSync(lockPath, { force: true });
         })();
         return stopping;
       },
     };
   }
+  removeSocketFolder(socket);
   rmSync(lockPath, { force: true });
   throw lastError;
 }

@@ -10,7 +10,7 @@ import type { Services } from '../services';
 export interface RequestInfo {
   requestId: string;
   clientAddress: string;
-  /** The bearer token from the Authorization header or the SSE connection params. */
+  /** The bearer token from the Authorization header, or a subscription's connection params. */
   accessToken: string | null;
   cookies: Record<string, string>;
   /** True when a cookie may be trusted: same-site, and not a form post. */
@@ -48,7 +48,12 @@ function bearer(header: string | undefined): string | null {
 
 export function contextFactory(services: Services) {
   return ({ req, res, info }: CreateHTTPContextOptions): Context => {
-    const params = info.connectionParams as Record<string, unknown> | null;
+    // A browser's EventSource cannot send headers, so a stream may carry its token in
+    // connectionParams (the URL); nothing else may, which keeps tokens out of logged URLs.
+    const params =
+      info.type === 'subscription'
+        ? (info.connectionParams as Record<string, unknown> | null)
+        : null;
     const paramToken = typeof params?.token === 'string' ? params.token : null;
     const requestId = (req as IncomingMessage & { id?: string }).id ?? randomUUID();
     return createContextInner({

@@ -53,7 +53,7 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-export function lockOf(dataDir: string): { owner: number; pid: number; port: number } {
+export function lockOf(dataDir: string): { owner: number; pid: number; socket: string } {
   return JSON.parse(readFileSync(join(dataDir, 'ferretdb.lock'), 'utf8'));
 }
 

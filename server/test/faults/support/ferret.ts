@@ -1,13 +1,20 @@
 // An embedded database whose process the fault tests own: FerretDB on a fixed
-// loopback port, so it can be SIGKILLed and restarted where clients expect it.
+// Unix socket, so it can be SIGKILLed and restarted where clients expect it (the
+// database removes the socket a killed run left behind).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ferretdbArgs, ferretdbBinary, freePort, waitForPing } from '../../../src/db/ferretdb';
+import {
+  ferretdbArgs,
+  ferretdbBinary,
+  secureDataFolder,
+  socketPath,
+  socketUri,
+  waitForPing,
+} from '../../../src/db/ferretdb';
 
 export interface OwnedDatabase {
   uri: string;
-  port: number;
+  socket: string;
   kill(signal?: NodeJS.Signals): Promise<void>;
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -15,13 +22,13 @@ export interface OwnedDatabase {
 
 export async function startOwnedDatabase(dir: string): Promise<OwnedDatabase> {
   const sqliteDir = join(dir, 'ferretdb');
-  mkdirSync(sqliteDir, { recursive: true });
-  const port = await freePort();
-  const uri = `mongodb://127.0.0.1:${port}/`;
+  secureDataFolder(dir, sqliteDir);
+  const socket = socketPath(dir);
+  const uri = socketUri(socket);
   let child: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();
   const launch = async () => {
-    const proc = spawn(ferretdbBinary(), ferretdbArgs(sqliteDir, port), { stdio: 'ignore' });
+    const proc = spawn(ferretdbBinary(), ferretdbArgs(sqliteDir, socket), { stdio: 'ignore' });
     child = proc;
     exited = new Promise((resolve) => proc.once('exit', () => resolve()));
     await waitForPing(uri);
@@ -33,5 +40,5 @@ export async function startOwnedDatabase(dir: string): Promise<OwnedDatabase> {
     }
   };
   await launch();
-  return { uri, port, kill, restart: launch, stop: () => kill('SIGTERM') };
+  return { uri, socket, kill, restart: launch, stop: () => kill('SIGTERM') };
 }
