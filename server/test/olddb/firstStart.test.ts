@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Parley } from '../../src/app';
 import { connectDatabase, type Database } from '../../src/db/database';
 import { setLogLevel } from '../../src/log';
-import { freshDbName, startTestServer } from '../support/harness';
 import { loginToken, type RestResponse, rest } from '../rest/support';
-import { oldServiceDatabase, type OldServiceFixture } from './fixture';
+import { freshDbName, startTestServer } from '../support/harness';
+import { type OldServiceFixture, oldServiceDatabase } from './fixture';
 
 let dbName: string;
 let db: Database;
