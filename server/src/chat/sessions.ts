@@ -2,9 +2,9 @@
 // Writes to one session run one at a time in this process (see KeyedLock).
 import type { Session, SessionChange } from '@parley/shared';
 import { TRPCError } from '@trpc/server';
-import { type Filter, ObjectId } from 'mongodb';
+import type { Filter, ObjectId } from 'mongodb';
 import type { SessionDoc, UserDoc } from '../db/documents';
-import { asObjectId, idString, storedRefs, toObjectId } from '../db/ids';
+import { asObjectId, idString, newId, storedRefs, toObjectId } from '../db/ids';
 import { publishSessionChange } from '../realtime/channels';
 import type { Services } from '../services';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -29,7 +29,7 @@ export async function loadOwnedSession(
 /** A new, empty session as stored: its read model is built (there is nothing to read). */
 export function newSessionDoc(userId: ObjectId, title: string, now = new Date()): SessionDoc {
   return {
-    _id: new ObjectId(),
+    _id: newId(now.getTime()),
     user_id: userId,
     title,
     message_count: 0,
