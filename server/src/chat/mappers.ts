@@ -12,13 +12,19 @@ function dateOr(value: unknown, fallback: Date): Date {
   return value instanceof Date ? value : fallback;
 }
 
+/** message_count as stored, when it is a count at all (the old service's could be anything). */
+export function storedCount(doc: SessionDoc): number {
+  const n = doc.message_count as unknown;
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : 0;
+}
+
 export function toApiSession(doc: SessionDoc): Session {
   const created = dateOr(doc.created_at, doc._id.getTimestamp());
   return {
     id: idString(doc._id),
     userId: idString(asObjectId(doc.user_id) ?? doc._id),
     title: typeof doc.title === 'string' && doc.title.trim() ? doc.title : defaultSessionTitle,
-    messageCount: doc.message_count ?? 0,
+    messageCount: storedCount(doc),
     lastMessageAt: doc.last_message_at instanceof Date ? doc.last_message_at : null,
     createdAt: created,
     updatedAt: dateOr(doc.updated_at, created),

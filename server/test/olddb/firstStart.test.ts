@@ -3,9 +3,10 @@
 // exact, no message out of sight.
 import bcrypt from 'bcrypt';
 import { ObjectId } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Parley } from '../../src/app';
 import { connectDatabase, type Database } from '../../src/db/database';
+import { metaCollection } from '../../src/doctor/adopt';
 import { setLogLevel } from '../../src/log';
 import { loginToken, type RestResponse, rest } from '../rest/support';
 import { freshDbName, startTestServer } from '../support/harness';
@@ -17,19 +18,23 @@ let fixture: OldServiceFixture;
 let parley: Parley;
 let token: string;
 
-beforeAll(async () => {
+/** Starts Parley on the old service's data; `adopted` marks it as adopted already, so
+ * only the lazy repairs on first use protect it (the old service still writing there). */
+async function start(adopted: boolean) {
   setLogLevel('silent');
   dbName = freshDbName();
-  const { inject } = await import('vitest');
   db = await connectDatabase(inject('mongoUri'), dbName);
   fixture = await oldServiceDatabase(db);
+  if (adopted)
+    await metaCollection(db).insertOne({ _id: 'database', written_by: 'parley', at: new Date() });
   parley = await startTestServer({ MONGODB_DB: dbName });
   token = await loginToken(parley.url, 'alice', 'alicepass123');
-});
-afterAll(async () => {
+}
+
+async function stop() {
   await parley?.stop();
   await db?.client.close();
-});
+}
 
 type Json = Record<string, unknown>;
 const no500 = (res: RestResponse) => {
@@ -52,7 +57,13 @@ async function trpc(path: string, input: unknown, method: 'GET' | 'POST' = 'GET'
   return { status: res.status, data: body.result?.data.json };
 }
 
-describe('a database the old service wrote, before the doctor runs', () => {
+describe.each([
+  { when: 'on first use, the old service still writing beside Parley', adopted: true },
+  { when: 'while the first start repairs it in the background', adopted: false },
+])('a database the old service wrote, before the doctor runs: $when', ({ adopted }) => {
+  beforeAll(() => start(adopted));
+  afterAll(stop);
+
   it('lists the sessions over REST and tRPC, skipping only the one whose _id is ""', async () => {
     const res = no500(await rest(parley.url, 'GET', '/chat/sessions?limit=100', { token }));
     expect(res.status).toBe(200);
@@ -90,6 +101,13 @@ describe('a database the old service wrote, before the doctor runs', () => {
     expect((session.data as Json).messageCount).toBe(30);
     const stored = await db.sessions.findOne({ _id: new ObjectId(id) });
     expect(stored?.message_count).toBe(30);
+    const miscounted = await trpc('session.get', { id: fixture.miscountedSession });
+    const page = await trpc('message.list', { sessionId: fixture.miscountedSession });
+    expect((page.data as { items: Json[] }).items).toHaveLength(3);
+    expect((await trpc('session.get', { id: fixture.miscountedSession })).data).toMatchObject({
+      messageCount: 3,
+    });
+    expect(miscounted.status).toBe(200);
   });
 
   it('runs the seed’s curl sequence: create a session, send, read back', async () => {
@@ -126,5 +144,42 @@ describe('a database the old service wrote, before the doctor runs', () => {
     });
     const late = await loginToken(parley.url, 'latecomer', 'latepass123');
     expect(late).toEqual(expect.any(String));
+  });
+});
+
+describe('the first start on a database the old service wrote', () => {
+  beforeAll(() => start(false));
+  afterAll(stop);
+
+  it('repairs what is safe once, in the background, and leaves the rest for the doctor', async () => {
+    const report = await parley.adoption;
+    expect(report).toMatchObject({ sessions: 3, leftForDoctor: 2 }); // the "" session, the orphan
+    const messages = await db.db
+      .collection('messages')
+      .find({ session_id: { $in: [fixture.busySession, new ObjectId(fixture.busySession)] } })
+      .toArray();
+    expect(messages).toHaveLength(30);
+    expect(messages.every((m) => m.session_id instanceof ObjectId)).toBe(true);
+    expect(messages.every((m) => m.user_id instanceof ObjectId)).toBe(true);
+    expect(messages.map((m) => m.seq).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 30 }, (_, i) => i + 1),
+    );
+    const owned = await db.sessions.findOne({ _id: new ObjectId(fixture.stringOwnedSession) });
+    expect(owned?.user_id).toBeInstanceOf(ObjectId);
+    expect(owned?.read_model).toBe(1);
+    const miscounted = await db.sessions.findOne({ _id: new ObjectId(fixture.miscountedSession) });
+    expect(miscounted?.message_count).toBe(3);
+    // The doctor's decisions are untouched: the "" session and the orphan stay where they are.
+    expect(await db.db.collection('chat_sessions').countDocuments({ _id: '' } as never)).toBe(1);
+    expect(await db.db.collection('messages').countDocuments()).toBe(fixture.messages);
+  });
+
+  it('runs once: the next start finds its marker', async () => {
+    await parley.stop();
+    parley = await startTestServer({ MONGODB_DB: dbName });
+    expect(await parley.adoption).toBeNull();
+    expect(await metaCollection(db).findOne({ _id: 'database' })).toMatchObject({
+      written_by: 'parley',
+    });
   });
 });
