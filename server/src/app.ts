@@ -6,10 +6,11 @@ import type { Config } from './config/env';
 import { connectDatabase, type Database, redactUri } from './db/database';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from './db/ferretdb';
 import { ensureIndexes } from './db/indexes';
+import { type AdoptionReport, adoptOldDatabase, needsAdoption } from './doctor/adopt';
 import { restRoutes } from './http/rest';
 import { createHttpServer } from './http/server';
 import { trackRequests } from './http/shutdown';
-import { setLogLevel } from './log';
+import { log, setLogLevel } from './log';
 import { startSweeper } from './maintenance';
 import { type EventBus, InProcessBus } from './realtime/bus';
 import { RedisBus } from './realtime/redisBus';
@@ -22,6 +23,8 @@ export interface Parley {
   embedded: EmbeddedDatabase | undefined;
   /** Where the data lives, for the start-up message. */
   databaseLabel: string;
+  /** The background repair of a database the old service wrote (null: none was needed). */
+  adoption: Promise<AdoptionReport | null>;
   stop(): Promise<void>;
 }
 
@@ -48,11 +51,21 @@ export async function startParley(config: Config): Promise<Parley> {
     throw e;
   }
   const services = createServices(config, db, bus);
+  const oldDatabase = await needsAdoption(db);
   const unfollowCallers = await services.callers.follow(bus);
   if (embedded && config.demoUsers && config.env === 'development') {
     await seedDemoUsers(db, services.passwords);
   }
   const sweeper = startSweeper(services);
+  let stopping: Promise<void> | undefined;
+  const adoption = oldDatabase
+    ? adoptOldDatabase(services, () => stopping !== undefined).catch((e) => {
+        log.warn('repairing the old database stopped; it resumes at the next start', {
+          error: String(e),
+        });
+        return null;
+      })
+    : Promise.resolve(null);
   let draining = false;
   const server = createHttpServer(services, [restRoutes(services)], () => draining);
   const requests = trackRequests(server);
@@ -62,7 +75,6 @@ export async function startParley(config: Config): Promise<Parley> {
   });
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  let stopping: Promise<void> | undefined;
   return {
     url: `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`,
     port,
@@ -71,11 +83,13 @@ export async function startParley(config: Config): Promise<Parley> {
     databaseLabel: embedded
       ? `embedded FerretDB on SQLite in ${embedded.dataDir}`
       : `MONGODB_URI ${redactUri(config.mongoUri ?? '')}`,
+    adoption,
     stop() {
       stopping ??= (async () => {
         clearInterval(sweeper);
         draining = true;
         await requests.drain(10_000);
+        await adoption;
         unfollowCallers();
         await bus.close();
         await db.client.close().catch(() => {});

@@ -14,8 +14,37 @@ export function toApiUser(doc: UserDoc): User {
   return { id: idString(doc._id), username: doc.username, createdAt: doc.created_at };
 }
 
-export function findUserByName(db: Database, username: string): Promise<UserDoc | null> {
-  return db.users.findOne({ username_lower: username.toLowerCase() });
+export async function findUserByName(db: Database, username: string): Promise<UserDoc | null> {
+  const lower = username.toLowerCase();
+  return (await db.users.findOne({ username_lower: lower })) ?? adoptOldServiceUser(db, lower);
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * An account the old service created while Parley runs has no username_lower
+ * yet (start-up fills it for those that exist then): found once by its name,
+ * then given the fields Parley reads, so its next sign-in is the usual lookup.
+ */
+async function adoptOldServiceUser(db: Database, lower: string): Promise<UserDoc | null> {
+  const doc = await db.users.findOne({
+    username: { $regex: `^${escapeRegExp(lower)}$`, $options: 'i' },
+    username_lower: { $exists: false },
+  });
+  if (!doc || typeof doc.username !== 'string') return null;
+  const fields = {
+    username_lower: doc.username.toLowerCase(),
+    token_version: doc.token_version ?? 0,
+    updated_at: doc.updated_at ?? doc.created_at ?? new Date(),
+  };
+  try {
+    await db.users.updateOne({ _id: doc._id }, { $set: fields });
+  } catch (e) {
+    if (isDuplicateKey(e)) return null; // another account already holds this name
+    throw e;
+  }
+  log.info('an account the old service created was adopted', { user: idString(doc._id) });
+  return { ...doc, ...fields };
 }
 
 export function findUserById(db: Database, id: ObjectId): Promise<UserDoc | null> {

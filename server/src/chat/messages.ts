@@ -5,9 +5,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isIdString, type Message } from '@parley/shared';
 import { TRPCError } from '@trpc/server';
-import { type Filter, ObjectId } from 'mongodb';
+import type { Filter, ObjectId } from 'mongodb';
 import type { BucketDoc, MessageDoc, SessionDoc, UserDoc } from '../db/documents';
-import { idString, isDuplicateKey, toObjectId } from '../db/ids';
+import { idString, isDuplicateKey, newId, toObjectId } from '../db/ids';
 import { publishNewMessage } from '../realtime/channels';
 import type { Services } from '../services';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -139,7 +139,7 @@ export async function sendMessage(
     sessionLockKey(input.sessionId),
     async (): Promise<Sent> => {
       const now = new Date();
-      let messageId = new ObjectId();
+      let messageId = newId(now.getTime());
       let reserved = await reserveQuickly(services, user, input, messageId, now);
       if (!reserved) {
         const careful = await reserveCarefully(services, user, input, messageId, now);

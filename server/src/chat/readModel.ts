@@ -3,10 +3,11 @@
 // one or two _id lookups on MongoDB and FerretDB alike. `messages` stays the
 // source of truth; buckets are checked against the session's message_count and
 // rebuilt from `messages` when they disagree or are missing.
-import type { ObjectId } from 'mongodb';
+import { TRPCError } from '@trpc/server';
+import { ObjectId } from 'mongodb';
 import type { Database } from '../db/database';
 import type { BucketDoc, BucketEntry, MessageDoc, SessionDoc } from '../db/documents';
-import { idString } from '../db/ids';
+import { asObjectId, idString, storedRefs } from '../db/ids';
 import { log } from '../log';
 
 export const bucketSize = 50;
@@ -94,29 +95,72 @@ export async function appendToReadModel(
   );
 }
 
+const roles = new Set(['user', 'assistant', 'system']);
+
+/** What keeps a stored message out of the read model (the doctor quarantines it), or null. */
+function unreadable(m: MessageDoc): string | null {
+  if (!(m._id instanceof ObjectId)) return '_id is not an ObjectId';
+  if (!(m.created_at instanceof Date)) return 'created_at is not a date';
+  if (typeof m.content !== 'string') return 'content is not text';
+  if (!roles.has(m.role)) return 'role is unknown';
+  if (!asObjectId(m.user_id)) return 'user_id is not an id';
+  return null;
+}
+
+/** A session whose messages the rebuild cannot all read: left as it is, for the doctor. */
+export class UnreadableMessagesError extends TRPCError {
+  constructor(sessionId: ObjectId, reason: string) {
+    super({
+      code: 'PRECONDITION_FAILED',
+      message:
+        'This chat holds messages Parley cannot read. An administrator can repair it with `npm run doctor -- --fix`.',
+    });
+    log.warn('message read model not rebuilt: run `npm run doctor -- --fix`', {
+      session: idString(sessionId),
+      reason,
+    });
+  }
+}
+
 /**
  * Renumbers a session's messages 1..N in order and rewrites its buckets and
  * counters from `messages`. Reads every message of the session: run only on
- * first sight of a session the old service wrote, or after a failed write.
+ * first sight of a session the old service wrote, or after a failed write. It
+ * finds messages whose references the old service stored as hex strings, and
+ * stores those references as ObjectIds; if any message is unreadable it changes
+ * nothing, so a count is never lowered around a message it cannot see.
  */
 export async function rebuildReadModel(db: Database, session: SessionDoc): Promise<SessionDoc> {
   const started = Date.now();
-  const messages = await db.messages
-    .find({ session_id: session._id, deleted: { $ne: true } })
+  const found = await db.messages
+    .find({ session_id: { $in: storedRefs(session._id) as ObjectId[] }, deleted: { $ne: true } })
     .toArray();
+  for (const m of found) {
+    const why = unreadable(m);
+    if (why) throw new UnreadableMessagesError(session._id, why);
+  }
+  const messages = found.map((m) => ({
+    ...m,
+    session_id: session._id,
+    user_id: asObjectId(m.user_id) ?? m.user_id,
+    stringRefs: !(m.session_id instanceof ObjectId) || !(m.user_id instanceof ObjectId),
+  }));
   messages.sort(
     (a, b) =>
       a.created_at.getTime() - b.created_at.getTime() ||
       (a.seq ?? 0) - (b.seq ?? 0) ||
       a._id.toHexString().localeCompare(b._id.toHexString()),
   );
-  const numbered = messages.map((m, i) => ({ ...m, seq: i + 1 }));
-  const renumber = numbered.filter((m, i) => messages[i]?.seq !== m.seq);
+  const numbered = messages.map(({ stringRefs: _, ...m }, i) => ({ ...m, seq: i + 1 }));
+  const renumber = numbered.filter((m, i) => messages[i]?.seq !== m.seq || messages[i]?.stringRefs);
   // FerretDB v1 stalls on a bulk write of a hundred-odd updates: keep each batch small.
   for (let i = 0; i < renumber.length; i += writeBatch) {
     await db.messages.bulkWrite(
       renumber.slice(i, i + writeBatch).map((m) => ({
-        updateOne: { filter: { _id: m._id }, update: { $set: { seq: m.seq } } },
+        updateOne: {
+          filter: { _id: m._id },
+          update: { $set: { seq: m.seq, session_id: m.session_id, user_id: m.user_id } },
+        },
       })),
       { ordered: false },
     );

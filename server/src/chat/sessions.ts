@@ -2,13 +2,13 @@
 // Writes to one session run one at a time in this process (see KeyedLock).
 import type { Session, SessionChange } from '@parley/shared';
 import { TRPCError } from '@trpc/server';
-import { type Filter, ObjectId } from 'mongodb';
+import type { Filter, ObjectId } from 'mongodb';
 import type { SessionDoc, UserDoc } from '../db/documents';
-import { idString, toObjectId } from '../db/ids';
+import { asObjectId, idString, newId, storedRefs, toObjectId } from '../db/ids';
 import { publishSessionChange } from '../realtime/channels';
 import type { Services } from '../services';
 import { decodeCursor, encodeCursor } from './cursor';
-import { toApiSession } from './mappers';
+import { isServable, toApiSession } from './mappers';
 
 export const sessionLockKey = (id: string) => `session:${id}`;
 
@@ -21,14 +21,15 @@ export async function loadOwnedSession(
   id: string,
 ): Promise<SessionDoc> {
   const doc = await services.db.sessions.findOne({ _id: toObjectId(id) });
-  if (!doc?.user_id?.equals(userId)) throw notFound();
+  // The old service may have stored user_id as the owner's hex string.
+  if (!doc || !asObjectId(doc.user_id)?.equals(userId)) throw notFound();
   return doc;
 }
 
 /** A new, empty session as stored: its read model is built (there is nothing to read). */
 export function newSessionDoc(userId: ObjectId, title: string, now = new Date()): SessionDoc {
   return {
-    _id: new ObjectId(),
+    _id: newId(now.getTime()),
     user_id: userId,
     title,
     message_count: 0,
@@ -67,7 +68,10 @@ export async function listSessions(
   opts: { limit: number; cursor?: string | null; deleted: boolean },
 ): Promise<{ items: Session[]; nextCursor: string | null }> {
   const u = idString(user._id);
-  const filter: Filter<SessionDoc> = { user_id: user._id, deleted: opts.deleted };
+  const filter: Filter<SessionDoc> = {
+    user_id: { $in: storedRefs(user._id) as ObjectId[] },
+    deleted: opts.deleted,
+  };
   if (opts.cursor) {
     const c = decodeCursor<SessionCursor>(
       opts.cursor,
@@ -86,7 +90,8 @@ export async function listSessions(
     .find(filter)
     .sort({ activity_at: -1, _id: -1 })
     .limit(opts.limit + 1)
-    .toArray();
+    .toArray()
+    .then((found) => found.filter(isServable));
   const page = docs.slice(0, opts.limit);
   const last = page.at(-1);
   const nextCursor =

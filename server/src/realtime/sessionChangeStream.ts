@@ -4,9 +4,10 @@
 // session's state is never sent twice, nor one older than a state already sent.
 import type { Session, SessionChange } from '@parley/shared';
 import { TRPCError, tracked } from '@trpc/server';
-import { toApiSession } from '../chat/mappers';
+import type { ObjectId } from 'mongodb';
+import { isServable, toApiSession } from '../chat/mappers';
 import type { UserDoc } from '../db/documents';
-import { idString } from '../db/ids';
+import { idString, storedRefs } from '../db/ids';
 import type { Context } from '../trpc/context';
 import { busResync } from './bus';
 import { type SessionChangeEvent, sessionChangeId, userChannel } from './channels';
@@ -64,10 +65,14 @@ export async function* streamSessionChanges(
     async function* catchUp(since: Position) {
       // Sessions are few beside messages: this reads the user's sessions changed since.
       const docs = await services.db.sessions
-        .find({ user_id: user._id, updated_at: { $gte: new Date(since.at) } })
+        .find({
+          user_id: { $in: storedRefs(user._id) as ObjectId[] },
+          updated_at: { $gte: new Date(since.at) },
+        })
         .sort({ updated_at: 1, _id: 1 })
         .toArray();
       for (const doc of docs) {
+        if (!isServable(doc)) continue;
         const session = toApiSession(doc);
         const id = sessionChangeId(session);
         const pos = parseChangeId(id);
