@@ -2,6 +2,11 @@
 export const limits = {
   titleMax: 200,
   contentMax: 32_000,
+  /**
+   * Whitespace around a title or message, beyond its maximum, that is still
+   * accepted (and, for a message, stored): so what is stored stays bounded.
+   */
+  surroundingWhitespaceMax: 1_000,
   usernameMin: 3,
   usernameMax: 32,
   passwordMin: 8,

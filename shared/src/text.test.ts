@@ -22,4 +22,22 @@ describe('text rules', () => {
     expect(contentSchema.safeParse('x'.repeat(limits.contentMax + 1)).success).toBe(false);
     expect(contentSchema.safeParse('\n \t').success).toBe(false);
   });
+
+  it('bounds the whitespace around content, so what is stored stays bounded', () => {
+    const full = 'x'.repeat(limits.contentMax);
+    const around = ' '.repeat(limits.surroundingWhitespaceMax);
+    // Leading and trailing whitespace is kept and not counted, up to a bound.
+    expect(contentSchema.parse(`\n${full}${around.slice(1)}`)).toBe(`\n${full}${around.slice(1)}`);
+    const padded = contentSchema.safeParse(`${full}${' '.repeat(1_000_000)}`);
+    expect(padded.error?.issues.map((i) => i.message)).toEqual([
+      'Message must have at most 1,000 characters of whitespace around it',
+    ]);
+    expect(contentSchema.safeParse(`x${around} `).success).toBe(false);
+    expect(titleSchema.safeParse(`Plans${' '.repeat(5_000)}`).success).toBe(false);
+  });
+
+  it('counts an emoji message by characters, not UTF-16 units', () => {
+    expect(contentSchema.safeParse('👋'.repeat(limits.contentMax)).success).toBe(true);
+    expect(contentSchema.safeParse('👋'.repeat(limits.contentMax + 1)).success).toBe(false);
+  });
 });

@@ -8,19 +8,33 @@ export function characterCount(text: string): number {
   return n;
 }
 
+/**
+ * Text of at most `max` characters once trimmed, with at most
+ * limits.surroundingWhitespaceMax characters of whitespace around it (what
+ * String#trim removes is never a surrogate pair, so its UTF-16 length is its
+ * character count). The whole is bounded first, in UTF-16 units (two per
+ * character at most) and without reading it, so a huge input is refused first.
+ */
 function boundedText(what: string, max: number) {
+  const rawMax = max + limits.surroundingWhitespaceMax;
+  const tooLong = `${what} must be at most ${max.toLocaleString('en')} characters`;
+  const around = limits.surroundingWhitespaceMax.toLocaleString('en');
+  const tooMuchAround = `${what} must have at most ${around} characters of whitespace around it`;
   return z
     .string({ error: `${what} must be text` })
+    .max(2 * rawMax, { message: tooMuchAround, abort: true })
     .refine((s) => !s.includes('\u0000'), `${what} must not contain NUL characters`)
     .refine((s) => s.trim().length > 0, `${what} must not be empty`)
-    .refine(
-      (s) => characterCount(s.trim()) <= max,
-      `${what} must be at most ${max.toLocaleString('en')} characters`,
-    );
+    .refine((s) => characterCount(s.trim()) <= max, tooLong)
+    .refine((s) => s.length - s.trim().length <= limits.surroundingWhitespaceMax, tooMuchAround);
 }
 
 /** A session title: stored trimmed. */
 export const titleSchema = boundedText('Title', limits.titleMax).transform((s) => s.trim());
 
-/** Message content: checked after trimming, stored exactly as written (indentation matters). */
+/**
+ * Message content: 1–32,000 characters after trimming, stored exactly as written
+ * (indentation matters), so whitespace around it counts toward what is stored:
+ * at most limits.surroundingWhitespaceMax characters of it.
+ */
 export const contentSchema = boundedText('Message', limits.contentMax);

@@ -1,20 +1,56 @@
 // Opaque keyset cursors: base64url JSON, bound to what they page through, so a
 // cursor from another list, session or user is refused rather than misread.
+// Every field is checked (an id, a boolean, an integer within its bounds) before
+// a cursor drives any loop or query: a cursor is client input like any other.
+import { isIdString } from '@parley/shared';
 import { TRPCError } from '@trpc/server';
 
 const garbled = () =>
   new TRPCError({ code: 'BAD_REQUEST', message: 'That cursor is not valid for this list.' });
 
-export function encodeCursor(value: object): string {
+/** What one cursor field must hold. */
+export type FieldRule =
+  | { kind: 'id' }
+  | { kind: 'boolean' }
+  /** A safe integer in [min, max]; never -0, which no encoder writes. */
+  | { kind: 'int'; min: number; max: number };
+
+type RuleFor<V> = V extends number
+  ? { kind: 'int'; min: number; max: number }
+  : V extends boolean
+    ? { kind: 'boolean' }
+    : { kind: 'id' };
+
+export type CursorRules<T> = { [K in keyof T]: RuleFor<T[K]> };
+
+function follows(value: unknown, rule: FieldRule): boolean {
+  switch (rule.kind) {
+    case 'id':
+      return isIdString(value);
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'int':
+      return (
+        Number.isSafeInteger(value) &&
+        !Object.is(value, -0) &&
+        (value as number) >= rule.min &&
+        (value as number) <= rule.max
+      );
+  }
+}
+
+export function encodeCursor<T extends object>(value: T): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
-/** Decodes a cursor whose fields must have the given types and, where given, values. */
-type Kind<V> = V extends number ? 'number' : V extends boolean ? 'boolean' : 'string';
-
+/**
+ * Decodes a cursor whose fields must follow `rules` and, where `bound` names
+ * them, equal those values; anything else is BAD_REQUEST. Only the ruled
+ * fields are returned.
+ */
 export function decodeCursor<T extends object>(
   cursor: string,
-  expect: { [K in keyof T]: Kind<T[K]> },
+  rules: CursorRules<T>,
   bound: Partial<T> = {},
 ): T {
   let parsed: unknown;
@@ -24,13 +60,55 @@ export function decodeCursor<T extends object>(
   } catch {
     throw garbled();
   }
-  if (typeof parsed !== 'object' || parsed === null) throw garbled();
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw garbled();
   const obj = parsed as Record<string, unknown>;
-  for (const [key, type] of Object.entries(expect)) {
-    if (typeof obj[key] !== type) throw garbled();
+  const out: Record<string, unknown> = {};
+  for (const [key, rule] of Object.entries(rules) as [string, FieldRule][]) {
+    const value = Object.hasOwn(obj, key) ? obj[key] : undefined;
+    if (!follows(value, rule)) throw garbled();
+    out[key] = value;
   }
   for (const [key, value] of Object.entries(bound)) {
-    if (obj[key] !== value) throw garbled();
+    if (out[key] !== value) throw garbled();
   }
-  return obj as T;
+  return out as T;
 }
+
+/** Where `message.list` goes on: the page of messages just older than `b`. */
+export interface MessageCursor {
+  /** Session: the id of the session whose messages this cursor pages. */
+  s: string;
+  /** Before: the next page holds messages with seq below this one (a seq is 1..count). */
+  b: number;
+}
+
+export const messageCursorRules: CursorRules<MessageCursor> = {
+  s: { kind: 'id' },
+  b: { kind: 'int', min: 1, max: Number.MAX_SAFE_INTEGER },
+};
+
+/** The cursor of the page of `sessionId`'s messages with seq below `before`. */
+export const messageCursor = (sessionId: string, before: number): string =>
+  encodeCursor<MessageCursor>({ s: sessionId, b: before });
+
+/** The latest time a JavaScript Date can hold, in ms since the epoch. */
+const maxTimeMs = 8_640_000_000_000_000;
+
+/** Where `session.list` goes on: the sessions after (u, d)'s last one seen, by (a, i). */
+export interface SessionCursor {
+  /** User: the id of the user whose list this is. */
+  u: string;
+  /** Deleted: true when paging the trash, false for the live sessions. */
+  d: boolean;
+  /** Activity: the last session's activity time, in ms since the epoch. */
+  a: number;
+  /** Id: the last session's id, which orders sessions of the same activity time. */
+  i: string;
+}
+
+export const sessionCursorRules: CursorRules<SessionCursor> = {
+  u: { kind: 'id' },
+  d: { kind: 'boolean' },
+  a: { kind: 'int', min: 0, max: maxTimeMs },
+  i: { kind: 'id' },
+};

@@ -10,7 +10,7 @@ import type { BucketDoc, MessageDoc, SessionDoc, UserDoc } from '../db/documents
 import { idString, isDuplicateKey, newId, toObjectId } from '../db/ids';
 import { publishNewMessage } from '../realtime/channels';
 import type { Services } from '../services';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, type MessageCursor, messageCursor, messageCursorRules } from './cursor';
 import { toApiMessage, toApiSession } from './mappers';
 import { appendToReadModel, fetchBuckets, readRange, rebuildReadModel, toEntry } from './readModel';
 import { loadOwnedSession, sessionLockKey } from './sessions';
@@ -175,11 +175,6 @@ export async function sendMessage(
   return result.message;
 }
 
-interface MessageCursor {
-  s: string;
-  b: number;
-}
-
 /**
  * Pauses before concluding that the read model is broken: a send may sit between
  * its counter update and its bucket write, in this process (its lock tells) or in
@@ -226,52 +221,60 @@ export async function readMessages(
   return { session: current, entries: (await readRange(services.db, current, from, to)) ?? [] };
 }
 
+/**
+ * A page stops growing once its contents pass this many bytes (UTF-8), and its
+ * nextCursor picks up at the oldest message it kept: 200 long messages would
+ * otherwise make one answer of several MB.
+ */
+export const maxPageBytes = 1024 * 1024;
+
+/** The newest entries of `entries` (oldest first) whose contents fit in maxPageBytes; at least one. */
+function newestThatFit<T extends { content: string }>(entries: T[]): T[] {
+  let bytes = 0;
+  let i = entries.length;
+  while (i > 0 && bytes < maxPageBytes) {
+    i--;
+    bytes += Buffer.byteLength((entries[i] as T).content);
+  }
+  return entries.slice(i);
+}
+
 export async function listMessages(
   services: Services,
   user: UserDoc,
   opts: { sessionId: string; limit: number; cursor?: string | null },
 ): Promise<{ items: Message[]; nextCursor: string | null }> {
+  // Checked whole before any read: a cursor's number bounds the buckets fetched below.
   const cursor = opts.cursor
-    ? decodeCursor<MessageCursor>(opts.cursor, { s: 'string', b: 'number' }, { s: opts.sessionId })
+    ? decodeCursor<MessageCursor>(opts.cursor, messageCursorRules, { s: opts.sessionId })
     : null;
   const pageOf = (end: number): [number, number] => [Math.max(1, end - opts.limit), end - 1];
   // A cursor names the page's seqs, so its buckets are read alongside the session, not after
   // it; they are used only once the session proves to be the caller's.
   let prefetched: Promise<Array<BucketDoc | null>> | undefined;
-  if (cursor && Number.isInteger(cursor.b) && cursor.b > 1 && isIdString(opts.sessionId)) {
-    prefetched = fetchBuckets(services.db, toObjectId(opts.sessionId), ...pageOf(cursor.b));
+  if (cursor && cursor.b > 1) {
+    prefetched = fetchBuckets(services.db, toObjectId(cursor.s), ...pageOf(cursor.b));
     prefetched.catch(() => {}); // its failure surfaces where it is awaited, or nowhere
   }
   const session = await loadOwnedSession(services, user._id, opts.sessionId);
-  let before: number | null = null;
-  if (cursor) {
-    if (
-      !Number.isInteger(cursor.b) ||
-      cursor.b < 1 ||
-      cursor.b > (session.message_count ?? 0) + 1
-    ) {
-      throw new TRPCError({
-        code: 'BAD_REQUEST',
-        message: 'That cursor is not valid for this list.',
-      });
-    }
-    before = cursor.b;
+  if (cursor && cursor.b > (session.message_count ?? 0) + 1) {
+    throw new TRPCError({
+      code: 'BAD_REQUEST',
+      message: 'That cursor is not valid for this list.',
+    });
   }
-  let from = 1;
+  const before = cursor?.b ?? null;
   const read = await readMessages(
     services,
     session,
-    (s) => {
-      const range = pageOf(before ?? (s.message_count ?? 0) + 1);
-      from = range[0];
-      return range;
-    },
+    (s) => pageOf(before ?? (s.message_count ?? 0) + 1),
     prefetched,
   );
+  const kept = newestThatFit(read.entries);
+  const from = kept[0]?.seq ?? 1;
   return {
-    items: read.entries.map((e) => toApiMessage(e, session._id)),
-    nextCursor:
-      from > 1 && read.entries.length > 0 ? encodeCursor({ s: opts.sessionId, b: from }) : null,
+    items: kept.map((e) => toApiMessage(e, session._id)),
+    nextCursor: from > 1 ? messageCursor(opts.sessionId, from) : null,
   };
 }
 

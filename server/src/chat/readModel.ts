@@ -34,10 +34,27 @@ function expectedInBucket(n: number, count: number): number {
   return Math.max(0, Math.min(bucketSize, count - n * bucketSize));
 }
 
-/** The numbers of the buckets holding seqs [from, to]. */
+/** The most buckets one read may span: a page of messagePageMax needs five. */
+export const maxBucketsPerRead = 100;
+
+/**
+ * The numbers of the buckets holding seqs [from, to]. Seqs reach here from
+ * clients' cursors: a range that is not of safe integers or spans too many
+ * buckets is a caller's bug, refused before it can drive the loop.
+ */
 function bucketsFor(from: number, to: number): number[] {
+  if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from < 1) {
+    throw new RangeError(`message range [${from}, ${to}] is not of seqs`);
+  }
+  const first = bucketOf(from);
+  const last = bucketOf(to);
+  if (last - first >= maxBucketsPerRead) {
+    throw new RangeError(
+      `message range [${from}, ${to}] spans more than ${maxBucketsPerRead} buckets`,
+    );
+  }
   const ns: number[] = [];
-  for (let n = bucketOf(from); n <= bucketOf(to); n++) ns.push(n);
+  for (let n = first; n <= last; n++) ns.push(n);
   return ns;
 }
 

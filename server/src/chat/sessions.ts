@@ -7,7 +7,7 @@ import type { SessionDoc, UserDoc } from '../db/documents';
 import { asObjectId, idString, newId, storedRefs, toObjectId } from '../db/ids';
 import { publishSessionChange } from '../realtime/channels';
 import type { Services } from '../services';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, encodeCursor, type SessionCursor, sessionCursorRules } from './cursor';
 import { isServable, toApiSession } from './mappers';
 
 export const sessionLockKey = (id: string) => `session:${id}`;
@@ -55,13 +55,6 @@ export async function createSession(
   return session;
 }
 
-interface SessionCursor {
-  u: string;
-  d: boolean;
-  a: number;
-  i: string;
-}
-
 export async function listSessions(
   services: Services,
   user: UserDoc,
@@ -73,16 +66,7 @@ export async function listSessions(
     deleted: opts.deleted,
   };
   if (opts.cursor) {
-    const c = decodeCursor<SessionCursor>(
-      opts.cursor,
-      { u: 'string', d: 'boolean', a: 'number', i: 'string' },
-      { u, d: opts.deleted },
-    );
-    if (!/^[0-9a-f]{24}$/.test(c.i))
-      throw new TRPCError({
-        code: 'BAD_REQUEST',
-        message: 'That cursor is not valid for this list.',
-      });
+    const c = decodeCursor<SessionCursor>(opts.cursor, sessionCursorRules, { u, d: opts.deleted });
     const at = new Date(c.a);
     filter.$or = [{ activity_at: { $lt: at } }, { activity_at: at, _id: { $lt: toObjectId(c.i) } }];
   }
@@ -96,7 +80,12 @@ export async function listSessions(
   const last = page.at(-1);
   const nextCursor =
     docs.length > opts.limit && last
-      ? encodeCursor({ u, d: opts.deleted, a: activityOf(last).getTime(), i: idString(last._id) })
+      ? encodeCursor<SessionCursor>({
+          u,
+          d: opts.deleted,
+          a: activityOf(last).getTime(),
+          i: idString(last._id),
+        })
       : null;
   return { items: page.map(toApiSession), nextCursor };
 }

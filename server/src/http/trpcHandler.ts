@@ -12,7 +12,7 @@ import { appRouter } from '../routers/app';
 import type { Services } from '../services';
 import { contextFactory } from '../trpc/context';
 import { maxBodyBytes, readBoundedText } from './body';
-import { sendJson } from './json';
+import { nestsDeeperThan, sendJson, tooDeeplyNested } from './json';
 import { logFailure, retryAfterOf } from './procedures';
 import { answerQueries, readQueries } from './queries';
 import { subscriptionPaths, subscriptionServer } from './subscriptions';
@@ -125,6 +125,12 @@ function procedurePath(raw: string): string | null {
   }
 }
 
+/** BAD_REQUEST if any of these JSON texts nests too deeply, else null. */
+function nestingErrorOf(...texts: Array<string | null>): TRPCError | null {
+  if (!texts.some((t) => t !== null && nestsDeeperThan(t))) return null;
+  return new TRPCError({ code: 'BAD_REQUEST', message: `${tooDeeplyNested}.` });
+}
+
 /** Methods a Fetch Request cannot carry; tRPC never answers them. */
 const unsupportedMethods = new Set(['CONNECT', 'TRACE', 'TRACK']);
 
@@ -140,14 +146,20 @@ export function trpcHandler(services: Services, { viaTRPC = false } = {}) {
     }
     const path = url.pathname.slice(basePath.length);
     const procedure = procedurePath(path);
-    if (req.method === 'GET' && procedure !== null && subscriptionPaths.has(procedure)) {
+    const { searchParams } = url;
+    // Checked before any path parses them; tRPC then answers with this error alone.
+    let error = nestingErrorOf(searchParams.get('input'), searchParams.get('connectionParams'));
+    if (error) {
+      searchParams.delete('input');
+      searchParams.delete('connectionParams');
+    }
+    if (!error && req.method === 'GET' && procedure !== null && subscriptionPaths.has(procedure)) {
       return subscribe(req, res, url, procedure);
     }
-    if (req.method === 'GET' && procedure !== null && !viaTRPC) {
+    if (!error && req.method === 'GET' && procedure !== null && !viaTRPC) {
       const queries = readQueries(req, url, procedure, maxBatchSize);
       if (queries) return answerQueries(req, res, url, queries, createContext);
     }
-    let error: TRPCError | null = null;
     let body: string | undefined;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       const text = await readBoundedText(req, maxBodyBytes);
@@ -156,7 +168,8 @@ export function trpcHandler(services: Services, { viaTRPC = false } = {}) {
         // The rest of the body is not read: the connection ends with this answer.
         res.setHeader('connection', 'close');
       }
-      body = text ?? '';
+      error ??= nestingErrorOf(text);
+      body = error ? '' : (text ?? '');
     }
     const request = toRequest(req, res, url, body);
     const response = await resolveResponse({

@@ -2,6 +2,7 @@
 // or as an HTML form. Parsing only; what the fields mean is the procedures' job.
 import type { IncomingMessage } from 'node:http';
 import { readBoundedText } from '../body';
+import { nestsDeeperThan, tooDeeplyNested } from '../json';
 import { RestError, unprocessable } from './errors';
 
 async function readText(req: IncomingMessage): Promise<string> {
@@ -18,6 +19,11 @@ function contentType(req: IncomingMessage): string {
 export async function readJsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
   const text = await readText(req);
   if (text.trim() === '') return {};
+  if (nestsDeeperThan(text)) {
+    throw unprocessable([
+      { loc: ['body'], msg: `JSON decode error: ${tooDeeplyNested}`, type: 'json_invalid' },
+    ]);
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

@@ -1,20 +1,31 @@
-// The seed's `?skip=&limit=` over procedures that page by cursor. Skipping walks
-// pages through the procedure, so it costs O(skip) reads: fine for scripts, and
-// the price of never reaching around the procedure into the database.
+// The seed's `?skip=&limit=` over procedures that page by cursor. Sessions are
+// paged by activity, so skipping walks pages through the procedure: O(skip)
+// reads, and so skip is capped; past the cap the answer says to use cursors.
+// Messages are numbered by seq, so their skip is a position: O(page) at any skip.
 import { unprocessable } from './errors';
 
 export const restPageMax = 100;
+/** The deepest `skip` into the sessions; session.list's cursor goes on from there. */
+export const sessionSkipMax = 1_000;
 
 export interface SkipLimit {
   skip: number;
   limit: number;
 }
 
-function intParam(url: URL, name: string, fallback: number, min: number, max?: number): number {
+function intParam(
+  url: URL,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+  pastMax = '',
+): number {
   const raw = url.searchParams.get(name);
   if (raw === null || raw === '') return fallback;
   const loc = ['query', name];
-  if (!/^-?\d+$/.test(raw.trim())) {
+  const digits = /^\s*(-?)(\d+)\s*$/.exec(raw);
+  if (!digits) {
     throw unprocessable([
       {
         loc,
@@ -23,23 +34,39 @@ function intParam(url: URL, name: string, fallback: number, min: number, max?: n
       },
     ]);
   }
-  const value = Number(raw);
+  // Past 16 digits (leading zeros aside) a number is out of any range here.
+  const value =
+    (digits[2] ?? '').replace(/^0+/, '').length > 16
+      ? digits[1]
+        ? Number.NEGATIVE_INFINITY
+        : Number.POSITIVE_INFINITY
+      : Number(raw);
   if (value < min) {
     throw unprocessable([
       { loc, msg: `Input should be greater than or equal to ${min}`, type: 'greater_than_equal' },
     ]);
   }
-  if (max !== undefined && value > max) {
+  if (value > max) {
     throw unprocessable([
-      { loc, msg: `Input should be less than or equal to ${max}`, type: 'less_than_equal' },
+      {
+        loc,
+        msg: `Input should be less than or equal to ${max}${pastMax}`,
+        type: 'less_than_equal',
+      },
     ]);
   }
-  return value;
+  return value === 0 ? 0 : value; // "-0" is 0
 }
 
-export function skipLimit(url: URL, defaultLimit: number): SkipLimit {
+/** `skip` and `limit` of a list whose `skip` may go at most `skipMax` deep. */
+export function skipLimit(
+  url: URL,
+  defaultLimit: number,
+  skipMax: number = Number.MAX_SAFE_INTEGER,
+  pastSkipMax = '',
+): SkipLimit {
   return {
-    skip: intParam(url, 'skip', 0, 0, Number.MAX_SAFE_INTEGER),
+    skip: intParam(url, 'skip', 0, 0, skipMax, pastSkipMax),
     limit: intParam(url, 'limit', defaultLimit, 1, restPageMax),
   };
 }

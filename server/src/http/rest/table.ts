@@ -2,9 +2,10 @@
 // runs (through a caller, so auth, validation and logic are the twin's own) and
 // the seed shape it answers with.
 import { limits } from '@parley/shared';
+import { messageCursor } from '../../chat/cursor';
 import type { createCaller, RouterOutputs } from '../../routers/app';
 import type { FieldPlaces } from './errors';
-import { skipLimit, sliceOfPages } from './paging';
+import { type SkipLimit, sessionSkipMax, skipLimit, sliceOfPages } from './paging';
 import { toSeedMessage, toSeedSession } from './shapes';
 
 export type Api = ReturnType<typeof createCaller>;
@@ -28,7 +29,12 @@ export interface RestRoute {
 }
 
 const sessionPlaces: FieldPlaces = { id: ['path', 'session_id'] };
-const messagePlaces: FieldPlaces = { sessionId: ['path', 'session_id'] };
+const messagePlaces: FieldPlaces = {
+  sessionId: ['path', 'session_id'],
+  id: ['path', 'session_id'],
+};
+const pastSessionSkipMax =
+  '; to page further, follow nextCursor of session.list in the tRPC API (/trpc)';
 /** JSON `null` means "not given" to the seed's optional fields. */
 const given = (v: unknown) => (v === null ? undefined : v) as string;
 
@@ -41,20 +47,28 @@ const renameRoute = (method: Method): RestRoute => ({
     toSeedSession(await api.session.rename({ id: params.id ?? '', title: given(body.title) })),
 });
 
-/** Messages seq [from, to], walking message pages from the newest (O(count - from) reads). */
-async function messagesInRange(api: Api, sessionId: string, from: number, to: number) {
+/**
+ * Messages `skip + 1 ..` of a session, oldest first, at most `limit`: a message's
+ * seq is its position, so the pages are the ones ending at the last wanted seq,
+ * read by message.list's own cursor. O(limit) reads however deep `skip` goes.
+ */
+async function messagesAt(api: Api, sessionId: string, { skip, limit }: SkipLimit) {
+  const { messageCount } = await api.session.get({ id: sessionId });
+  const first = skip + 1;
   const out: Message[] = [];
-  let cursor: string | null = null;
-  do {
+  // A page holds the messages below `end`; a long page may stop short, and the next goes on.
+  let end = Math.min(messageCount, skip + limit) + 1;
+  while (end > first) {
     const page: RouterOutputs['message']['list'] = await api.message.list({
       sessionId,
-      limit: limits.messagePageMax,
-      cursor,
+      limit: end - first,
+      cursor: messageCursor(sessionId, end),
     });
-    out.unshift(...page.items.filter((m) => m.seq >= from && m.seq <= to));
-    if ((page.items[0]?.seq ?? 0) <= from) break;
-    cursor = page.nextCursor;
-  } while (cursor !== null);
+    const oldest = page.items[0];
+    if (!oldest) break;
+    out.unshift(...page.items);
+    end = oldest.seq;
+  }
   return out;
 }
 
@@ -83,7 +97,7 @@ export const restTable: RestRoute[] = [
     method: 'GET',
     path: '/chat/sessions',
     run: async (api, { url }) => {
-      const range = skipLimit(url, limits.sessionPageDefault);
+      const range = skipLimit(url, limits.sessionPageDefault, sessionSkipMax, pastSessionSkipMax);
       const pageSize = Math.min(limits.sessionPageMax, range.skip + range.limit);
       const sessions = await sliceOfPages(
         (cursor) => api.session.list({ limit: pageSize, cursor }),
@@ -122,8 +136,11 @@ export const restTable: RestRoute[] = [
     path: '/chat/sessions/:id/messages',
     places: messagePlaces,
     run: async (api, { params, url }) => {
-      const { skip, limit } = skipLimit(url, limits.messagePageDefault);
-      const messages = await messagesInRange(api, params.id ?? '', skip + 1, skip + limit);
+      const messages = await messagesAt(
+        api,
+        params.id ?? '',
+        skipLimit(url, limits.messagePageDefault),
+      );
       return messages.map(toSeedMessage);
     },
   },
