@@ -44,7 +44,14 @@ const envSchema = z.object({
     .default(30 * 60_000),
   /** A live stream that has sent nothing this long gets a ping (clients give up after 40 s of silence). */
   LIVE_PING_MS: z.coerce.number().int().min(50).max(25_000).default(15_000),
-  TRUST_PROXY: bool.default(false),
+  /** How many proxies in front append to X-Forwarded-For; `true` means one, `false` none. */
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|yes|no|\d{1,2})$/, 'must be true, false or a number of proxies (0-99)')
+    .transform((v) =>
+      v === 'true' || v === 'yes' ? 1 : v === 'false' || v === 'no' ? 0 : Number(v),
+    )
+    .default(0),
   ALLOWED_ORIGINS: z.string().optional(),
   DEMO_USERS: bool.optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -67,7 +74,8 @@ export interface Config {
   redisPrefix: string;
   /** Live streams: token re-check interval, per-stream buffer, and lifetime before the client reconnects. */
   live: { authRecheckMs: number; bufferSize: number; streamMaxMs: number; pingMs: number };
-  trustProxy: boolean;
+  /** Proxies in front of the server whose X-Forwarded-For entries are trusted (0: none). */
+  trustProxy: number;
   allowedOrigins: string[];
   demoUsers: boolean;
   logLevel: Env['LOG_LEVEL'];
