@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
+import type { LoginThrottleLimits } from '../auth/throttle';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -52,6 +53,15 @@ const envSchema = z.object({
       v === 'true' || v === 'yes' ? 1 : v === 'false' || v === 'no' ? 0 : Number(v),
     )
     .default(0),
+  /** Failed logins of one name from one address before that address is refused for the name. */
+  LOGIN_PER_USERNAME_AND_ADDRESS: z.coerce.number().int().min(1).max(1_000).default(5),
+  /** Failed logins from one address, any names, before it is refused. */
+  LOGIN_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(30),
+  LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  /** Failed logins of one name, from anywhere, after which its attempts are delayed (never refused). */
+  LOGIN_SLOW_AFTER: z.coerce.number().int().min(1).max(1_000).default(5),
+  LOGIN_DELAY_MS: z.coerce.number().int().min(1).max(60_000).default(500),
+  LOGIN_DELAY_MAX_MS: z.coerce.number().int().min(1).max(60_000).default(8_000),
   ALLOWED_ORIGINS: z.string().optional(),
   DEMO_USERS: bool.optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -79,8 +89,8 @@ export interface Config {
   allowedOrigins: string[];
   demoUsers: boolean;
   logLevel: Env['LOG_LEVEL'];
-  /** Failed logins allowed per username and per address within the window. */
-  loginThrottle: { windowMs: number; perUsername: number; perAddress: number };
+  /** Failed logins refused per (username, address) and per address; a username alone is only slowed. */
+  loginThrottle: LoginThrottleLimits;
   /** bcrypt operations running at once, and how many may wait for a turn. */
   bcrypt: { concurrency: number; queue: number };
   /** A spent refresh credential presented again this soon (two tabs at once) gets a sibling, not a revocation. */
@@ -133,7 +143,14 @@ export function loadConfig(
       .filter(Boolean),
     demoUsers: env.DEMO_USERS ?? !production,
     logLevel: env.LOG_LEVEL,
-    loginThrottle: { windowMs: 15 * 60_000, perUsername: 5, perAddress: 30 },
+    loginThrottle: {
+      windowMs: env.LOGIN_WINDOW_SECONDS * 1000,
+      perUsernameAndAddress: env.LOGIN_PER_USERNAME_AND_ADDRESS,
+      perAddress: env.LOGIN_PER_ADDRESS,
+      slowAfter: env.LOGIN_SLOW_AFTER,
+      delayMs: env.LOGIN_DELAY_MS,
+      maxDelayMs: Math.max(env.LOGIN_DELAY_MS, env.LOGIN_DELAY_MAX_MS),
+    },
     bcrypt: { concurrency: 2, queue: 64 },
     refreshReuseGraceMs: 10_000,
     callerCacheMs: 2_000,

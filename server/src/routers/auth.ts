@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   authResultSchema,
   credentialsInput,
@@ -41,7 +42,9 @@ export const authRouter = {
       const attempt = throttle.begin(name, ctx.req.clientAddress);
       let user: Awaited<ReturnType<typeof findUserByName>>;
       try {
-        user = await findUserByName(db, name);
+        // The name is under attack from elsewhere: slowed, never refused (ASVS V2.2).
+        if (attempt.delayMs > 0) await sleep(attempt.delayMs);
+        user = await findUserByName(db, input.username);
         if (!(await passwords.verify(input.password, user?.hashed_password)) || !user) {
           attempt.failed();
           throw wrongCredentials();
