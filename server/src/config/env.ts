@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
+import type { HashingLimits } from '../auth/passwords';
+import type { RegistrationLimits } from '../auth/registrationThrottle';
 import type { LoginThrottleLimits } from '../auth/throttle';
 
 const bool = z
@@ -62,6 +64,13 @@ const envSchema = z.object({
   LOGIN_SLOW_AFTER: z.coerce.number().int().min(1).max(1_000).default(5),
   LOGIN_DELAY_MS: z.coerce.number().int().min(1).max(60_000).default(500),
   LOGIN_DELAY_MAX_MS: z.coerce.number().int().min(1).max(60_000).default(8_000),
+  /** Sign-ups from one address per REGISTER_WINDOW_SECONDS; "That username is taken" answers count too. */
+  REGISTER_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(5),
+  REGISTER_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
+  /** Sign-ups per minute across all addresses, per process. */
+  REGISTER_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
+  /** Sign-ups that may wait for bcrypt (they hash one at a time, sign-ins go first). */
+  REGISTER_HASH_QUEUE: z.coerce.number().int().min(0).max(10_000).default(8),
   ALLOWED_ORIGINS: z.string().optional(),
   DEMO_USERS: bool.optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -91,8 +100,10 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   /** Failed logins refused per (username, address) and per address; a username alone is only slowed. */
   loginThrottle: LoginThrottleLimits;
-  /** bcrypt operations running at once, and how many may wait for a turn. */
-  bcrypt: { concurrency: number; queue: number };
+  /** Sign-ups allowed per address in the window, and per minute per process. */
+  registrationThrottle: RegistrationLimits;
+  /** bcrypt operations running at once and how many sign-ins may wait; sign-ups have a smaller lane. */
+  bcrypt: HashingLimits;
   /** A spent refresh credential presented again this soon (two tabs at once) gets a sibling, not a revocation. */
   refreshReuseGraceMs: number;
   /** How long a process may reuse a caller's user record without reading it again. */
@@ -151,7 +162,16 @@ export function loadConfig(
       delayMs: env.LOGIN_DELAY_MS,
       maxDelayMs: Math.max(env.LOGIN_DELAY_MS, env.LOGIN_DELAY_MAX_MS),
     },
-    bcrypt: { concurrency: 2, queue: 64 },
+    registrationThrottle: {
+      windowMs: env.REGISTER_WINDOW_SECONDS * 1000,
+      perAddress: env.REGISTER_PER_ADDRESS,
+      perMinute: env.REGISTER_PER_MINUTE,
+    },
+    bcrypt: {
+      concurrency: 2,
+      queue: 64,
+      registrations: { concurrency: 1, queue: env.REGISTER_HASH_QUEUE },
+    },
     refreshReuseGraceMs: 10_000,
     callerCacheMs: 2_000,
   };

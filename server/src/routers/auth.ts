@@ -28,8 +28,16 @@ export const authRouter = {
     .input(parsed(credentialsInput))
     .output(parsed(authResultSchema))
     .mutation(async ({ ctx, input }) => {
-      const { db, passwords } = ctx.services;
-      const user = await createUser(db, passwords, input.username, input.password);
+      const { db, passwords, registrations } = ctx.services;
+      const attempt = registrations.begin(ctx.req.clientAddress);
+      let user: Awaited<ReturnType<typeof createUser>>;
+      try {
+        user = await createUser(db, passwords, input.username, input.password);
+      } catch (e) {
+        // A taken name counts against the address, so names cannot be probed for free.
+        if (!(e instanceof TRPCError && e.code === 'CONFLICT')) attempt.abandoned();
+        throw e;
+      }
       return signIn(ctx, user, input.refreshTransport ?? 'cookie');
     }),
 
