@@ -3,9 +3,40 @@
 // sign-ups have lanes of their own: sign-ups hold at most a few of the places
 // and a short queue, and a freed place goes to a waiting sign-in first, so a
 // crowd of sign-ups never makes a sign-in wait.
+import { limits } from '@parley/shared';
 import { TRPCError } from '@trpc/server';
+import { dictionary } from '@zxcvbn-ts/language-common';
 import bcrypt from 'bcrypt';
+import { ZodRealError } from 'zod';
 import { RetryAfter } from '../trpc/retryAfter';
+
+/** The 10,000 commonest passwords (zxcvbn's ranked list), those long enough to be accepted otherwise. */
+const commonPasswords = new Set(
+  dictionary['passwords-common']
+    .slice(0, 10_000)
+    .map((p) => p.toLowerCase())
+    .filter((p) => p.length >= limits.passwordMin),
+);
+
+/** True for a password on the list, in any letter case. Server only: the list stays out of the web bundle. */
+export function isCommonPassword(password: string): boolean {
+  return commonPasswords.has(password.toLowerCase());
+}
+
+/** Refused as the password field's error, so the sign-up form shows it beside the field. */
+export const tooCommonPassword = () =>
+  new TRPCError({
+    code: 'BAD_REQUEST',
+    message: 'That password is too common; choose another.',
+    cause: new ZodRealError([
+      {
+        code: 'custom',
+        path: ['password'],
+        message: 'That password is too common; choose another',
+        input: undefined,
+      },
+    ]),
+  });
 
 type Lane = 'login' | 'registration';
 
