@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
 import { z } from 'zod';
 import type { HashingLimits } from '../auth/passwords';
 import type { RegistrationLimits } from '../auth/registrationThrottle';
@@ -182,6 +183,12 @@ function resolveJwtSecret(value: string | undefined, production: boolean, dataDi
     if (Buffer.byteLength(value) < 32) {
       throw new ConfigError('Invalid configuration:\n  JWT_SECRET: must be at least 32 bytes');
     }
+    const bits = estimatedEntropyBits(value);
+    if (production && bits < 128) {
+      throw new ConfigError(
+        `Invalid configuration:\n  JWT_SECRET: too predictable (about ${Math.floor(bits)} bits; at least 128 needed): use random bytes, e.g. \`openssl rand -base64 48\``,
+      );
+    }
     return value;
   }
   if (production) {
@@ -196,4 +203,22 @@ function resolveJwtSecret(value: string | undefined, production: boolean, dataDi
   const secret = randomBytes(48).toString('base64url');
   writeFileSync(file, secret, { mode: 0o600 });
   return secret;
+}
+
+/**
+ * A rough upper bound on a secret's entropy: the lesser of its length times the
+ * Shannon entropy of its characters and its size compressed (which catches
+ * repeats). 32 × 'a' scores 0; 48 random bytes in base64 about 350.
+ */
+export function estimatedEntropyBits(secret: string): number {
+  const chars = [...secret];
+  const counts = new Map<string, number>();
+  for (const c of chars) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let perChar = 0;
+  for (const n of counts.values()) {
+    const p = n / chars.length;
+    perChar -= p * Math.log2(p);
+  }
+  const compressedBits = deflateRawSync(secret, { level: 9 }).length * 8;
+  return Math.min(perChar * chars.length, compressedBits);
 }
