@@ -138,4 +138,30 @@ describe('a lockout attempt against one user', () => {
       await closeServices(services);
     }
   });
+
+  it("delays the attacked name's sign-ins: a later sign-in to another name finishes first", async () => {
+    const services = await testServices({}, (c) => {
+      c.loginThrottle = { ...c.loginThrottle, delayMs: 1_000, maxDelayMs: 1_000 };
+    });
+    try {
+      await createUser(services.db, services.passwords, 'target', 'target real password');
+      await createUser(services.db, services.passwords, 'bystander', 'bystander password');
+      const login = (username: string, password: string, clientAddress: string) =>
+        callerFor(services, null, { clientAddress }).auth.login({ username, password });
+      for (let i = 0; i < 5; i++) {
+        await expect(login('target', `guess ${i}`, `198.51.100.${i}`)).rejects.toThrow();
+      }
+      const finished: string[] = [];
+      const owner = login('target', 'target real password', '203.0.113.9').then((r) => {
+        finished.push('target');
+        return r;
+      });
+      await login('bystander', 'bystander password', '203.0.113.9');
+      finished.push('bystander');
+      expect((await owner).user.username).toBe('target');
+      expect(finished).toEqual(['bystander', 'target']);
+    } finally {
+      await closeServices(services);
+    }
+  });
 });
