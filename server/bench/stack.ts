@@ -34,6 +34,9 @@ export async function startStack(): Promise<Stack> {
       BCRYPT_COST: String(benchBcryptCost),
       LOG_LEVEL: 'warn',
       DEMO_USERS: 'false',
+      // The bench signs up its simulated users from one address.
+      REGISTER_PER_ADDRESS: '100000',
+      REGISTER_PER_MINUTE: '100000',
       // The soak's simulated users each come from their own address.
       TRUST_PROXY: 'true',
     }),

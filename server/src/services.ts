@@ -1,6 +1,7 @@
 // Everything a request may use, built once at start-up and handed to the context.
 import { CallerCache } from './auth/callers';
 import { PasswordHasher } from './auth/passwords';
+import { RegistrationThrottle } from './auth/registrationThrottle';
 import { LoginThrottle } from './auth/throttle';
 import { AccessTokens } from './auth/tokens';
 import { KeyedLock } from './chat/keyedLock';
@@ -15,6 +16,7 @@ export interface Services {
   passwords: PasswordHasher;
   tokens: AccessTokens;
   throttle: LoginThrottle;
+  registrations: RegistrationThrottle;
   /** Callers' user records, reused for a few seconds (auth/callers.ts). */
   callers: CallerCache;
   /** Serialises writes to one document within this process (FerretDB v1 updates are not atomic). */
@@ -29,6 +31,7 @@ export function createServices(config: Config, db: Database, bus: EventBus): Ser
     passwords: new PasswordHasher(config.bcryptCost, config.bcrypt),
     tokens: new AccessTokens(config.jwtSecret, config.accessTokenTtlSeconds),
     throttle: new LoginThrottle(config.loginThrottle),
+    registrations: new RegistrationThrottle(config.registrationThrottle),
     callers: new CallerCache(config.callerCacheMs),
     locks: new KeyedLock(),
   };

@@ -16,6 +16,21 @@ describe('text rules', () => {
     expect(titleSchema.safeParse(` ${'x'.repeat(limits.titleMax)} `).success).toBe(true);
   });
 
+  it('refuses a title of only zero-width or other invisible characters, keeping a real one as typed', () => {
+    for (const t of [
+      '\u200B',
+      '\u200B\u200C\u200D',
+      ' \u2060\uFEFF ',
+      '\u00AD\u034F',
+      '\u3164',
+      '\u2800\u180E',
+    ]) {
+      expect(titleSchema.safeParse(t).error?.issues[0]?.message).toMatch(/must not be empty/);
+    }
+    expect(titleSchema.parse(' a\u200Bb ')).toBe('a\u200Bb');
+    expect(titleSchema.parse('\u200B👋')).toBe('\u200B👋');
+  });
+
   it('keeps content exactly, checking its length after trimming', () => {
     const code = '    indented\n\tcode  ';
     expect(contentSchema.parse(code)).toBe(code);

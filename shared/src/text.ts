@@ -8,6 +8,14 @@ export function characterCount(text: string): number {
   return n;
 }
 
+/** Shows nothing: whitespace, controls, format and other default-ignorable characters, the braille blank. */
+const invisible = /[\s\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\u2800]/gu;
+
+/** True when the text has something to see; zero-width characters alone do not count. */
+export function hasVisibleCharacter(text: string): boolean {
+  return text.replace(invisible, '').length > 0;
+}
+
 /**
  * Text of at most `max` characters once trimmed, with at most
  * limits.surroundingWhitespaceMax characters of whitespace around it (what
@@ -29,8 +37,10 @@ function boundedText(what: string, max: number) {
     .refine((s) => s.length - s.trim().length <= limits.surroundingWhitespaceMax, tooMuchAround);
 }
 
-/** A session title: stored trimmed. */
-export const titleSchema = boundedText('Title', limits.titleMax).transform((s) => s.trim());
+/** A session title: stored trimmed, otherwise as typed; invisible characters alone are empty. */
+export const titleSchema = boundedText('Title', limits.titleMax)
+  .refine((s) => s.trim().length === 0 || hasVisibleCharacter(s), 'Title must not be empty')
+  .transform((s) => s.trim());
 
 /**
  * Message content: 1–32,000 characters after trimming, stored exactly as written

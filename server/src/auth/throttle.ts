@@ -1,8 +1,9 @@
-// Login throttling per username and per client address, checked before bcrypt
-// runs. Failed attempts count for a sliding window; attempts still in flight count
-// too (so calls running together, as in one batch, cannot slip past the limit), but
-// only until they end: a correct login gives its place back. A refusal says which
-// limit was met: failures (wait out the window) or too many at once (retry soon).
+// Login throttling, checked before bcrypt runs (OWASP ASVS V2.2: throttle without
+// enabling lockout). Hard limits count per (username, address) and per address:
+// failures for a sliding window, and attempts in flight while they run (so calls
+// in one batch cannot slip past), a correct login giving its place back. Failures
+// for a username from anywhere never refuse it: past a few they slow each of its
+// attempts by a growing, capped delay, so no one can lock the owner out.
 // In memory, per process.
 import { TRPCError } from '@trpc/server';
 import { RetryAfter } from '../trpc/retryAfter';
@@ -15,21 +16,42 @@ interface Window {
 
 /** One login attempt admitted by the throttle; end it exactly once. */
 export interface LoginAttempt {
-  /** Wrong credentials: counts against the name and the address for the window. */
+  /** How long to wait before checking the password: its name is under attack. */
+  readonly delayMs: number;
+  /** Wrong credentials: counts against the name, the address and the pair for the window. */
   failed(): void;
-  /** Right credentials: forgives the name's failures. */
+  /** Right credentials: forgives the pair's failures. */
   succeeded(): void;
   /** Ended for another reason (the database or bcrypt was busy): counts for nothing. */
   abandoned(): void;
 }
 
+export interface LoginThrottleLimits {
+  windowMs: number;
+  /** Failures (and attempts in flight) of one name from one address before it is refused. */
+  perUsernameAndAddress: number;
+  /** Failures (and attempts in flight) from one address, any names, before it is refused. */
+  perAddress: number;
+  /** Failures of one name, any addresses, before its attempts are delayed. */
+  slowAfter: number;
+  /** The first delay, doubled with each further failure, up to maxDelayMs. */
+  delayMs: number;
+  maxDelayMs: number;
+}
+
 export class LoginThrottle {
   private readonly byName = new Map<string, Window>();
+  private readonly byPair = new Map<string, Window>();
   private readonly byAddress = new Map<string, Window>();
+  /** A name keeps no more failures than it takes to reach the longest delay. */
+  private readonly nameFailuresKept: number;
 
-  constructor(
-    private readonly opts: { windowMs: number; perUsername: number; perAddress: number },
-  ) {}
+  constructor(private readonly opts: LoginThrottleLimits) {
+    const doublings = Math.ceil(
+      Math.log2(Math.max(1, opts.maxDelayMs / Math.max(1, opts.delayMs))),
+    );
+    this.nameFailuresKept = opts.slowAfter + doublings + 1;
+  }
 
   private window(map: Map<string, Window>, key: string, now: number): Window {
     let w = map.get(key);
@@ -42,7 +64,8 @@ export class LoginThrottle {
     return w;
   }
 
-  private refuse(w: Window, limit: number, now: number): TRPCError | null {
+  private refuse(w: Window | undefined, limit: number, now: number): TRPCError | null {
+    if (!w) return null;
     if (w.failures.length >= limit) {
       const oldest = w.failures[0] ?? now;
       const seconds = Math.max(1, Math.ceil((oldest + this.opts.windowMs - now) / 1000));
@@ -62,42 +85,54 @@ export class LoginThrottle {
     return null;
   }
 
-  /** Admits an attempt, or throws TOO_MANY_REQUESTS when the name or the address is at its limit. */
+  private delayFor(failures: number): number {
+    const { slowAfter, delayMs, maxDelayMs } = this.opts;
+    if (failures < slowAfter) return 0;
+    return Math.min(maxDelayMs, delayMs * 2 ** Math.min(failures - slowAfter, 30));
+  }
+
+  /** Admits an attempt, or throws TOO_MANY_REQUESTS when the pair or the address is at its limit. */
   begin(username: string, address: string): LoginAttempt {
     const now = Date.now();
-    const name = this.window(this.byName, username, now);
-    const addr = this.window(this.byAddress, address, now);
+    const pairKey = `${username}\u0000${address}`;
+    const seen = (map: Map<string, Window>, key: string) =>
+      map.has(key) ? this.window(map, key, now) : undefined;
     const refusal =
-      this.refuse(name, this.opts.perUsername, now) ?? this.refuse(addr, this.opts.perAddress, now);
+      this.refuse(seen(this.byPair, pairKey), this.opts.perUsernameAndAddress, now) ??
+      this.refuse(seen(this.byAddress, address), this.opts.perAddress, now);
     if (refusal) throw refusal;
-    name.inFlight++;
-    addr.inFlight++;
+    const name = this.window(this.byName, username, now);
+    const pair = this.window(this.byPair, pairKey, now);
+    const addr = this.window(this.byAddress, address, now);
+    const counted = [
+      [this.byName, username, name],
+      [this.byPair, pairKey, pair],
+      [this.byAddress, address, addr],
+    ] as const;
+    for (const [, , w] of counted) w.inFlight++;
     this.sweep(now);
     let ended = false;
     const end = (then: () => void) => {
       if (ended) return;
       ended = true;
-      name.inFlight--;
-      addr.inFlight--;
+      for (const [, , w] of counted) w.inFlight--;
       then();
       // A window that no longer counts anything leaves its map.
-      for (const [map, key, w] of [
-        [this.byName, username, name],
-        [this.byAddress, address, addr],
-      ] as const) {
+      for (const [map, key, w] of counted) {
         if (w.failures.length === 0 && w.inFlight === 0 && map.get(key) === w) map.delete(key);
       }
     };
     return {
+      delayMs: this.delayFor(name.failures.length),
       failed: () =>
         end(() => {
           const at = Date.now();
-          name.failures.push(at);
-          addr.failures.push(at);
+          for (const [, , w] of counted) w.failures.push(at);
+          if (name.failures.length > this.nameFailuresKept) name.failures.shift();
         }),
       succeeded: () =>
         end(() => {
-          name.failures = [];
+          pair.failures = [];
         }),
       abandoned: () => end(() => {}),
     };
@@ -107,7 +142,7 @@ export class LoginThrottle {
   private sweep(now: number): void {
     if (now - this.lastSweep < this.opts.windowMs) return;
     this.lastSweep = now;
-    for (const map of [this.byName, this.byAddress]) {
+    for (const map of [this.byName, this.byPair, this.byAddress]) {
       for (const [key, w] of map) {
         if (w.inFlight === 0 && (w.failures.at(-1) ?? 0) <= now - this.opts.windowMs) {
           map.delete(key);

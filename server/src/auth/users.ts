@@ -8,13 +8,19 @@ import { idString, isDuplicateKey } from '../db/ids';
 import { log } from '../log';
 import type { Services } from '../services';
 import { userChangedChannel } from './callers';
-import type { PasswordHasher } from './passwords';
+import { isCommonPassword, type PasswordHasher, tooCommonPassword } from './passwords';
 
 export function toApiUser(doc: UserDoc): User {
   return { id: idString(doc._id), username: doc.username, createdAt: doc.created_at };
 }
 
+/**
+ * Usernames are ASCII ([A-Za-z0-9_.-]) and match without regard to ASCII case
+ * only. Any other name finds no one: toLowerCase() would fold the Kelvin sign
+ * "\u212A" to "k" and let "\u212Auser1" sign in as "kuser1".
+ */
 export async function findUserByName(db: Database, username: string): Promise<UserDoc | null> {
+  if (!/^[A-Za-z0-9_.-]+$/.test(username)) return null;
   const lower = username.toLowerCase();
   return (await db.users.findOne({ username_lower: lower })) ?? adoptOldServiceUser(db, lower);
 }
@@ -59,6 +65,7 @@ export async function createUser(
   username: string,
   password: string,
 ): Promise<UserDoc> {
+  if (isCommonPassword(password)) throw tooCommonPassword();
   // Answer a taken name before paying for a hash; the unique index decides races.
   if (await findUserByName(db, username)) throw taken();
   const now = new Date();

@@ -2,7 +2,11 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
 import { z } from 'zod';
+import type { HashingLimits } from '../auth/passwords';
+import type { RegistrationLimits } from '../auth/registrationThrottle';
+import type { LoginThrottleLimits } from '../auth/throttle';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -44,7 +48,30 @@ const envSchema = z.object({
     .default(30 * 60_000),
   /** A live stream that has sent nothing this long gets a ping (clients give up after 40 s of silence). */
   LIVE_PING_MS: z.coerce.number().int().min(50).max(25_000).default(15_000),
-  TRUST_PROXY: bool.default(false),
+  /** How many proxies in front append to X-Forwarded-For; `true` means one, `false` none. */
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|yes|no|\d{1,2})$/, 'must be true, false or a number of proxies (0-99)')
+    .transform((v) =>
+      v === 'true' || v === 'yes' ? 1 : v === 'false' || v === 'no' ? 0 : Number(v),
+    )
+    .default(0),
+  /** Failed logins of one name from one address before that address is refused for the name. */
+  LOGIN_PER_USERNAME_AND_ADDRESS: z.coerce.number().int().min(1).max(1_000).default(5),
+  /** Failed logins from one address, any names, before it is refused. */
+  LOGIN_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(30),
+  LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  /** Failed logins of one name, from anywhere, after which its attempts are delayed (never refused). */
+  LOGIN_SLOW_AFTER: z.coerce.number().int().min(1).max(1_000).default(5),
+  LOGIN_DELAY_MS: z.coerce.number().int().min(1).max(60_000).default(500),
+  LOGIN_DELAY_MAX_MS: z.coerce.number().int().min(1).max(60_000).default(8_000),
+  /** Sign-ups from one address per REGISTER_WINDOW_SECONDS; "That username is taken" answers count too. */
+  REGISTER_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(5),
+  REGISTER_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
+  /** Sign-ups per minute across all addresses, per process. */
+  REGISTER_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
+  /** Sign-ups that may wait for bcrypt (they hash one at a time, sign-ins go first). */
+  REGISTER_HASH_QUEUE: z.coerce.number().int().min(0).max(10_000).default(8),
   ALLOWED_ORIGINS: z.string().optional(),
   DEMO_USERS: bool.optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -67,14 +94,17 @@ export interface Config {
   redisPrefix: string;
   /** Live streams: token re-check interval, per-stream buffer, and lifetime before the client reconnects. */
   live: { authRecheckMs: number; bufferSize: number; streamMaxMs: number; pingMs: number };
-  trustProxy: boolean;
+  /** Proxies in front of the server whose X-Forwarded-For entries are trusted (0: none). */
+  trustProxy: number;
   allowedOrigins: string[];
   demoUsers: boolean;
   logLevel: Env['LOG_LEVEL'];
-  /** Failed logins allowed per username and per address within the window. */
-  loginThrottle: { windowMs: number; perUsername: number; perAddress: number };
-  /** bcrypt operations running at once, and how many may wait for a turn. */
-  bcrypt: { concurrency: number; queue: number };
+  /** Failed logins refused per (username, address) and per address; a username alone is only slowed. */
+  loginThrottle: LoginThrottleLimits;
+  /** Sign-ups allowed per address in the window, and per minute per process. */
+  registrationThrottle: RegistrationLimits;
+  /** bcrypt operations running at once and how many sign-ins may wait; sign-ups have a smaller lane. */
+  bcrypt: HashingLimits;
   /** A spent refresh credential presented again this soon (two tabs at once) gets a sibling, not a revocation. */
   refreshReuseGraceMs: number;
   /** How long a process may reuse a caller's user record without reading it again. */
@@ -125,8 +155,24 @@ export function loadConfig(
       .filter(Boolean),
     demoUsers: env.DEMO_USERS ?? !production,
     logLevel: env.LOG_LEVEL,
-    loginThrottle: { windowMs: 15 * 60_000, perUsername: 5, perAddress: 30 },
-    bcrypt: { concurrency: 2, queue: 64 },
+    loginThrottle: {
+      windowMs: env.LOGIN_WINDOW_SECONDS * 1000,
+      perUsernameAndAddress: env.LOGIN_PER_USERNAME_AND_ADDRESS,
+      perAddress: env.LOGIN_PER_ADDRESS,
+      slowAfter: env.LOGIN_SLOW_AFTER,
+      delayMs: env.LOGIN_DELAY_MS,
+      maxDelayMs: Math.max(env.LOGIN_DELAY_MS, env.LOGIN_DELAY_MAX_MS),
+    },
+    registrationThrottle: {
+      windowMs: env.REGISTER_WINDOW_SECONDS * 1000,
+      perAddress: env.REGISTER_PER_ADDRESS,
+      perMinute: env.REGISTER_PER_MINUTE,
+    },
+    bcrypt: {
+      concurrency: 2,
+      queue: 64,
+      registrations: { concurrency: 1, queue: env.REGISTER_HASH_QUEUE },
+    },
     refreshReuseGraceMs: 10_000,
     callerCacheMs: 2_000,
   };
@@ -136,6 +182,12 @@ function resolveJwtSecret(value: string | undefined, production: boolean, dataDi
   if (value !== undefined) {
     if (Buffer.byteLength(value) < 32) {
       throw new ConfigError('Invalid configuration:\n  JWT_SECRET: must be at least 32 bytes');
+    }
+    const bits = estimatedEntropyBits(value);
+    if (production && bits < 128) {
+      throw new ConfigError(
+        `Invalid configuration:\n  JWT_SECRET: too predictable (about ${Math.floor(bits)} bits; at least 128 needed): use random bytes, e.g. \`openssl rand -base64 48\``,
+      );
     }
     return value;
   }
@@ -151,4 +203,22 @@ function resolveJwtSecret(value: string | undefined, production: boolean, dataDi
   const secret = randomBytes(48).toString('base64url');
   writeFileSync(file, secret, { mode: 0o600 });
   return secret;
+}
+
+/**
+ * A rough upper bound on a secret's entropy: the lesser of its length times the
+ * Shannon entropy of its characters and its size compressed (which catches
+ * repeats). 32 × 'a' scores 0; 48 random bytes in base64 about 350.
+ */
+export function estimatedEntropyBits(secret: string): number {
+  const chars = [...secret];
+  const counts = new Map<string, number>();
+  for (const c of chars) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let perChar = 0;
+  for (const n of counts.values()) {
+    const p = n / chars.length;
+    perChar -= p * Math.log2(p);
+  }
+  const compressedBits = deflateRawSync(secret, { level: 9 }).length * 8;
+  return Math.min(perChar * chars.length, compressedBits);
 }

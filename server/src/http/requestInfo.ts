@@ -2,11 +2,21 @@
 // whether a cookie on it may be trusted (CSRF defence).
 import type { IncomingMessage } from 'node:http';
 
-export function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = req.headers['x-forwarded-for'];
-    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-    if (first) return first;
+/**
+ * The caller's address. Behind `trustProxy` proxies, each appends the address it
+ * saw, so the client is the entry that many places from the right; entries to the
+ * left of it are whatever the client wrote and are never trusted.
+ */
+export function clientAddress(req: IncomingMessage, trustProxy: number): string {
+  if (trustProxy > 0) {
+    const header = req.headers['x-forwarded-for'];
+    const chain = (Array.isArray(header) ? header.join(',') : (header ?? ''))
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    // A chain shorter than the hops configured: the farthest entry there is.
+    const seen = chain[Math.max(0, chain.length - trustProxy)];
+    if (seen) return seen.slice(0, 100);
   }
   return req.socket.remoteAddress ?? 'unknown';
 }

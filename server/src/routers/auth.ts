@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   authResultSchema,
   credentialsInput,
@@ -27,8 +28,16 @@ export const authRouter = {
     .input(parsed(credentialsInput))
     .output(parsed(authResultSchema))
     .mutation(async ({ ctx, input }) => {
-      const { db, passwords } = ctx.services;
-      const user = await createUser(db, passwords, input.username, input.password);
+      const { db, passwords, registrations } = ctx.services;
+      const attempt = registrations.begin(ctx.req.clientAddress);
+      let user: Awaited<ReturnType<typeof createUser>>;
+      try {
+        user = await createUser(db, passwords, input.username, input.password);
+      } catch (e) {
+        // A taken name counts against the address, so names cannot be probed for free.
+        if (!(e instanceof TRPCError && e.code === 'CONFLICT')) attempt.abandoned();
+        throw e;
+      }
       return signIn(ctx, user, input.refreshTransport ?? 'cookie');
     }),
 
@@ -41,7 +50,9 @@ export const authRouter = {
       const attempt = throttle.begin(name, ctx.req.clientAddress);
       let user: Awaited<ReturnType<typeof findUserByName>>;
       try {
-        user = await findUserByName(db, name);
+        // The name is under attack from elsewhere: slowed, never refused (ASVS V2.2).
+        if (attempt.delayMs > 0) await sleep(attempt.delayMs);
+        user = await findUserByName(db, input.username);
         if (!(await passwords.verify(input.password, user?.hashed_password)) || !user) {
           attempt.failed();
           throw wrongCredentials();

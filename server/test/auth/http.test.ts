@@ -9,7 +9,7 @@ let parley: Parley;
 const windowMs = 1_500;
 beforeAll(async () => {
   parley = await startTestServer({}, (c) => {
-    c.loginThrottle = { windowMs, perUsername: 5, perAddress: 1000 };
+    c.loginThrottle = { ...c.loginThrottle, windowMs, perUsernameAndAddress: 5, perAddress: 1000 };
   });
 });
 afterAll(() => parley.stop());

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/env';
 import { runMain, waitForOutput } from '../support/processes';
@@ -9,6 +10,23 @@ describe('configuration', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
       /JWT_SECRET: required in production/,
     );
+  });
+
+  it('refuses a predictable JWT_SECRET in production, and takes a random one', () => {
+    const production = (JWT_SECRET: string) => () =>
+      loadConfig({ NODE_ENV: 'production', JWT_SECRET });
+    for (const weak of [
+      'a'.repeat(32),
+      'ab'.repeat(32),
+      'abcdefgh'.repeat(8),
+      '0123456789'.repeat(4),
+    ]) {
+      expect(production(weak), weak).toThrow(/JWT_SECRET: too predictable/);
+    }
+    expect(production(randomBytes(48).toString('base64url'))).not.toThrow();
+    expect(production(randomBytes(32).toString('hex'))).not.toThrow();
+    // Development and tests keep accepting any 32 bytes.
+    expect(() => loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'a'.repeat(32) })).not.toThrow();
   });
 
   it('names the variable of any bad value', () => {

@@ -33,6 +33,10 @@ export function testConfig(env: Record<string, string> = {}): Config {
     BCRYPT_COST: '4',
     LOG_LEVEL: 'silent',
     DEMO_USERS: 'false',
+    // Suites make many users from one address; the registration tests set their own limits.
+    REGISTER_PER_ADDRESS: '100000',
+    REGISTER_PER_MINUTE: '100000',
+    REGISTER_HASH_QUEUE: '64',
     ...env,
   });
 }
