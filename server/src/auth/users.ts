@@ -9,6 +9,7 @@ import { log } from '../log';
 import type { Services } from '../services';
 import { userChangedChannel } from './callers';
 import { isCommonPassword, type PasswordHasher, tooCommonPassword } from './passwords';
+import { recordUserName, userByName } from './userNames';
 
 export function toApiUser(doc: UserDoc): User {
   return { id: idString(doc._id), username: doc.username, createdAt: doc.created_at };
@@ -19,38 +20,13 @@ export function toApiUser(doc: UserDoc): User {
  * only. Any other name finds no one: toLowerCase() would fold the Kelvin sign
  * "\u212A" to "k" and let "\u212Auser1" sign in as "kuser1".
  */
-export async function findUserByName(db: Database, username: string): Promise<UserDoc | null> {
+export async function findUserByName(
+  db: Database,
+  username: string,
+  opts?: { scan: boolean },
+): Promise<UserDoc | null> {
   if (!/^[A-Za-z0-9_.-]+$/.test(username)) return null;
-  const lower = username.toLowerCase();
-  return (await db.users.findOne({ username_lower: lower })) ?? adoptOldServiceUser(db, lower);
-}
-
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/**
- * An account the old service created while Parley runs has no username_lower
- * yet (start-up fills it for those that exist then): found once by its name,
- * then given the fields Parley reads, so its next sign-in is the usual lookup.
- */
-async function adoptOldServiceUser(db: Database, lower: string): Promise<UserDoc | null> {
-  const doc = await db.users.findOne({
-    username: { $regex: `^${escapeRegExp(lower)}$`, $options: 'i' },
-    username_lower: { $exists: false },
-  });
-  if (!doc || typeof doc.username !== 'string') return null;
-  const fields = {
-    username_lower: doc.username.toLowerCase(),
-    token_version: doc.token_version ?? 0,
-    updated_at: doc.updated_at ?? doc.created_at ?? new Date(),
-  };
-  try {
-    await db.users.updateOne({ _id: doc._id }, { $set: fields });
-  } catch (e) {
-    if (isDuplicateKey(e)) return null; // another account already holds this name
-    throw e;
-  }
-  log.info('an account the old service created was adopted', { user: idString(doc._id) });
-  return { ...doc, ...fields };
+  return userByName(db, username.toLowerCase(), opts);
 }
 
 export function findUserById(db: Database, id: ObjectId): Promise<UserDoc | null> {
@@ -67,7 +43,7 @@ export async function createUser(
 ): Promise<UserDoc> {
   if (isCommonPassword(password)) throw tooCommonPassword();
   // Answer a taken name before paying for a hash; the unique index decides races.
-  if (await findUserByName(db, username)) throw taken();
+  if (await findUserByName(db, username, { scan: false })) throw taken();
   const now = new Date();
   const doc: UserDoc = {
     _id: new ObjectId(),
@@ -75,12 +51,16 @@ export async function createUser(
     username_lower: username.toLowerCase(),
     hashed_password: await passwords.hash(password),
     token_version: 0,
+    session_index: 1,
     created_at: now,
     updated_at: now,
   };
+  // The name entry's _id decides a race for a name; the unique index on users backs it.
+  if (!(await recordUserName(db, doc.username_lower, doc._id))) throw taken();
   try {
     await db.users.insertOne(doc);
   } catch (e) {
+    await db.userNames.deleteOne({ _id: doc.username_lower });
     if (isDuplicateKey(e)) throw taken();
     throw e;
   }

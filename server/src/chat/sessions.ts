@@ -1,14 +1,16 @@
 // Chat sessions: ownership checks by _id, create, list, rename, delete, restore.
-// Writes to one session run one at a time in this process (see KeyedLock).
+// Writes to one session run one at a time in this process (see KeyedLock), and
+// each also writes the owner's session index (sessionIndex.ts), which lists read.
 import type { Session, SessionChange } from '@parley/shared';
 import { TRPCError } from '@trpc/server';
-import type { Filter, ObjectId } from 'mongodb';
+import type { ObjectId } from 'mongodb';
 import type { SessionDoc, UserDoc } from '../db/documents';
-import { asObjectId, idString, newId, storedRefs, toObjectId } from '../db/ids';
+import { asObjectId, idString, newId, toObjectId } from '../db/ids';
 import { publishSessionChange } from '../realtime/channels';
 import type { Services } from '../services';
 import { decodeCursor, encodeCursor, type SessionCursor, sessionCursorRules } from './cursor';
 import { isServable, toApiSession } from './mappers';
+import { entryOf, type IndexEntry, indexOf, loadListed, withIndexEntry } from './sessionIndex';
 
 export const sessionLockKey = (id: string) => `session:${id}`;
 
@@ -49,49 +51,59 @@ export async function createSession(
   title: string,
 ): Promise<Session> {
   const doc = newSessionDoc(user._id, title);
-  await services.db.sessions.insertOne(doc);
+  await withIndexEntry(services, user, entryOf(doc), () => services.db.sessions.insertOne(doc));
   const session = toApiSession(doc);
   await publishSessionChange(services, { kind: 'created', session });
   return session;
 }
 
+/** Newest activity first; ties by id, newest first. */
+function byActivity(a: IndexEntry, b: IndexEntry): number {
+  return b.activity - a.activity || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+}
+
+/**
+ * A page of the user's sessions: the index names and orders them, and each one
+ * shown is read by `_id` and checked against it (sessionIndex.ts). A check that
+ * fails rebuilds the index, and the page is made again from the new one.
+ */
 export async function listSessions(
   services: Services,
   user: UserDoc,
   opts: { limit: number; cursor?: string | null; deleted: boolean },
 ): Promise<{ items: Session[]; nextCursor: string | null }> {
   const u = idString(user._id);
-  const filter: Filter<SessionDoc> = {
-    user_id: { $in: storedRefs(user._id) as ObjectId[] },
-    deleted: opts.deleted,
-  };
-  if (opts.cursor) {
-    const c = decodeCursor<SessionCursor>(opts.cursor, sessionCursorRules, { u, d: opts.deleted });
-    const at = new Date(c.a);
-    filter.$or = [{ activity_at: { $lt: at } }, { activity_at: at, _id: { $lt: toObjectId(c.i) } }];
+  const after = opts.cursor
+    ? decodeCursor<SessionCursor>(opts.cursor, sessionCursorRules, { u, d: opts.deleted })
+    : null;
+  for (let attempt = 0; ; attempt++) {
+    const index = await indexOf(services, user);
+    const view = [...index.values()]
+      .filter((e) => e.deleted === opts.deleted)
+      .filter((e) => !after || e.activity < after.a || (e.activity === after.a && e.id < after.i))
+      .sort(byActivity)
+      .slice(0, opts.limit + 1);
+    const page = view.slice(0, opts.limit);
+    const ids = page.map((e) => e.id);
+    // Rebuilt twice and still disagreeing (other processes writing): serve what is stored.
+    const docs =
+      (await loadListed(services, user._id, index, ids)) ??
+      (attempt >= 2 ? await loadSessions(services, ids) : null);
+    if (!docs) continue;
+    const last = page.at(-1);
+    const nextCursor =
+      view.length > opts.limit && last
+        ? encodeCursor<SessionCursor>({ u, d: opts.deleted, a: last.activity, i: last.id })
+        : null;
+    return { items: docs.map(toApiSession), nextCursor };
   }
-  const docs = await services.db.sessions
-    .find(filter)
-    .sort({ activity_at: -1, _id: -1 })
-    .limit(opts.limit + 1)
-    .toArray()
-    .then((found) => found.filter(isServable));
-  const page = docs.slice(0, opts.limit);
-  const last = page.at(-1);
-  const nextCursor =
-    docs.length > opts.limit && last
-      ? encodeCursor<SessionCursor>({
-          u,
-          d: opts.deleted,
-          a: activityOf(last).getTime(),
-          i: idString(last._id),
-        })
-      : null;
-  return { items: page.map(toApiSession), nextCursor };
 }
 
-export function activityOf(doc: SessionDoc): Date {
-  return doc.activity_at ?? doc.last_message_at ?? doc.created_at;
+async function loadSessions(services: Services, ids: string[]): Promise<SessionDoc[]> {
+  const docs = await Promise.all(
+    ids.map((id) => services.db.sessions.findOne({ _id: toObjectId(id) })),
+  );
+  return docs.filter((d): d is SessionDoc => d !== null && isServable(d));
 }
 
 /** Loads, checks and updates one session under its lock, then tells the user's other views. */
@@ -106,10 +118,13 @@ async function changeSession(
     const current = await loadOwnedSession(services, user._id, id);
     const set = change(current, new Date());
     if (!set) return current;
-    const updated = await services.db.sessions.findOneAndUpdate(
-      { _id: current._id, user_id: user._id },
-      { $set: set },
-      { returnDocument: 'after' },
+    // Ownership was checked on the document read under the lock: the filter is the _id alone.
+    const updated = await withIndexEntry(services, user, entryOf({ ...current, ...set }), () =>
+      services.db.sessions.findOneAndUpdate(
+        { _id: current._id },
+        { $set: set },
+        { returnDocument: 'after' },
+      ),
     );
     if (!updated) throw notFound();
     return updated;

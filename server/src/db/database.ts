@@ -7,7 +7,9 @@ import type {
   MessageKeyDoc,
   RefreshTokenDoc,
   SessionDoc,
+  SessionIndexDoc,
   UserDoc,
+  UserNameDoc,
 } from './documents';
 
 export interface Database {
@@ -19,6 +21,8 @@ export interface Database {
   buckets: Collection<BucketDoc>;
   refreshTokens: Collection<RefreshTokenDoc>;
   messageKeys: Collection<MessageKeyDoc>;
+  sessionIndex: Collection<SessionIndexDoc>;
+  userNames: Collection<UserNameDoc>;
 }
 
 export class DatabaseUnreachableError extends Error {
@@ -41,6 +45,8 @@ export function openDatabase(client: MongoClient, dbName: string): Database {
     buckets: db.collection<BucketDoc>('message_buckets'),
     refreshTokens: db.collection<RefreshTokenDoc>('refresh_tokens'),
     messageKeys: db.collection<MessageKeyDoc>('message_keys'),
+    sessionIndex: db.collection<SessionIndexDoc>('session_index'),
+    userNames: db.collection<UserNameDoc>('user_names'),
   };
 }
 

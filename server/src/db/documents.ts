@@ -12,6 +12,8 @@ export interface UserDoc {
   hashed_password: string;
   /** Bumped to revoke every token of the user. */
   token_version: number;
+  /** 1: the user's session index was kept from the start, so a missing one is empty. */
+  session_index?: number;
   created_at: Date;
   updated_at: Date;
 }
@@ -84,4 +86,17 @@ export interface MessageKeyDoc {
   message_id: ObjectId;
   seq: number | null;
   created_at: Date;
+}
+
+/** A user's session index (chat/sessionIndex.ts): `_id` = the user's id as hex. */
+export interface SessionIndexDoc {
+  _id: string;
+  /** Per session id: `<activityMs>:<updatedMs>:<flags>`, one string each (fast to decode). */
+  e: Record<string, string>;
+}
+
+/** A username's owner, so sign-in finds an account by `_id`: `_id` = the lower-cased name. */
+export interface UserNameDoc {
+  _id: string;
+  user_id: ObjectId;
 }

@@ -1,0 +1,182 @@
+// A user's session index: one document per user, addressed by `_id` = the user's
+// id, holding for every session of theirs what lists sort and filter by, as a
+// field named by the session id. It turns the sidebar, the trash and the live
+// stream's resume into one `_id` lookup plus one per session shown, on MongoDB and
+// FerretDB alike (FerretDB reads the whole collection for any other filter). A
+// change is one `$set` of that field, atomic on MongoDB, and under the user's lock
+// in this process for FerretDB, whose updates are read-modify-write.
+//
+// `chat_sessions` stays the source of truth. The index is written first, in the
+// same locked step as the session, so a crash between them leaves the index
+// claiming a change the session lacks, never missing one; readers check each
+// session they show against its entry and rebuild the index when they disagree.
+import { ObjectId } from 'mongodb';
+import type { Database } from '../db/database';
+import type { SessionDoc, UserDoc } from '../db/documents';
+import { asObjectId, idString, storedRefs } from '../db/ids';
+import { log } from '../log';
+import type { Services } from '../services';
+import { isServable } from './mappers';
+
+/** One session as its owner's index holds it. */
+export interface IndexEntry {
+  id: string;
+  /** Newest activity (last message, else creation), ms: the list's sort key. */
+  activity: number;
+  /** updated_at in ms: what the live stream resumes by. */
+  updated: number;
+  deleted: boolean;
+}
+
+export type SessionIndex = Map<string, IndexEntry>;
+
+const deletedFlag = 1;
+
+export const userLockKey = (userId: ObjectId) => `user:${idString(userId)}`;
+
+function pack(e: IndexEntry): string {
+  return `${e.activity}:${e.updated}:${e.deleted ? deletedFlag : 0}`;
+}
+
+function unpack(id: string, value: unknown): IndexEntry | null {
+  if (typeof value !== 'string' || !/^[0-9a-f]{24}$/.test(id)) return null;
+  const [activity, updated, flags] = value.split(':').map(Number);
+  if (!Number.isSafeInteger(activity) || !Number.isSafeInteger(updated)) return null;
+  return {
+    id,
+    activity: activity ?? 0,
+    updated: updated ?? 0,
+    deleted: ((flags ?? 0) & deletedFlag) !== 0,
+  };
+}
+
+export function activityOf(doc: SessionDoc): Date {
+  const at = doc.activity_at ?? doc.last_message_at ?? doc.created_at;
+  return at instanceof Date ? at : doc._id.getTimestamp();
+}
+
+export function entryOf(doc: SessionDoc): IndexEntry {
+  const activity = activityOf(doc).getTime();
+  return {
+    id: idString(doc._id),
+    activity,
+    updated: doc.updated_at instanceof Date ? doc.updated_at.getTime() : activity,
+    deleted: doc.deleted === true,
+  };
+}
+
+/** True when the stored session is the user's and is what its entry says. */
+function agrees(userId: ObjectId, entry: IndexEntry | undefined, doc: SessionDoc | null): boolean {
+  if (!entry || !doc || !isServable(doc) || !asObjectId(doc.user_id)?.equals(userId)) return false;
+  const now = entryOf(doc);
+  return (
+    now.activity === entry.activity &&
+    now.updated === entry.updated &&
+    now.deleted === entry.deleted
+  );
+}
+
+/** The user's index as stored, or null when it is missing. */
+export async function readIndex(db: Database, userId: ObjectId): Promise<SessionIndex | null> {
+  const doc = await db.sessionIndex.findOne({ _id: idString(userId) });
+  if (!doc) return null;
+  const index: SessionIndex = new Map();
+  for (const [id, value] of Object.entries(doc.e ?? {})) {
+    const entry = unpack(id, value);
+    if (entry) index.set(id, entry);
+  }
+  return index;
+}
+
+/**
+ * Rebuilds the user's index from chat_sessions: the one read that scans on the
+ * embedded database, paid on first sight of a user the old service wrote, or
+ * when the index and the sessions disagree. Run under the user's lock.
+ */
+export async function rebuildIndex(db: Database, userId: ObjectId): Promise<SessionIndex> {
+  const started = Date.now();
+  const docs = await db.sessions
+    .find({ user_id: { $in: storedRefs(userId) as ObjectId[] } })
+    .toArray();
+  const index: SessionIndex = new Map();
+  const e: Record<string, string> = {};
+  for (const doc of docs) {
+    if (!isServable(doc)) continue;
+    const entry = entryOf(doc);
+    index.set(entry.id, entry);
+    e[entry.id] = pack(entry);
+  }
+  await db.sessionIndex.replaceOne({ _id: idString(userId) }, { e }, { upsert: true });
+  log.info('session index rebuilt', {
+    user: idString(userId),
+    sessions: index.size,
+    ms: Date.now() - started,
+  });
+  return index;
+}
+
+/**
+ * Writes `entry` to its owner's index, then runs `write` (the session's own
+ * change), both under the user's lock: one more write per change, no read.
+ */
+export function withIndexEntry<T>(
+  services: Services,
+  user: UserDoc,
+  entry: IndexEntry,
+  write: () => Promise<T>,
+): Promise<T> {
+  return services.locks.run(userLockKey(user._id), async () => {
+    const set = (upsert: boolean) =>
+      services.db.sessionIndex.updateOne(
+        { _id: idString(user._id) },
+        { $set: { [`e.${entry.id}`]: pack(entry) } },
+        { upsert },
+      );
+    // No index yet: a user kept one from the start has none to lose; any other (the old
+    // service's, say) gets it built whole first, never a partial one.
+    if ((await set(user.session_index === 1)).matchedCount === 0 && user.session_index !== 1) {
+      await rebuildIndex(services.db, user._id);
+      await set(true);
+    }
+    return write();
+  });
+}
+
+/** The user's index; a missing one is empty for a user who kept one from the start, else rebuilt. */
+export async function indexOf(services: Services, user: UserDoc): Promise<SessionIndex> {
+  const stored = await readIndex(services.db, user._id);
+  if (stored) return stored;
+  if (user.session_index === 1) return new Map();
+  return services.locks.run(
+    userLockKey(user._id),
+    async () => (await readIndex(services.db, user._id)) ?? rebuildIndex(services.db, user._id),
+  );
+}
+
+/**
+ * The sessions `ids` names, by `_id`, checked against the index. When one
+ * disagrees, this process's writers are waited for and the check repeated; if
+ * it still disagrees (a crash between the two writes, another process, an old
+ * database) the index is rebuilt. Null then: the caller starts over.
+ */
+export async function loadListed(
+  services: Services,
+  userId: ObjectId,
+  index: SessionIndex,
+  ids: string[],
+): Promise<SessionDoc[] | null> {
+  const load = () =>
+    Promise.all(
+      ids.map((id) => services.db.sessions.findOne({ _id: ObjectId.createFromHexString(id) })),
+    );
+  const docs = await load();
+  if (docs.every((d, i) => agrees(userId, index.get(ids[i] ?? ''), d))) return docs as SessionDoc[];
+  return services.locks.run(userLockKey(userId), async () => {
+    const fresh = (await readIndex(services.db, userId)) ?? new Map();
+    const again = await load();
+    if (!again.every((d, i) => agrees(userId, fresh.get(ids[i] ?? ''), d))) {
+      await rebuildIndex(services.db, userId);
+    }
+    return null;
+  });
+}
