@@ -51,7 +51,10 @@ export async function createUser(
   return doc;
 }
 
-/** Revokes every access token of the user at once. */
+/**
+ * Revokes every access token and refresh credential of the user at once, and (through
+ * the caller cache's drop) ends the user's live streams in every process.
+ */
 export async function bumpTokenVersion(services: Services, userId: ObjectId): Promise<void> {
   await services.db.users.updateOne(
     { _id: userId },
