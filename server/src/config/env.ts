@@ -44,6 +44,12 @@ const envSchema = z.object({
     .default(30 * 60_000),
   /** A live stream that has sent nothing this long gets a ping (clients give up after 40 s of silence). */
   LIVE_PING_MS: z.coerce.number().int().min(50).max(25_000).default(15_000),
+  /** Live streams one user may hold open in a process; one more ends their oldest. */
+  LIVE_STREAMS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(20),
+  /** Live streams one process holds open; beyond it new ones are refused (retryable). */
+  LIVE_STREAMS_PER_PROCESS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  /** Chat sessions one user may store (the trash included). */
+  SESSIONS_PER_USER: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
   TRUST_PROXY: bool.default(false),
   ALLOWED_ORIGINS: z.string().optional(),
   DEMO_USERS: bool.optional(),
@@ -65,8 +71,20 @@ export interface Config {
   refreshTokenTtlDays: number;
   redisUrl: string | undefined;
   redisPrefix: string;
-  /** Live streams: token re-check interval, per-stream buffer, and lifetime before the client reconnects. */
-  live: { authRecheckMs: number; bufferSize: number; streamMaxMs: number; pingMs: number };
+  /**
+   * Live streams: token re-check interval, per-stream buffer, lifetime before the client
+   * reconnects, and how many may be open per user and per process.
+   */
+  live: {
+    authRecheckMs: number;
+    bufferSize: number;
+    streamMaxMs: number;
+    pingMs: number;
+    streamsPerUser: number;
+    streamsPerProcess: number;
+  };
+  /** Chat sessions one user may store. */
+  sessionsPerUser: number;
   trustProxy: boolean;
   allowedOrigins: string[];
   demoUsers: boolean;
@@ -117,7 +135,10 @@ export function loadConfig(
       bufferSize: env.LIVE_BUFFER_SIZE,
       streamMaxMs: env.LIVE_STREAM_MAX_MS,
       pingMs: env.LIVE_PING_MS,
+      streamsPerUser: env.LIVE_STREAMS_PER_USER,
+      streamsPerProcess: env.LIVE_STREAMS_PER_PROCESS,
     },
+    sessionsPerUser: env.SESSIONS_PER_USER,
     trustProxy: env.TRUST_PROXY,
     allowedOrigins: (env.ALLOWED_ORIGINS ?? '')
       .split(',')
