@@ -3,7 +3,7 @@
 // families so a reused one revokes the whole family. Revocation is a fact later
 // rotations read, not an update of the credentials that exist when it runs: a
 // revoked family has a document (by family id), and logoutEverywhere moves the
-// user's token_version away from the one each credential was minted under.
+// user's refresh_version away from the one each credential was minted under.
 import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import type { ObjectId } from 'mongodb';
@@ -54,7 +54,7 @@ const invalid = () =>
 async function insertCredential(
   db: Database,
   token: string,
-  fields: { userId: ObjectId; family: string; tokenVersion: number; ttlDays: number },
+  fields: { userId: ObjectId; family: string; refreshVersion: number; ttlDays: number },
 ): Promise<IssuedRefresh> {
   const now = new Date();
   const expiresAt = new Date(now.getTime() + fields.ttlDays * dayMs);
@@ -63,7 +63,7 @@ async function insertCredential(
       _id: hashOf(token),
       user_id: fields.userId,
       family: fields.family,
-      token_version: fields.tokenVersion,
+      refresh_version: fields.refreshVersion,
       created_at: now,
       expires_at: expiresAt,
       used_at: null,
@@ -76,29 +76,24 @@ async function insertCredential(
   return { token, expiresAt };
 }
 
-/** A new family for a sign-in, bound to the user's current token version. */
+/** A new family for a sign-in, bound to the user's current refresh version. */
 export function issueRefresh(
   db: Database,
-  user: Pick<UserDoc, '_id' | 'token_version'>,
+  user: Pick<UserDoc, '_id' | 'refresh_version'>,
   ttlDays: number,
 ): Promise<IssuedRefresh> {
   return insertCredential(db, randomBytes(32).toString('base64url'), {
     userId: user._id,
     family: randomUUID(),
-    tokenVersion: user.token_version ?? 0,
+    refreshVersion: user.refresh_version ?? 0,
     ttlDays,
   });
 }
 
 /**
- * Credentials stored before versions were recorded count as version 0, so none outlives
- * a logoutEverywhere; a user who has ever signed out everywhere signs in again once.
- */
-const versionOf = (doc: RefreshTokenDoc) => doc.token_version ?? 0;
-
-/**
- * The credential's user if its family is not revoked and the user's token version is
- * still the one the credential was minted under; else UNAUTHORIZED. By _id only.
+ * The credential's user if its family is not revoked and the user's refresh version is
+ * still the one the credential was minted under (absent on either side: 0); else
+ * UNAUTHORIZED. By _id only.
  */
 async function holder(db: Database, doc: RefreshTokenDoc): Promise<UserDoc> {
   const [revoked, user] = await Promise.all([
@@ -106,7 +101,7 @@ async function holder(db: Database, doc: RefreshTokenDoc): Promise<UserDoc> {
     db.users.findOne({ _id: doc.user_id }),
   ]);
   if (revoked || !user) throw invalid();
-  if (versionOf(doc) !== (user.token_version ?? 0)) throw invalid();
+  if ((doc.refresh_version ?? 0) !== (user.refresh_version ?? 0)) throw invalid();
   return user;
 }
 
@@ -135,7 +130,7 @@ export function rotateRefresh(
     const next = await insertCredential(db, successorOf(opts.secret, id), {
       userId: doc.user_id,
       family: doc.family,
-      tokenVersion: versionOf(doc),
+      refreshVersion: doc.refresh_version ?? 0,
       ttlDays: opts.ttlDays,
     });
     // Checked again once minted: a revocation that ran meanwhile refuses it now; one
@@ -162,8 +157,11 @@ async function revokeFamily(db: Database, doc: RefreshTokenDoc, ttlDays: number)
 
 /** Logout: the credential's whole family stops working. Unknown credentials are ignored. */
 export async function revokeRefresh(db: Database, token: string, ttlDays: number): Promise<void> {
-  const doc = await db.refreshTokens.findOne({ _id: hashOf(token) });
-  if (doc) await revokeFamily(db, doc, ttlDays);
+  const id = hashOf(token);
+  const doc = await db.refreshTokens.findOne({ _id: id });
+  if (!doc) return;
+  await revokeFamily(db, doc, ttlDays);
+  await db.refreshTokens.updateOne({ _id: id }, { $set: { revoked_at: new Date() } });
 }
 
 /** There is no TTL index on the embedded database: expired credentials and revocations are swept. */

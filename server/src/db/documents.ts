@@ -10,8 +10,10 @@ export interface UserDoc {
   /** Lower-cased username: unique, since FerretDB v1 has no collation. */
   username_lower: string;
   hashed_password: string;
-  /** Bumped to revoke every token of the user: access tokens and refresh credentials. */
+  /** Bumped to revoke every access token of the user. */
   token_version: number;
+  /** Bumped (with token_version) to end every sign-in: refresh credentials record it. Absent: 0. */
+  refresh_version?: number;
   /** Sessions the user has stored (the trash included); absent on users the old service wrote. */
   session_count?: number;
   created_at: Date;
@@ -78,8 +80,8 @@ export interface RefreshTokenDoc {
   expires_at: Date;
   used_at: Date | null;
   revoked_at: Date | null;
-  /** The user's token_version when the family was signed in; absent on older credentials. */
-  token_version?: number;
+  /** The user's refresh_version when the family was signed in; absent (0) on older credentials. */
+  refresh_version?: number;
 }
 
 /**

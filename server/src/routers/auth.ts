@@ -9,7 +9,7 @@ import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { clearedRefreshCookie, revokeRefresh, rotateRefresh } from '../auth/refresh';
 import { deliver, presentedRefresh, signIn } from '../auth/signIn';
-import { bumpTokenVersion, createUser, findUserByName, toApiUser } from '../auth/users';
+import { createUser, findUserByName, signOutEverywhere, toApiUser } from '../auth/users';
 import { protectedProcedure, publicProcedure } from '../trpc/init';
 import { parsed } from '../trpc/schemas';
 
@@ -80,7 +80,7 @@ export const authRouter = {
     .output(parsed(z.object({ ok: z.literal(true) })))
     .mutation(async ({ ctx }) => {
       // Every refresh credential records the version it was minted under: one write ends them all.
-      await bumpTokenVersion(ctx.services, ctx.user._id);
+      await signOutEverywhere(ctx.services, ctx.user._id);
       ctx.req.setCookie(clearedRefreshCookie(ctx.services.config.env === 'production'));
       return { ok: true as const };
     }),
