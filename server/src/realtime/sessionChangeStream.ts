@@ -10,7 +10,7 @@ import { idString } from '../db/ids';
 import type { Context } from '../trpc/context';
 import { busResync } from './bus';
 import { type SessionChangeEvent, sessionChangeId, userChannel } from './channels';
-import { LiveFeed } from './feed';
+import { LiveFeed, superseded } from './feed';
 
 interface Position {
   at: number;
@@ -81,6 +81,7 @@ export async function* streamSessionChanges(
     if (from) yield* catchUp(from);
     for (;;) {
       const event = await feed.next();
+      if (event === superseded) return;
       if (event === null) continue;
       if (event === busResync) {
         yield* catchUp({ at: Math.max(0, newest - resyncMarginMs), id: '' });
