@@ -74,8 +74,8 @@ export class LiveFeed implements LiveStream {
     return feed;
   }
 
-  recheck(): void {
-    this.auth.dueNow();
+  recheck(withinMs: number): void {
+    this.auth.dueWithin(withinMs);
     this.inbox.nudge();
   }
 

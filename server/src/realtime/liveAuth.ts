@@ -32,9 +32,9 @@ export class LiveAuth {
     this.nextCheck = this.token ? Date.now() + everyMs : Number.POSITIVE_INFINITY;
   }
 
-  /** Makes the next checkIfDue check at once (the user may have been signed out). */
-  dueNow(): void {
-    if (this.token) this.nextCheck = 0;
+  /** Brings the next check forward to within `ms` (0: at once); the user may have been signed out. */
+  dueWithin(ms: number): void {
+    if (this.token) this.nextCheck = Math.min(this.nextCheck, Date.now() + Math.random() * ms);
   }
 
   msUntilDue(): number {

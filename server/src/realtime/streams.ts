@@ -5,11 +5,14 @@ import { TRPCError } from '@trpc/server';
 import { RetryAfter } from '../trpc/retryAfter';
 
 export interface LiveStream {
-  /** The token may have been revoked: check it before delivering anything more. */
-  recheck(): void;
+  /** The token may have been revoked: check it within `withinMs` (0: before delivering more). */
+  recheck(withinMs: number): void;
   /** A newer stream of the same user took this one's place: end cleanly. */
   supersede(): void;
 }
+
+/** Over how long the re-checks after a possibly lost sign-out are spread. */
+const anyUserSpreadMs = 5_000;
 
 export interface StreamLimits {
   perUser: number;
@@ -62,10 +65,18 @@ export class LiveStreams {
     if (set.size === 0 && this.byUser.get(userId) === set) this.byUser.delete(userId);
   }
 
-  /** The user changed (signed out everywhere, say): each of their streams re-checks now. */
+  /**
+   * The user changed (signed out everywhere, say): each of their streams re-checks now.
+   * Null (any user may have changed: the bus lost events) spreads every stream's check
+   * over a few seconds, so the database is not asked for every user at once.
+   */
   userChanged(userId: string | null): void {
-    const sets = userId === null ? [...this.byUser.values()] : [this.byUser.get(userId)];
-    for (const set of sets) for (const stream of [...(set ?? [])]) stream.recheck();
+    if (userId !== null) {
+      for (const stream of [...(this.byUser.get(userId) ?? [])]) stream.recheck(0);
+      return;
+    }
+    for (const set of this.byUser.values())
+      for (const stream of set) stream.recheck(anyUserSpreadMs);
   }
 
   /** Streams open in this process. */
