@@ -43,13 +43,41 @@ export function newSessionDoc(userId: ObjectId, title: string, now = new Date())
   };
 }
 
+/** Refused at the cap: the quota is the user's, not a missing permission, so FORBIDDEN. */
+const atSessionLimit = (limit: number) =>
+  new TRPCError({
+    code: 'FORBIDDEN',
+    message: `You have reached the limit of ${limit} chats.`,
+  });
+
+/**
+ * Stores a new session, at most config.sessionsPerUser per user. The count is kept on
+ * the user's document (a count() would read the whole collection), changed under the
+ * user's lock; a user the old service wrote has none and counts from 0.
+ */
 export async function createSession(
   services: Services,
   user: UserDoc,
   title: string,
 ): Promise<Session> {
+  const { db, locks, config } = services;
   const doc = newSessionDoc(user._id, title);
-  await services.db.sessions.insertOne(doc);
+  await locks.run(`sessions-of:${idString(user._id)}`, async () => {
+    const owner = await db.users.findOne({ _id: user._id }, { projection: { session_count: 1 } });
+    if ((owner?.session_count ?? 0) >= config.sessionsPerUser) {
+      throw atSessionLimit(config.sessionsPerUser);
+    }
+    // Counted before the insert and given back if it fails: a crash between over-counts.
+    await db.users.updateOne({ _id: user._id }, { $inc: { session_count: 1 } });
+    try {
+      await db.sessions.insertOne(doc);
+    } catch (e) {
+      await db.users
+        .updateOne({ _id: user._id }, { $inc: { session_count: -1 } })
+        .catch(() => undefined);
+      throw e;
+    }
+  });
   const session = toApiSession(doc);
   await publishSessionChange(services, { kind: 'created', session });
   return session;

@@ -6,6 +6,7 @@ import type {
   MessageDoc,
   MessageKeyDoc,
   RefreshTokenDoc,
+  RevokedFamilyDoc,
   SessionDoc,
   UserDoc,
 } from './documents';
@@ -18,6 +19,7 @@ export interface Database {
   messages: Collection<MessageDoc>;
   buckets: Collection<BucketDoc>;
   refreshTokens: Collection<RefreshTokenDoc>;
+  revokedFamilies: Collection<RevokedFamilyDoc>;
   messageKeys: Collection<MessageKeyDoc>;
 }
 
@@ -40,6 +42,7 @@ export function openDatabase(client: MongoClient, dbName: string): Database {
     messages: db.collection<MessageDoc>('messages'),
     buckets: db.collection<BucketDoc>('message_buckets'),
     refreshTokens: db.collection<RefreshTokenDoc>('refresh_tokens'),
+    revokedFamilies: db.collection<RevokedFamilyDoc>('refresh_revoked_families'),
     messageKeys: db.collection<MessageKeyDoc>('message_keys'),
   };
 }
