@@ -8,6 +8,7 @@ import { KeyedLock } from './chat/keyedLock';
 import type { Config } from './config/env';
 import type { Database } from './db/database';
 import type { EventBus } from './realtime/bus';
+import { LiveStreams } from './realtime/streams';
 
 export interface Services {
   config: Config;
@@ -21,9 +22,17 @@ export interface Services {
   callers: CallerCache;
   /** Serialises writes to one document within this process (FerretDB v1 updates are not atomic). */
   locks: KeyedLock;
+  /** Live streams open in this process: caps, and ending them when a token is revoked. */
+  streams: LiveStreams;
 }
 
 export function createServices(config: Config, db: Database, bus: EventBus): Services {
+  const callers = new CallerCache(config.callerCacheMs);
+  const streams = new LiveStreams({
+    perUser: config.live.streamsPerUser,
+    perProcess: config.live.streamsPerProcess,
+  });
+  callers.watch((userId) => streams.userChanged(userId));
   return {
     config,
     db,
@@ -32,7 +41,8 @@ export function createServices(config: Config, db: Database, bus: EventBus): Ser
     tokens: new AccessTokens(config.jwtSecret, config.accessTokenTtlSeconds),
     throttle: new LoginThrottle(config.loginThrottle),
     registrations: new RegistrationThrottle(config.registrationThrottle),
-    callers: new CallerCache(config.callerCacheMs),
+    callers,
     locks: new KeyedLock(),
+    streams,
   };
 }

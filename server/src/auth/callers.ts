@@ -1,7 +1,8 @@
 // Recently seen callers, held a few seconds per process, so a burst of requests
 // pays one users lookup instead of one each. Signing out everywhere drops the
 // entry here at once and, through the bus, in every other process; an entry that
-// no drop reaches lives `ttlMs` at most.
+// no drop reaches lives `ttlMs` at most. Each drop is also passed on to watchers
+// (open live streams re-check their token at once).
 import type { UserDoc } from '../db/documents';
 import { idString } from '../db/ids';
 import type { EventBus } from '../realtime/bus';
@@ -13,6 +14,7 @@ export class CallerCache {
   private readonly entries = new Map<string, { user: UserDoc; until: number }>();
   /** Moves on every drop, so a lookup that raced a drop does not store what it read. */
   private generation = 0;
+  private readonly watchers = new Set<(userId: string | null) => void>();
 
   constructor(
     private readonly ttlMs: number,
@@ -46,6 +48,23 @@ export class CallerCache {
   drop(userId: string): void {
     this.generation++;
     this.entries.delete(userId);
+    this.tell(userId);
+  }
+
+  /** Calls `watcher` with each dropped user's id (null: every user); returns the unwatch function. */
+  watch(watcher: (userId: string | null) => void): () => void {
+    this.watchers.add(watcher);
+    return () => void this.watchers.delete(watcher);
+  }
+
+  private tell(userId: string | null): void {
+    for (const watcher of [...this.watchers]) {
+      try {
+        watcher(userId);
+      } catch {
+        // A broken watcher must not stop the drop reaching the others.
+      }
+    }
   }
 
   /** Listens for users changed in other processes; returns the unsubscribe function. */
@@ -60,5 +79,6 @@ export class CallerCache {
   clear(): void {
     this.generation++;
     this.entries.clear();
+    this.tell(null);
   }
 }

@@ -42,7 +42,7 @@ export async function signIn(
   const refresh =
     transport === 'none'
       ? null
-      : await issueRefresh(ctx.services.db, user._id, ctx.services.config.refreshTokenTtlDays);
+      : await issueRefresh(ctx.services.db, user, ctx.services.config.refreshTokenTtlDays);
   return deliver(ctx, user, refresh, transport);
 }
 

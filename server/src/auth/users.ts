@@ -67,11 +67,28 @@ export async function createUser(
   return doc;
 }
 
-/** Revokes every access token of the user at once. */
-export async function bumpTokenVersion(services: Services, userId: ObjectId): Promise<void> {
+/** Revokes every access token of the user at once; refresh credentials keep working. */
+export function bumpTokenVersion(services: Services, userId: ObjectId): Promise<void> {
+  return bump(services, userId, { token_version: 1 });
+}
+
+/**
+ * Ends every sign-in of the user: access tokens and refresh credentials (each records
+ * the refresh_version it was minted under), and, through the caller cache's drop, the
+ * user's live streams in every process.
+ */
+export function signOutEverywhere(services: Services, userId: ObjectId): Promise<void> {
+  return bump(services, userId, { token_version: 1, refresh_version: 1 });
+}
+
+async function bump(
+  services: Services,
+  userId: ObjectId,
+  inc: { token_version: 1; refresh_version?: 1 },
+): Promise<void> {
   await services.db.users.updateOne(
     { _id: userId },
-    { $inc: { token_version: 1 }, $set: { updated_at: new Date() } },
+    { $inc: inc, $set: { updated_at: new Date() } },
   );
   const id = idString(userId);
   services.callers.drop(id);

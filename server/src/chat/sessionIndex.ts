@@ -124,8 +124,11 @@ export function withIndexEntry<T>(
   user: UserDoc,
   entry: IndexEntry,
   write: () => Promise<T>,
+  /** Checks the index as it stands first (one more read), e.g. a cap: throw to refuse. */
+  opts: { before?: (index: SessionIndex) => void } = {},
 ): Promise<T> {
   return services.locks.run(userLockKey(user._id), async () => {
+    if (opts.before) opts.before(await indexUnlocked(services, user));
     const set = (upsert: boolean) =>
       services.db.sessionIndex.updateOne(
         { _id: idString(user._id) },
@@ -147,10 +150,14 @@ export async function indexOf(services: Services, user: UserDoc): Promise<Sessio
   const stored = await readIndex(services.db, user._id);
   if (stored) return stored;
   if (user.session_index === 1) return new Map();
-  return services.locks.run(
-    userLockKey(user._id),
-    async () => (await readIndex(services.db, user._id)) ?? rebuildIndex(services.db, user._id),
-  );
+  return services.locks.run(userLockKey(user._id), () => indexUnlocked(services, user));
+}
+
+/** indexOf for a caller already holding the user's lock. */
+async function indexUnlocked(services: Services, user: UserDoc): Promise<SessionIndex> {
+  const stored = await readIndex(services.db, user._id);
+  if (stored) return stored;
+  return user.session_index === 1 ? new Map() : rebuildIndex(services.db, user._id);
 }
 
 /**

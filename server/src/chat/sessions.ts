@@ -45,13 +45,30 @@ export function newSessionDoc(userId: ObjectId, title: string, now = new Date())
   };
 }
 
+/** Refused at the cap: the quota is the user's, not a missing permission, so FORBIDDEN. */
+const atSessionLimit = (limit: number) =>
+  new TRPCError({
+    code: 'FORBIDDEN',
+    message: `You have reached the limit of ${limit} chats.`,
+  });
+
+/**
+ * Stores a new session, at most config.sessionsPerUser per user. The count is kept on
+ * the user's document (a count() would read the whole collection), changed under the
+ * user's lock; a user the old service wrote has none and counts from 0.
+ */
 export async function createSession(
   services: Services,
   user: UserDoc,
   title: string,
 ): Promise<Session> {
+  const { db, config } = services;
   const doc = newSessionDoc(user._id, title);
-  await withIndexEntry(services, user, entryOf(doc), () => services.db.sessions.insertOne(doc));
+  await withIndexEntry(services, user, entryOf(doc), () => db.sessions.insertOne(doc), {
+    before: (index) => {
+      if (index.size >= config.sessionsPerUser) throw atSessionLimit(config.sessionsPerUser);
+    },
+  });
   const session = toApiSession(doc);
   await publishSessionChange(services, { kind: 'created', session });
   return session;

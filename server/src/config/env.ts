@@ -72,6 +72,12 @@ const envSchema = z.object({
   REGISTER_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
   /** Sign-ups that may wait for bcrypt (they hash one at a time, sign-ins go first). */
   REGISTER_HASH_QUEUE: z.coerce.number().int().min(0).max(10_000).default(8),
+  /** Live streams one user may hold open in a process; one more ends their oldest. */
+  LIVE_STREAMS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(20),
+  /** Live streams one process holds open; beyond it new ones are refused (retryable). */
+  LIVE_STREAMS_PER_PROCESS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  /** Chat sessions one user may store (the trash included). */
+  SESSIONS_PER_USER: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
   ALLOWED_ORIGINS: z.string().optional(),
   DEMO_USERS: bool.optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -92,8 +98,20 @@ export interface Config {
   refreshTokenTtlDays: number;
   redisUrl: string | undefined;
   redisPrefix: string;
-  /** Live streams: token re-check interval, per-stream buffer, and lifetime before the client reconnects. */
-  live: { authRecheckMs: number; bufferSize: number; streamMaxMs: number; pingMs: number };
+  /**
+   * Live streams: token re-check interval, per-stream buffer, lifetime before the client
+   * reconnects, and how many may be open per user and per process.
+   */
+  live: {
+    authRecheckMs: number;
+    bufferSize: number;
+    streamMaxMs: number;
+    pingMs: number;
+    streamsPerUser: number;
+    streamsPerProcess: number;
+  };
+  /** Chat sessions one user may store. */
+  sessionsPerUser: number;
   /** Proxies in front of the server whose X-Forwarded-For entries are trusted (0: none). */
   trustProxy: number;
   allowedOrigins: string[];
@@ -147,7 +165,10 @@ export function loadConfig(
       bufferSize: env.LIVE_BUFFER_SIZE,
       streamMaxMs: env.LIVE_STREAM_MAX_MS,
       pingMs: env.LIVE_PING_MS,
+      streamsPerUser: env.LIVE_STREAMS_PER_USER,
+      streamsPerProcess: env.LIVE_STREAMS_PER_PROCESS,
     },
+    sessionsPerUser: env.SESSIONS_PER_USER,
     trustProxy: env.TRUST_PROXY,
     allowedOrigins: (env.ALLOWED_ORIGINS ?? '')
       .split(',')

@@ -6,6 +6,7 @@ import type {
   MessageDoc,
   MessageKeyDoc,
   RefreshTokenDoc,
+  RevokedFamilyDoc,
   SessionDoc,
   SessionIndexDoc,
   UserDoc,
@@ -20,6 +21,7 @@ export interface Database {
   messages: Collection<MessageDoc>;
   buckets: Collection<BucketDoc>;
   refreshTokens: Collection<RefreshTokenDoc>;
+  revokedFamilies: Collection<RevokedFamilyDoc>;
   messageKeys: Collection<MessageKeyDoc>;
   sessionIndex: Collection<SessionIndexDoc>;
   userNames: Collection<UserNameDoc>;
@@ -44,6 +46,7 @@ export function openDatabase(client: MongoClient, dbName: string): Database {
     messages: db.collection<MessageDoc>('messages'),
     buckets: db.collection<BucketDoc>('message_buckets'),
     refreshTokens: db.collection<RefreshTokenDoc>('refresh_tokens'),
+    revokedFamilies: db.collection<RevokedFamilyDoc>('refresh_revoked_families'),
     messageKeys: db.collection<MessageKeyDoc>('message_keys'),
     sessionIndex: db.collection<SessionIndexDoc>('session_index'),
     userNames: db.collection<UserNameDoc>('user_names'),

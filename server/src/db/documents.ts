@@ -10,8 +10,10 @@ export interface UserDoc {
   /** Lower-cased username: unique, since FerretDB v1 has no collation. */
   username_lower: string;
   hashed_password: string;
-  /** Bumped to revoke every token of the user. */
+  /** Bumped to revoke every access token of the user. */
   token_version: number;
+  /** Bumped (with token_version) to end every sign-in: refresh credentials record it. Absent: 0. */
+  refresh_version?: number;
   /** 1: the user's session index was kept from the start, so a missing one is empty. */
   session_index?: number;
   created_at: Date;
@@ -78,6 +80,20 @@ export interface RefreshTokenDoc {
   expires_at: Date;
   used_at: Date | null;
   revoked_at: Date | null;
+  /** The user's refresh_version when the family was signed in; absent (0) on older credentials. */
+  refresh_version?: number;
+}
+
+/**
+ * A revoked refresh family, `_id` = the family id: written once by logout or reuse
+ * detection, and read by every rotation, so a credential minted meanwhile dies too.
+ */
+export interface RevokedFamilyDoc {
+  _id: string;
+  user_id: ObjectId;
+  revoked_at: Date;
+  /** After this no credential of the family can be unexpired: the sweep deletes it. */
+  expires_at: Date;
 }
 
 /** Makes a send with a clientId idempotent: `_id` = `<sessionId>:<clientId>`. */

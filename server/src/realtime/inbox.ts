@@ -20,6 +20,11 @@ export class Inbox<T> {
     this.wake?.();
   }
 
+  /** Wakes a waiting consumer with nothing new, so it looks at its stream's state again. */
+  nudge(): void {
+    this.wake?.();
+  }
+
   get overflowed(): boolean {
     return this.full;
   }

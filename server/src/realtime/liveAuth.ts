@@ -1,6 +1,7 @@
 // Streams outlive the request that opened them: re-check the caller's token every
 // config.live.authRecheckMs and at its expiry, and end the stream with UNAUTHORIZED
-// once it has expired or been revoked (a new token version, a deleted user).
+// once it has expired or been revoked (a new token version, a deleted user). A
+// sign-out everywhere makes the check due at once (LiveStreams.userChanged).
 import { TRPCError } from '@trpc/server';
 import { authenticate } from '../auth/authenticate';
 import type { UserDoc } from '../db/documents';
@@ -29,6 +30,11 @@ export class LiveAuth {
     this.token = ctx.req.accessToken;
     this.expiresAt = this.token ? expiryOf(this.token) : Number.POSITIVE_INFINITY;
     this.nextCheck = this.token ? Date.now() + everyMs : Number.POSITIVE_INFINITY;
+  }
+
+  /** Brings the next check forward to within `ms` (0: at once); the user may have been signed out. */
+  dueWithin(ms: number): void {
+    if (this.token) this.nextCheck = Math.min(this.nextCheck, Date.now() + Math.random() * ms);
   }
 
   msUntilDue(): number {

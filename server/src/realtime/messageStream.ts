@@ -13,7 +13,7 @@ import { log } from '../log';
 import type { Context } from '../trpc/context';
 import { busResync } from './bus';
 import { sessionChannel } from './channels';
-import { fellBehind, LiveFeed } from './feed';
+import { fellBehind, LiveFeed, superseded } from './feed';
 import { storedRun } from './storedMessages';
 
 const pageSize = 100;
@@ -110,6 +110,7 @@ export async function* streamMessages(
       }
 
       const event = await feed.next(last < known ? holeRetryMs : undefined);
+      if (event === superseded) return;
       if (event === null) continue;
       if (event === busResync) {
         const fresh = await services.db.sessions.findOne({ _id: sessionId });

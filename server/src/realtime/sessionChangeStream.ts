@@ -11,7 +11,7 @@ import { idString, storedRefs } from '../db/ids';
 import type { Context } from '../trpc/context';
 import { busResync } from './bus';
 import { type SessionChangeEvent, sessionChangeId, userChannel } from './channels';
-import { LiveFeed } from './feed';
+import { LiveFeed, superseded } from './feed';
 
 interface Position {
   at: number;
@@ -86,6 +86,7 @@ export async function* streamSessionChanges(
     if (from) yield* catchUp(from);
     for (;;) {
       const event = await feed.next();
+      if (event === superseded) return;
       if (event === null) continue;
       if (event === busResync) {
         yield* catchUp({ at: Math.max(0, newest - resyncMarginMs), id: '' });

@@ -10,13 +10,7 @@ import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { clearedRefreshCookie, revokeRefresh, rotateRefresh } from '../auth/refresh';
 import { deliver, presentedRefresh, signIn } from '../auth/signIn';
-import {
-  bumpTokenVersion,
-  createUser,
-  findUserById,
-  findUserByName,
-  toApiUser,
-} from '../auth/users';
+import { createUser, findUserByName, signOutEverywhere, toApiUser } from '../auth/users';
 import { protectedProcedure, publicProcedure } from '../trpc/init';
 import { parsed } from '../trpc/schemas';
 
@@ -72,12 +66,12 @@ export const authRouter = {
       const presented = presentedRefresh(ctx, input?.refreshToken);
       if (!presented) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' });
       const { db, locks, config } = ctx.services;
-      const { userId, next } = await rotateRefresh(db, locks, presented.token, {
+      // The access token carries the token version the credential was checked against.
+      const { user, next } = await rotateRefresh(db, locks, presented.token, {
         ttlDays: config.refreshTokenTtlDays,
         reuseGraceMs: config.refreshReuseGraceMs,
+        secret: config.jwtSecret,
       });
-      const user = await findUserById(db, userId);
-      if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' });
       return deliver(ctx, user, next, presented.transport);
     }),
 
@@ -86,7 +80,8 @@ export const authRouter = {
     .output(parsed(z.object({ ok: z.literal(true) })))
     .mutation(async ({ ctx, input }) => {
       const presented = presentedRefresh(ctx, input?.refreshToken);
-      if (presented) await revokeRefresh(ctx.services.db, presented.token);
+      const { db, config } = ctx.services;
+      if (presented) await revokeRefresh(db, presented.token, config.refreshTokenTtlDays);
       ctx.req.setCookie(clearedRefreshCookie(ctx.services.config.env === 'production'));
       return { ok: true as const };
     }),
@@ -95,11 +90,8 @@ export const authRouter = {
   logoutEverywhere: protectedProcedure
     .output(parsed(z.object({ ok: z.literal(true) })))
     .mutation(async ({ ctx }) => {
-      await bumpTokenVersion(ctx.services, ctx.user._id);
-      await ctx.services.db.refreshTokens.updateMany(
-        { user_id: ctx.user._id, revoked_at: null },
-        { $set: { revoked_at: new Date() } },
-      );
+      // Every refresh credential records the version it was minted under: one write ends them all.
+      await signOutEverywhere(ctx.services, ctx.user._id);
       ctx.req.setCookie(clearedRefreshCookie(ctx.services.config.env === 'production'));
       return { ok: true as const };
     }),

@@ -82,7 +82,10 @@ describe('input nested deeper than a parser can follow', () => {
     const text = await res.text();
     expect(res.status).toBe(400);
     expect(text).not.toMatch(/Maximum call stack|RangeError/i);
-    expect(JSON.parse(text).error.json.message).toBe('The input could not be read.');
+    // The nesting bound answers first; past it, the error formatter's generic answer.
+    expect(JSON.parse(text).error.json.message).toMatch(
+      /^(JSON nested more than 64 levels deep\.|The input could not be read\.)$/,
+    );
   });
 
   it('gets a generic BAD_REQUEST over GET', async () => {
@@ -110,6 +113,9 @@ describe('input nested deeper than a parser can follow', () => {
     const text = await res.text();
     expect(res.status).toBe(400);
     expect(text).not.toMatch(/Maximum call stack|RangeError/i);
-    expect(JSON.parse(text).error.json.message).toBe('The input could not be read.');
+    // The nesting bound answers first; past it, the error formatter's generic answer.
+    expect(JSON.parse(text).error.json.message).toMatch(
+      /^(JSON nested more than 64 levels deep\.|The input could not be read\.)$/,
+    );
   });
 });
