@@ -85,14 +85,3 @@ async function adopt(db: Database, doc: UserDoc): Promise<UserDoc | null> {
   await recordUserName(db, fields.username_lower, doc._id);
   return { ...doc, ...fields };
 }
-
-/** Start-up: a name entry for every account that lacks one (one pass over users). */
-export async function backfillUserNames(db: Database): Promise<number> {
-  let added = 0;
-  for await (const u of db.users.find({}, { projection: { _id: 1, username_lower: 1 } })) {
-    if (typeof u.username_lower !== 'string') continue;
-    if (await db.userNames.findOne({ _id: u.username_lower })) continue;
-    if (await recordUserName(db, u.username_lower, u._id)) added++;
-  }
-  return added;
-}

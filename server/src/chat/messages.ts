@@ -3,7 +3,7 @@
 // seq comes from the session's counter, so on MongoDB several processes agree too.
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isIdString, type Message } from '@parley/shared';
+import type { Message } from '@parley/shared';
 import { TRPCError } from '@trpc/server';
 import type { Filter, ObjectId } from 'mongodb';
 import type { BucketDoc, MessageDoc, SessionDoc, UserDoc } from '../db/documents';
@@ -13,7 +13,8 @@ import type { Services } from '../services';
 import { decodeCursor, type MessageCursor, messageCursor, messageCursorRules } from './cursor';
 import { toApiMessage, toApiSession } from './mappers';
 import { appendToReadModel, fetchBuckets, readRange, rebuildReadModel, toEntry } from './readModel';
-import { loadOwnedSession, sessionLockKey } from './sessions';
+import { entryOf, withIndexEntry } from './sessionIndex';
+import { loadOwnedSession, sessionLockKey, sessionNotFound } from './sessions';
 
 /** Sessions whose last write failed half-way in this process: repaired before next use. */
 const damaged = new Set<string>();
@@ -68,68 +69,32 @@ async function claimClientId(services: Services, key: string, messageId: ObjectI
   }
 }
 
-/**
- * The usual send: the caller's healthy session, a new clientId. One update checks
- * ownership, the trash and the read model while it takes the seq; null sends the
- * caller down the careful path, which tells those cases apart.
- */
-async function reserveQuickly(
+/** A clientId sent before: its message if it was stored, or the id to finish it under. */
+async function settleClientId(
   services: Services,
-  user: UserDoc,
-  input: SendInput,
-  messageId: ObjectId,
-  now: Date,
-): Promise<SessionDoc | null> {
-  if (damaged.has(input.sessionId) || !isIdString(input.sessionId)) return null;
-  const key = input.clientId ? `${input.sessionId}:${input.clientId}` : null;
-  if (key && !(await claimClientId(services, key, messageId, now))) return null;
-  const filter = {
-    _id: toObjectId(input.sessionId),
-    user_id: user._id,
-    deleted: false,
-    read_model: 1 as const,
-  };
-  const reserved = await reserveSeq(services, filter, now);
-  if (!reserved && key)
-    await services.db.messageKeys.deleteOne({ _id: key, message_id: messageId });
-  return reserved;
-}
-
-/** Every other send: loads the session, repairs its read model, and settles an earlier clientId. */
-async function reserveCarefully(
-  services: Services,
-  user: UserDoc,
-  input: SendInput,
-  messageId: ObjectId,
-  now: Date,
-): Promise<{ reserved: SessionDoc; messageId: ObjectId } | { earlier: Sent }> {
-  let session = await loadOwnedSession(services, user._id, input.sessionId);
-  if (session.deleted) throw deletedSession();
-  session = await ensureReadModel(services, session);
-  let id = messageId;
-  if (input.clientId) {
-    const keyId = `${input.sessionId}:${input.clientId}`;
-    const key = await services.db.messageKeys.findOne({ _id: keyId });
-    if (key) {
-      const earlier = await findMessage(services, key.message_id);
-      if (earlier?.seq) {
-        const message = toApiMessage(toEntry({ ...earlier, seq: earlier.seq }), session._id);
-        return { earlier: { message, session: null } };
-      }
-      id = key.message_id; // an earlier attempt stopped half-way: finish it under the same id
-    } else if (!(await claimClientId(services, keyId, id, now))) {
-      throw new TRPCError({
-        code: 'CONFLICT',
-        message: 'This message is being sent already; retry to get it.',
-      });
-    }
+  session: SessionDoc,
+  keyId: string,
+): Promise<{ earlier: Message } | { messageId: ObjectId }> {
+  const key = await services.db.messageKeys.findOne({ _id: keyId });
+  if (!key) {
+    throw new TRPCError({
+      code: 'CONFLICT',
+      message: 'This message is being sent already; retry to get it.',
+    });
   }
-  // Reserving the seq and checking "not deleted" is one atomic update on MongoDB.
-  const reserved = await reserveSeq(services, { _id: session._id, deleted: false }, now);
-  if (!reserved) throw deletedSession();
-  return { reserved, messageId: id };
+  const earlier = await findMessage(services, key.message_id);
+  if (earlier?.seq) {
+    return { earlier: toApiMessage(toEntry({ ...earlier, seq: earlier.seq }), session._id) };
+  }
+  return { messageId: key.message_id }; // an earlier attempt stopped half-way: finish it
 }
 
+/**
+ * A send, under the session's lock: the session by _id (ownership, the trash and the
+ * read model checked on it), the clientId claimed, the owner's index and the seq
+ * taken by _id-only writes (FerretDB scans any other filter), then the message and
+ * its bucket.
+ */
 export async function sendMessage(
   services: Services,
   user: UserDoc,
@@ -139,12 +104,27 @@ export async function sendMessage(
     sessionLockKey(input.sessionId),
     async (): Promise<Sent> => {
       const now = new Date();
+      let session = await loadOwnedSession(services, user._id, input.sessionId);
+      if (session.deleted) throw deletedSession();
+      session = await ensureReadModel(services, session);
       let messageId = newId(now.getTime());
-      let reserved = await reserveQuickly(services, user, input, messageId, now);
-      if (!reserved) {
-        const careful = await reserveCarefully(services, user, input, messageId, now);
-        if ('earlier' in careful) return careful.earlier;
-        ({ reserved, messageId } = careful);
+      if (input.clientId) {
+        const keyId = `${input.sessionId}:${input.clientId}`;
+        if (!(await claimClientId(services, keyId, messageId, now))) {
+          const settled = await settleClientId(services, session, keyId);
+          if ('earlier' in settled) return { message: settled.earlier, session: null };
+          messageId = settled.messageId;
+        }
+      }
+      const entry = { ...entryOf(session), activity: now.getTime(), updated: now.getTime() };
+      const reserved = await withIndexEntry(services, user, entry, () =>
+        reserveSeq(services, { _id: session._id }, now),
+      );
+      if (!reserved) throw sessionNotFound();
+      if (reserved.deleted) {
+        // Deleted meanwhile by another process: the seq is spent, so the count needs repair.
+        damaged.add(idString(reserved._id));
+        throw deletedSession();
       }
       const doc: MessageDoc & { seq: number } = {
         _id: messageId,

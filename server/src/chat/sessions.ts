@@ -14,7 +14,8 @@ import { entryOf, type IndexEntry, indexOf, loadListed, withIndexEntry } from '.
 
 export const sessionLockKey = (id: string) => `session:${id}`;
 
-const notFound = () => new TRPCError({ code: 'NOT_FOUND', message: 'Session not found.' });
+export const sessionNotFound = () =>
+  new TRPCError({ code: 'NOT_FOUND', message: 'Session not found.' });
 
 /** The session by _id if the user owns it; someone else's is exactly as missing as none. */
 export async function loadOwnedSession(
@@ -24,7 +25,7 @@ export async function loadOwnedSession(
 ): Promise<SessionDoc> {
   const doc = await services.db.sessions.findOne({ _id: toObjectId(id) });
   // The old service may have stored user_id as the owner's hex string.
-  if (!doc || !asObjectId(doc.user_id)?.equals(userId)) throw notFound();
+  if (!doc || !asObjectId(doc.user_id)?.equals(userId)) throw sessionNotFound();
   return doc;
 }
 
@@ -143,7 +144,7 @@ async function changeSession(
         { returnDocument: 'after' },
       ),
     );
-    if (!updated) throw notFound();
+    if (!updated) throw sessionNotFound();
     return updated;
   });
   const session = toApiSession(doc);

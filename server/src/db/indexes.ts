@@ -1,6 +1,7 @@
 // Start-up indexes and backfills, idempotent. Each index serves one query on
 // MongoDB; none is unique over a field some documents may lack (DESIGN.md).
 import type { Database } from './database';
+import { isDuplicateKey } from './ids';
 
 /** Fills fields the old service never wrote, so the indexes below can be built. */
 async function backfill(db: Database): Promise<void> {
@@ -15,12 +16,27 @@ async function backfill(db: Database): Promise<void> {
       );
     }
   }
+  await backfillUserNames(db);
   for await (const s of db.sessions.find(
     { activity_at: { $exists: false } },
     { projection: { _id: 1, last_message_at: 1, created_at: 1 } },
   )) {
     const activity = s.last_message_at ?? s.created_at ?? s._id.getTimestamp();
     await db.sessions.updateOne({ _id: s._id }, { $set: { activity_at: activity } });
+  }
+}
+
+/** A `user_names` entry (sign-in's `_id` lookup) for every account that lacks one. */
+async function backfillUserNames(db: Database): Promise<void> {
+  const named = new Set<string>();
+  for await (const n of db.userNames.find({}, { projection: { _id: 1 } })) named.add(n._id);
+  for await (const u of db.users.find({}, { projection: { _id: 1, username_lower: 1 } })) {
+    if (typeof u.username_lower !== 'string' || named.has(u.username_lower)) continue;
+    try {
+      await db.userNames.insertOne({ _id: u.username_lower, user_id: u._id });
+    } catch (e) {
+      if (!isDuplicateKey(e)) throw e;
+    }
   }
 }
 

@@ -4,10 +4,10 @@
 // session's state is never sent twice, nor one older than a state already sent.
 import type { Session, SessionChange } from '@parley/shared';
 import { TRPCError, tracked } from '@trpc/server';
-import type { ObjectId } from 'mongodb';
 import { isServable, toApiSession } from '../chat/mappers';
-import type { UserDoc } from '../db/documents';
-import { idString, storedRefs } from '../db/ids';
+import { indexOf } from '../chat/sessionIndex';
+import type { SessionDoc, UserDoc } from '../db/documents';
+import { idString, toObjectId } from '../db/ids';
 import type { Context } from '../trpc/context';
 import { busResync } from './bus';
 import { type SessionChangeEvent, sessionChangeId, userChannel } from './channels';
@@ -17,6 +17,9 @@ interface Position {
   at: number;
   id: string;
 }
+
+/** Sessions read at once while catching up. */
+const catchUpBatch = 20;
 
 /** How far back a resync after a lost bus connection looks, beyond the newest event sent. */
 const resyncMarginMs = 5_000;
@@ -63,17 +66,23 @@ export async function* streamSessionChanges(
 
     /** Every session of the user changed after `since`, as it is now, oldest change first. */
     async function* catchUp(since: Position) {
-      // Sessions are few beside messages: this reads the user's sessions changed since.
-      const docs = await services.db.sessions
-        .find({
-          user_id: { $in: storedRefs(user._id) as ObjectId[] },
-          updated_at: { $gte: new Date(since.at) },
-        })
-        .sort({ updated_at: 1, _id: 1 })
-        .toArray();
-      for (const doc of docs) {
-        if (!isServable(doc)) continue;
-        const session = toApiSession(doc);
+      // The owner's index names the sessions changed since; each is then read by _id.
+      const ids = [...(await indexOf(services, user)).values()]
+        .filter((e) => e.updated >= since.at)
+        .map((e) => e.id);
+      const docs: SessionDoc[] = [];
+      for (let i = 0; i < ids.length; i += catchUpBatch) {
+        const batch = ids.slice(i, i + catchUpBatch);
+        const found = await Promise.all(
+          batch.map((id) => services.db.sessions.findOne({ _id: toObjectId(id) })),
+        );
+        for (const d of found) if (d && isServable(d)) docs.push(d);
+      }
+      const sessions = docs.map(toApiSession).filter((s) => s.userId === userId);
+      sessions.sort(
+        (a, b) => a.updatedAt.getTime() - b.updatedAt.getTime() || (a.id < b.id ? -1 : 1),
+      );
+      for (const session of sessions) {
         const id = sessionChangeId(session);
         const pos = parseChangeId(id);
         if (!pos || !isAfter(pos, since) || !isNews(session)) continue;

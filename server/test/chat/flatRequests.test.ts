@@ -1,0 +1,138 @@
+// Every request's database work is `_id` lookups and writes: FerretDB v1 reads
+// the whole collection for any other filter, so one filter that is more than
+// `{ _id }` makes a request cost what the whole database holds. Each command the
+// request path sends is recorded through the driver's command monitoring.
+import { type CommandStartedEvent, MongoClient, ObjectId } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { openDatabase } from '../../src/db/database';
+import { ensureIndexes } from '../../src/db/indexes';
+import { InProcessBus } from '../../src/realtime/bus';
+import { createServices, type Services } from '../../src/services';
+import { callerFor, testConfig } from '../support/harness';
+
+let services: Services;
+let client: MongoClient;
+const commands: CommandStartedEvent[] = [];
+
+beforeAll(async () => {
+  const config = testConfig();
+  client = await MongoClient.connect(inject('mongoUri'), { monitorCommands: true });
+  client.on('commandStarted', (e) => commands.push(e));
+  const db = openDatabase(client, config.mongoDb);
+  await ensureIndexes(db);
+  services = createServices(config, db, new InProcessBus());
+});
+afterAll(() => client.close());
+
+/** The filters a command reads or writes by; a scan-only command is itself a finding. */
+function filtersOf(e: CommandStartedEvent): unknown[] {
+  const c = e.command as Record<string, unknown>;
+  switch (e.commandName) {
+    case 'find':
+      return [c.filter ?? {}, ...(c.sort ? [{ sort: c.sort }] : [])];
+    case 'update':
+      return (c.updates as Array<{ q: unknown }>).map((u) => u.q);
+    case 'delete':
+      return (c.deletes as Array<{ q: unknown }>).map((d) => d.q);
+    case 'findAndModify':
+      return [c.query];
+    case 'count':
+    case 'aggregate':
+    case 'distinct':
+      return [{ [e.commandName]: c[e.commandName] }];
+    default:
+      return [];
+  }
+}
+
+function isIdOnly(filter: unknown): boolean {
+  if (typeof filter !== 'object' || filter === null) return false;
+  const keys = Object.keys(filter);
+  if (keys.length !== 1 || keys[0] !== '_id') return false;
+  const id = (filter as { _id: unknown })._id;
+  return typeof id === 'string' || id instanceof ObjectId;
+}
+
+/** Runs `work` and answers every command it sent whose filter is more than `{ _id }`. */
+async function scansOf(work: () => Promise<unknown>): Promise<string[]> {
+  commands.length = 0;
+  await work();
+  return commands.flatMap((e) =>
+    filtersOf(e)
+      .filter((f) => !isIdOnly(f))
+      .map((f) => `${e.commandName} ${String(e.command[e.commandName])}: ${JSON.stringify(f)}`),
+  );
+}
+
+describe('the request path on the embedded database', () => {
+  it('uses only _id lookups and writes, from sign-up to a resumed live stream', async () => {
+    const anonymous = callerFor(services, null, { clientAddress: '10.0.0.1' });
+    const credentials = { username: 'flat_user', password: 'flat-path-password' };
+    const seen: Record<string, string[]> = {};
+    const check = async (name: string, work: () => Promise<unknown>) => {
+      seen[name] = await scansOf(work);
+    };
+
+    let refreshToken = '';
+    let accessToken = '';
+    await check('auth.register', async () => {
+      const r = await anonymous.auth.register({ ...credentials, refreshTransport: 'body' });
+      accessToken = r.accessToken;
+    });
+    await check('auth.login', async () => {
+      const r = await anonymous.auth.login({ ...credentials, refreshTransport: 'body' });
+      refreshToken = r.refreshToken ?? '';
+    });
+    await check('auth.refresh', async () => {
+      const r = await anonymous.auth.refresh({ refreshToken });
+      refreshToken = r.refreshToken ?? '';
+    });
+    const caller = callerFor(services, null, { accessToken });
+    await check('auth.me', () => caller.auth.me());
+
+    const ids: string[] = [];
+    await check('session.create', async () => {
+      for (let i = 0; i < 3; i++) ids.push((await caller.session.create({ title: `c${i}` })).id);
+    });
+    const [first = '', second = ''] = ids;
+    await check('message.send', () => caller.message.send({ sessionId: first, content: 'one' }));
+    const clientId = '7b7f0b46-51d7-4c2e-9a4a-7f2f0a0b6c11';
+    await check('message.send with a clientId, twice', async () => {
+      await caller.message.send({ sessionId: first, content: 'two', clientId });
+      await caller.message.send({ sessionId: first, content: 'two', clientId });
+    });
+    for (let i = 0; i < 60; i++) await caller.message.send({ sessionId: second, content: `m${i}` });
+    let cursor: string | null = null;
+    await check('message.list', async () => {
+      cursor = (await caller.message.list({ sessionId: second })).nextCursor;
+    });
+    await check('message.list with a cursor', () =>
+      caller.message.list({ sessionId: second, cursor }),
+    );
+    let sessionCursor: string | null = null;
+    await check('session.list', async () => {
+      sessionCursor = (await caller.session.list({ limit: 2 })).nextCursor;
+    });
+    await check('session.list with a cursor', () =>
+      caller.session.list({ limit: 2, cursor: sessionCursor }),
+    );
+    await check('session.get', () => caller.session.get({ id: first }));
+    await check('session.rename', () => caller.session.rename({ id: first, title: 'Renamed' }));
+    await check('session.delete', () => caller.session.delete({ id: ids[2] ?? '' }));
+    await check('session.list of the trash', () => caller.session.list({ deleted: true }));
+    await check('session.restore', () => caller.session.restore({ id: ids[2] ?? '' }));
+
+    const before = await caller.session.get({ id: first });
+    const resumeFrom = `${before.updatedAt.getTime()}:${before.id}`;
+    await caller.session.rename({ id: second, title: 'Later' });
+    await check('session.onChange resume', async () => {
+      const stream = await caller.session.onChange({ lastEventId: resumeFrom });
+      for await (const _ of stream) break; // the catch-up's first event; break ends the stream
+    });
+    await check('auth.logout', () => anonymous.auth.logout({ refreshToken }));
+
+    const scanning = Object.fromEntries(Object.entries(seen).filter(([, s]) => s.length > 0));
+    expect(scanning).toEqual({});
+    expect(Object.keys(seen)).toHaveLength(18);
+  });
+});
