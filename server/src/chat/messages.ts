@@ -13,7 +13,7 @@ import type { Services } from '../services';
 import { decodeCursor, type MessageCursor, messageCursor, messageCursorRules } from './cursor';
 import { toApiMessage, toApiSession } from './mappers';
 import { appendToReadModel, fetchBuckets, readRange, rebuildReadModel, toEntry } from './readModel';
-import { entryOf, withIndexEntry } from './sessionIndex';
+import { entryOf, refreshIndexEntry, withIndexEntry } from './sessionIndex';
 import { loadOwnedSession, sessionLockKey, sessionNotFound } from './sessions';
 
 /** Sessions whose last write failed half-way in this process: repaired before next use. */
@@ -35,6 +35,7 @@ async function ensureReadModel(services: Services, session: SessionDoc): Promise
   if (session.read_model === 1 && !damaged.has(key)) return session;
   const rebuilt = await rebuildReadModel(services.db, session);
   damaged.delete(key);
+  await refreshIndexEntry(services, rebuilt);
   return rebuilt;
 }
 
@@ -195,7 +196,7 @@ export async function readMessages(
   }
   const broken = current;
   current = await services.locks.run(sessionLockKey(key), async () =>
-    rebuildReadModel(services.db, await reload(broken)),
+    ensureReadModel(services, { ...(await reload(broken)), read_model: 0 }),
   );
   const [from, to] = range(current);
   return { session: current, entries: (await readRange(services.db, current, from, to)) ?? [] };

@@ -99,14 +99,16 @@ export async function rebuildIndex(db: Database, userId: ObjectId): Promise<Sess
     .find({ user_id: { $in: storedRefs(userId) as ObjectId[] } })
     .toArray();
   const index: SessionIndex = new Map();
-  const e: Record<string, string> = {};
   for (const doc of docs) {
     if (!isServable(doc)) continue;
     const entry = entryOf(doc);
     index.set(entry.id, entry);
-    e[entry.id] = pack(entry);
   }
-  await db.sessionIndex.replaceOne({ _id: idString(userId) }, { e }, { upsert: true });
+  await db.sessionIndex.replaceOne(
+    { _id: idString(userId) },
+    { e: packIndex(index.values()) },
+    { upsert: true },
+  );
   log.info('session index rebuilt', {
     user: idString(userId),
     sessions: index.size,
@@ -186,4 +188,59 @@ export async function loadListed(
     }
     return null;
   });
+}
+
+/** The stored form of an index: a field per session. */
+export function packIndex(index: Iterable<IndexEntry>): Record<string, string> {
+  const e: Record<string, string> = {};
+  for (const entry of index) e[entry.id] = pack(entry);
+  return e;
+}
+
+/**
+ * Every user's index as chat_sessions says it should be, from one pass over the
+ * collection (the doctor, and the first start on an old database).
+ */
+export async function indexesFromSessions(db: Database): Promise<Map<string, SessionIndex>> {
+  const all = new Map<string, SessionIndex>();
+  for await (const doc of db.sessions.find({})) {
+    const owner = asObjectId(doc.user_id);
+    if (!owner || !isServable(doc)) continue;
+    const key = idString(owner);
+    const index = all.get(key) ?? new Map();
+    all.set(key, index);
+    const entry = entryOf(doc);
+    index.set(entry.id, entry);
+  }
+  return all;
+}
+
+/** Writes `index` as the user's unless the user has one already (built or changed meanwhile). */
+export async function writeIndexIfAbsent(
+  services: Services,
+  userId: ObjectId,
+  index: SessionIndex,
+): Promise<boolean> {
+  return services.locks.run(userLockKey(userId), async () => {
+    if (await services.db.sessionIndex.findOne({ _id: idString(userId) })) return false;
+    await services.db.sessionIndex.updateOne(
+      { _id: idString(userId) },
+      { $setOnInsert: { e: packIndex(index.values()) } },
+      { upsert: true },
+    );
+    return true;
+  });
+}
+
+/** Brings a session's entry in line with the session after a write outside the usual path (a read-model rebuild). */
+export async function refreshIndexEntry(services: Services, doc: SessionDoc): Promise<void> {
+  const owner = asObjectId(doc.user_id);
+  if (!owner || !isServable(doc)) return;
+  const entry = entryOf(doc);
+  await services.locks.run(userLockKey(owner), () =>
+    services.db.sessionIndex.updateOne(
+      { _id: idString(owner) },
+      { $set: { [`e.${entry.id}`]: pack(entry) } },
+    ),
+  );
 }

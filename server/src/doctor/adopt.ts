@@ -8,10 +8,11 @@
 import { setImmediate as yieldToRequests } from 'node:timers/promises';
 import { type Document, ObjectId } from 'mongodb';
 import { rebuildReadModel, UnreadableMessagesError } from '../chat/readModel';
+import { indexesFromSessions, refreshIndexEntry, writeIndexIfAbsent } from '../chat/sessionIndex';
 import { sessionLockKey } from '../chat/sessions';
 import type { Database } from '../db/database';
 import type { SessionDoc } from '../db/documents';
-import { asObjectId } from '../db/ids';
+import { asObjectId, toObjectId } from '../db/ids';
 import { log } from '../log';
 import type { Services } from '../services';
 
@@ -98,7 +99,7 @@ async function repairSession(services: Services, s: Document, f: SessionFacts | 
       current.user_id = owner;
     }
     if (healthy(current, f)) return stringOwner;
-    await rebuildReadModel(services.db, current as SessionDoc);
+    await refreshIndexEntry(services, await rebuildReadModel(services.db, current as SessionDoc));
     return true;
   });
 }
@@ -139,6 +140,11 @@ export async function adoptOldDatabase(
     }
   }
   for (const [key, f] of facts) if (!known.has(key)) report.leftForDoctor += f.live; // orphans
+  // The owners' session indexes, from the sessions as repaired; one built meanwhile stays.
+  for (const [userId, index] of await indexesFromSessions(db)) {
+    if (isStopped()) return null;
+    await writeIndexIfAbsent(services, toObjectId(userId), index);
+  }
   await recordMarker(db);
   log.info('old database repaired', { ...report, ms: Date.now() - started });
   if (report.leftForDoctor > 0) {

@@ -4,6 +4,7 @@
 import type { Database } from '../db/database';
 import { badIds } from './checks/badIds';
 import { orphanMessages } from './checks/orphanMessages';
+import { sessionIndexes } from './checks/sessionIndexes';
 import { sessionState } from './checks/sessionState';
 import { stringRefs } from './checks/stringRefs';
 import { usernames } from './checks/usernames';
@@ -11,7 +12,14 @@ import type { Check, Finding, Progress } from './types';
 
 export type { Finding } from './types';
 
-export const checks: Check[] = [badIds, usernames, stringRefs, orphanMessages, sessionState];
+export const checks: Check[] = [
+  badIds,
+  usernames,
+  stringRefs,
+  orphanMessages,
+  sessionState,
+  sessionIndexes,
+];
 
 export interface DoctorReport {
   fix: boolean;

@@ -1,0 +1,55 @@
+// Each user's session index (chat/sessionIndex.ts) against chat_sessions: every
+// session of theirs listed once, as it is stored, and nothing else. --fix writes
+// the index chat_sessions gives. Runs last, after the checks that change sessions.
+import {
+  type IndexEntry,
+  indexesFromSessions,
+  packIndex,
+  readIndex,
+} from '../../chat/sessionIndex';
+import { toObjectId } from '../../db/ids';
+import { type Check, newFinding, note } from '../types';
+
+function same(a: Map<string, IndexEntry>, b: Map<string, IndexEntry>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [id, x] of a) {
+    const y = b.get(id);
+    if (!y || x.activity !== y.activity || x.updated !== y.updated || x.deleted !== y.deleted)
+      return false;
+  }
+  return true;
+}
+
+export const sessionIndexes: Check = {
+  name: 'session indexes',
+  async run({ db, fix, progress }) {
+    const finding = newFinding(
+      'session_index.stale',
+      'session_index: a user’s session index is missing or disagrees with chat_sessions',
+    );
+    const expected = await indexesFromSessions(db);
+    // Users with an index but no sessions left should have an empty one.
+    for await (const doc of db.sessionIndex.find({}, { projection: { _id: 1 } })) {
+      if (!expected.has(doc._id) && /^[0-9a-f]{24}$/.test(doc._id))
+        expected.set(doc._id, new Map());
+    }
+    let done = 0;
+    for (const [userId, index] of expected) {
+      progress('session indexes', ++done, expected.size);
+      const stored = await readIndex(db, toObjectId(userId));
+      if (stored && same(stored, index)) continue;
+      note(
+        finding,
+        () => `user ${userId}: ${stored ? 'disagrees' : 'missing'}, ${index.size} sessions`,
+      );
+      if (!fix) continue;
+      await db.sessionIndex.replaceOne(
+        { _id: userId },
+        { e: packIndex(index.values()) },
+        { upsert: true },
+      );
+      finding.repaired++;
+    }
+    return [finding];
+  },
+};
