@@ -4,6 +4,7 @@
 import { measureCapacity } from './capacity';
 import { measureCeiling } from './ceiling';
 import type { Bench } from './context';
+import { measureGrowth } from './growth';
 import { measureLive } from './live';
 import { LoadProcess } from './load';
 import { measureLogin } from './login';
@@ -21,6 +22,7 @@ const steps: Array<[string, (b: Bench) => Promise<void>, 'all' | 'full']> = [
   // Before capacity: the soak measures the service, not a store already seeded full.
   ['soak: 5 minutes, 50 users', measureSoak, 'full'],
   ['capacity of the embedded database', measureCapacity, 'all'],
+  ['growth: one user while the database grows', measureGrowth, 'all'],
   ['the SPA bundle', measureSpa, 'all'],
 ];
 

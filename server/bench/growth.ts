@@ -1,0 +1,320 @@
+// Flat at any size: one user's calls measured while the database grows around
+// them (other users, their sessions and messages), each beside session.get. On
+// the embedded database only `_id` lookups avoid reading a whole collection, so a
+// request that reads anything else grows with the database. Quick: 100 users /
+// 1,000 sessions → 2,000 / 20,000. Full: on to 10,000 / 100,000 / 1,000,000 messages.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ObjectId } from 'mongodb';
+import { type Parley, startParley } from '../src/app';
+import { entryOf, packIndex } from '../src/chat/sessionIndex';
+import { newSessionDoc } from '../src/chat/sessions';
+import { loadConfig } from '../src/config/env';
+import type { Database } from '../src/db/database';
+import type { MessageDoc, SessionDoc, UserDoc } from '../src/db/documents';
+import type { Bench } from './context';
+import { agentFor, type RequestSpec, send } from './http';
+import { fmt, fmtRatio } from './report';
+import { ratio, round, summarise } from './stats';
+import { resultOf, trpcMutation, trpcQuery } from './trpcRequests';
+
+interface Size {
+  users: number;
+  sessions: number;
+  messagesPerSession: number;
+}
+
+const agent = agentFor(4);
+const password = 'growth probe password';
+
+async function call<T>(base: string, spec: RequestSpec): Promise<T> {
+  return resultOf<T>((await send(base, spec, agent)).body);
+}
+
+/** Other people's data, written in bulk (as the old service's data would be there). */
+async function grow(db: Database, from: Size, to: Size, progress: (l: string) => void) {
+  const users = to.users - from.users;
+  const perUser = Math.round(to.sessions / to.users);
+  const hash = '$2b$04$0123456789012345678901uPpZ7s0A0Z3S0tq5k9gJv3PBdkQmNG'; // never signs in
+  const now = Date.now();
+  for (let done = 0; done < users; ) {
+    const n = Math.min(500, users - done);
+    const userDocs: UserDoc[] = [];
+    const sessions: SessionDoc[] = [];
+    const messages: MessageDoc[] = [];
+    for (let i = 0; i < n; i++) {
+      const name = `grown_${from.users + done + i}`;
+      const user: UserDoc = {
+        _id: new ObjectId(),
+        username: name,
+        username_lower: name,
+        hashed_password: hash,
+        token_version: 0,
+        session_index: 1,
+        created_at: new Date(now),
+        updated_at: new Date(now),
+      };
+      userDocs.push(user);
+      for (let s = 0; s < perUser; s++) {
+        const at = new Date(now - (s + 1) * 60_000);
+        const session = newSessionDoc(user._id, `grown ${s}`, at);
+        for (let m = 0; m < to.messagesPerSession; m++) {
+          messages.push({
+            _id: new ObjectId(),
+            session_id: session._id,
+            user_id: user._id,
+            content: `grown message ${m}: an ordinary line of chat`,
+            role: 'user',
+            created_at: at,
+            updated_at: at,
+            deleted: false,
+            deleted_at: null,
+            seq: m + 1,
+          });
+        }
+        session.message_count = to.messagesPerSession;
+        sessions.push(session);
+      }
+    }
+    await db.users.insertMany(userDocs);
+    await db.userNames.insertMany(userDocs.map((u) => ({ _id: u.username_lower, user_id: u._id })));
+    await db.sessions.insertMany(sessions);
+    for (let i = 0; i < messages.length; i += 5_000)
+      await db.messages.insertMany(messages.slice(i, i + 5_000));
+    await db.sessionIndex.insertMany(
+      userDocs.map((u) => ({
+        _id: u._id.toHexString(),
+        e: packIndex(sessions.filter((s) => s.user_id.equals(u._id)).map(entryOf)),
+      })),
+    );
+    done += n;
+    progress(`  grown to ${(from.users + done).toLocaleString('en-US')} users`);
+  }
+}
+
+interface Probe {
+  base: string;
+  token: string;
+  sessionId: string;
+  refreshToken: string;
+  sessions: string[];
+}
+
+async function makeProbe(base: string): Promise<Probe> {
+  const signUp = await call<{ accessToken: string; refreshToken: string }>(
+    base,
+    trpcMutation('auth.register', { username: 'growth_probe', password, refreshTransport: 'body' }),
+  );
+  const token = signUp.accessToken;
+  const sessions: string[] = [];
+  for (let i = 0; i < 20; i++) {
+    sessions.push(
+      (await call<{ id: string }>(base, trpcMutation('session.create', { title: `p${i}` }, token)))
+        .id,
+    );
+  }
+  for (const id of sessions.slice(15))
+    await call(base, trpcMutation('session.delete', { id }, token));
+  const sessionId = sessions[0] ?? '';
+  for (let i = 0; i < 60; i++)
+    await call(base, trpcMutation('message.send', { sessionId, content: `probe ${i}` }, token));
+  return { base, token, sessionId, refreshToken: signUp.refreshToken, sessions };
+}
+
+/** The time until a resumed session.onChange has sent its catch-up of `expected` events. */
+async function resumeMs(p: Probe, lastEventId: string, expected: number): Promise<number> {
+  const input = encodeURIComponent(JSON.stringify({ json: { lastEventId } }));
+  const controller = new AbortController();
+  const t = performance.now();
+  const res = await fetch(`${p.base}/trpc/session.onChange?input=${input}`, {
+    headers: { authorization: `Bearer ${p.token}`, accept: 'text/event-stream' },
+    signal: controller.signal,
+  });
+  const reader = res.body?.getReader();
+  let seen = 0;
+  let text = '';
+  const decoder = new TextDecoder();
+  while (reader && seen < expected) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+    const events = text.split('\n\n');
+    text = events.pop() ?? '';
+    seen += events.filter((e) => e.includes('"updated"')).length;
+  }
+  const ms = performance.now() - t;
+  controller.abort();
+  return ms;
+}
+
+type Op = { what: string; once: () => Promise<number> };
+
+function timed(base: string, spec: () => RequestSpec): () => Promise<number> {
+  return async () => {
+    const a = await send(base, spec(), agent);
+    if (a.status >= 400) throw new Error(`${spec().path}: ${a.status} ${a.body.slice(0, 200)}`);
+    return a.ms;
+  };
+}
+
+function ops(p: Probe): Op[] {
+  const { base, token, sessionId } = p;
+  let refresh = p.refreshToken;
+  let n = 0;
+  return [
+    {
+      what: 'session.get',
+      once: timed(base, () => trpcQuery('session.get', { id: sessionId }, token)),
+    },
+    {
+      what: 'session.list (active, 20)',
+      once: timed(base, () => trpcQuery('session.list', { limit: 20 }, token)),
+    },
+    {
+      what: 'session.list (trash)',
+      once: timed(base, () => trpcQuery('session.list', { deleted: true }, token)),
+    },
+    {
+      what: 'message.list first page',
+      once: timed(base, () => trpcQuery('message.list', { sessionId }, token)),
+    },
+    {
+      what: 'message.send',
+      once: timed(base, () =>
+        trpcMutation('message.send', { sessionId, content: `grow ${n++}` }, token),
+      ),
+    },
+    {
+      what: 'message.send into a new session',
+      once: async () => {
+        const s = await call<{ id: string }>(base, trpcMutation('session.create', {}, token));
+        const ms = await timed(base, () =>
+          trpcMutation('message.send', { sessionId: s.id, content: 'first' }, token),
+        )();
+        await call(base, trpcMutation('session.delete', { id: s.id }, token));
+        return ms;
+      },
+    },
+    {
+      what: 'auth.login (BCRYPT_COST=4)',
+      once: timed(base, () =>
+        trpcMutation('auth.login', {
+          username: 'growth_probe',
+          password,
+          refreshTransport: 'none',
+        }),
+      ),
+    },
+    {
+      what: 'auth.refresh',
+      once: async () => {
+        const a = await send(base, trpcMutation('auth.refresh', { refreshToken: refresh }), agent);
+        refresh = resultOf<{ refreshToken: string }>(a.body).refreshToken;
+        return a.ms;
+      },
+    },
+    {
+      what: 'session.onChange resume after 100 changes',
+      once: async () => {
+        const before = await call<{ updatedAt: string; id: string }>(
+          base,
+          trpcQuery('session.get', { id: p.sessions[19] ?? '' }, token),
+        );
+        const from = `${new Date(before.updatedAt).getTime()}:${before.id}`;
+        const changed = p.sessions.slice(0, 10);
+        for (let i = 0; i < 100; i++) {
+          const id = changed[i % changed.length] ?? '';
+          await call(base, trpcMutation('session.rename', { id, title: `r${i}` }, token));
+        }
+        return resumeMs(p, from, changed.length);
+      },
+    },
+  ];
+}
+
+async function measure(p: Probe, rounds: number): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const op of ops(p)) {
+    const times: number[] = [];
+    const n = op.what.startsWith('session.onChange') ? Math.max(3, rounds / 5) : rounds;
+    for (let i = 0; i < n; i++) times.push(await op.once());
+    out.set(op.what, summarise(times, 0, 1).p50Ms);
+  }
+  return out;
+}
+
+export async function measureGrowth(b: Bench): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-growth-'));
+  const parley: Parley = await startParley(
+    loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      MONGODB_URI: b.stack.embedded.uri,
+      MONGODB_DB: 'parley_growth',
+      DATA_DIR: join(dir, 'data'),
+      JWT_SECRET: 'bench-secret-that-is-at-least-32-bytes-long',
+      BCRYPT_COST: '4',
+      LOG_LEVEL: 'warn',
+      DEMO_USERS: 'false',
+      LOGIN_PER_USERNAME_AND_ADDRESS: '1000',
+    }),
+  );
+  try {
+    const db = parley.services.db;
+    const sizes: Size[] = [
+      { users: 100, sessions: 1_000, messagesPerSession: 2 },
+      { users: 2_000, sessions: 20_000, messagesPerSession: 2 },
+      ...(b.full ? [{ users: 10_000, sessions: 100_000, messagesPerSession: 10 }] : []),
+    ];
+    const rounds = b.full ? 25 : 15;
+    const zero: Size = {
+      users: 0,
+      sessions: 0,
+      messagesPerSession: sizes[0]?.messagesPerSession ?? 2,
+    };
+    await grow(db, zero, sizes[0] ?? zero, b.progress);
+    const probe = await makeProbe(parley.url);
+    const results: Array<[Size, Map<string, number>]> = [];
+    let previous = sizes[0] ?? zero;
+    for (const size of sizes) {
+      if (size !== sizes[0]) await grow(db, previous, size, b.progress);
+      previous = size;
+      b.progress(
+        `measuring at ${size.users.toLocaleString('en-US')} users / ${size.sessions.toLocaleString('en-US')} sessions…`,
+      );
+      const m = await measure(probe, rounds);
+      for (const [what, ms] of m) b.progress(`  ${what}: p50 ${round(ms, 2)} ms`);
+      results.push([size, m]);
+    }
+    const [small, large] = [results[0], results.at(-1)];
+    if (!small || !large) return;
+    const label = (s: Size) =>
+      `${s.users.toLocaleString('en-US')} users / ${s.sessions.toLocaleString('en-US')} sessions`;
+    for (const [what, ms] of large[1]) {
+      const first = small[1].get(what) ?? Number.NaN;
+      b.rows.push({
+        what: `growth to ${label(large[0])}: ${what} p50 vs at ${label(small[0])}`,
+        parley: fmt(ms, ' ms', 2),
+        baseline: fmt(first, ' ms', 2),
+        ratio: fmtRatio(ratio(ms, first)),
+        target: '≤ 1.5x',
+      });
+    }
+    const get = large[1].get('session.get') ?? Number.NaN;
+    for (const view of ['session.list (active, 20)', 'session.list (trash)']) {
+      b.rows.push({
+        what: `${label(large[0])}: ${view} p50 vs session.get p50`,
+        parley: fmt(large[1].get(view) ?? Number.NaN, ' ms', 2),
+        baseline: fmt(get, ' ms', 2),
+        ratio: fmtRatio(ratio(large[1].get(view) ?? Number.NaN, get)),
+        target: '≤ 5x',
+      });
+    }
+    b.raw.growth = results.map(([size, m]) => ({ size, p50Ms: Object.fromEntries(m) }));
+  } finally {
+    await parley.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
