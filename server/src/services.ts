@@ -5,6 +5,7 @@ import { RegistrationThrottle } from './auth/registrationThrottle';
 import { LoginThrottle } from './auth/throttle';
 import { AccessTokens } from './auth/tokens';
 import { KeyedLock } from './chat/keyedLock';
+import { ListChecks } from './chat/sessionIndex';
 import type { Config } from './config/env';
 import type { Database } from './db/database';
 import type { EventBus } from './realtime/bus';
@@ -22,6 +23,8 @@ export interface Services {
   callers: CallerCache;
   /** Serialises writes to one document within this process (FerretDB v1 updates are not atomic). */
   locks: KeyedLock;
+  /** When each user's listed sessions were last checked against chat_sessions. */
+  listChecks: ListChecks;
   /** Live streams open in this process: caps, and ending them when a token is revoked. */
   streams: LiveStreams;
 }
@@ -43,6 +46,7 @@ export function createServices(config: Config, db: Database, bus: EventBus): Ser
     registrations: new RegistrationThrottle(config.registrationThrottle),
     callers,
     locks: new KeyedLock(),
+    listChecks: new ListChecks(),
     streams,
   };
 }

@@ -117,7 +117,9 @@ export async function sendMessage(
           messageId = settled.messageId;
         }
       }
-      const entry = { ...entryOf(session), activity: now.getTime(), updated: now.getTime() };
+      const at = now.getTime();
+      const was = entryOf(session);
+      const entry = { ...was, activity: at, updated: at, lastMessage: at, count: was.count + 1 };
       const reserved = await withIndexEntry(services, user, entry, () =>
         reserveSeq(services, { _id: session._id }, now),
       );

@@ -10,15 +10,16 @@
 // same locked step as the session, so a crash between them leaves the index
 // claiming a change the session lacks, never missing one; readers check each
 // session they show against its entry and rebuild the index when they disagree.
+import type { Session } from '@parley/shared';
 import { ObjectId } from 'mongodb';
 import type { Database } from '../db/database';
 import type { SessionDoc, UserDoc } from '../db/documents';
 import { asObjectId, idString, storedRefs } from '../db/ids';
 import { log } from '../log';
 import type { Services } from '../services';
-import { isServable } from './mappers';
+import { isServable, toApiSession } from './mappers';
 
-/** One session as its owner's index holds it. */
+/** One session as its owner's index holds it: enough to sort, filter and show it in a list. */
 export interface IndexEntry {
   id: string;
   /** Newest activity (last message, else creation), ms: the list's sort key. */
@@ -26,6 +27,12 @@ export interface IndexEntry {
   /** updated_at in ms: what the live stream resumes by. */
   updated: number;
   deleted: boolean;
+  title: string;
+  count: number;
+  /** last_message_at, created_at and deleted_at in ms. */
+  lastMessage: number | null;
+  created: number;
+  deletedAt: number | null;
 }
 
 export type SessionIndex = Map<string, IndexEntry>;
@@ -34,19 +41,50 @@ const deletedFlag = 1;
 
 export const userLockKey = (userId: ObjectId) => `user:${idString(userId)}`;
 
+type Packed = [number, number, number, string, number, number | null, number, number | null];
+
+/** One JSON string per session: FerretDB decodes a string far faster than a subdocument. */
 function pack(e: IndexEntry): string {
-  return `${e.activity}:${e.updated}:${e.deleted ? deletedFlag : 0}`;
+  const row: Packed = [
+    e.activity,
+    e.updated,
+    e.deleted ? deletedFlag : 0,
+    e.title,
+    e.count,
+    e.lastMessage,
+    e.created,
+    e.deletedAt,
+  ];
+  return JSON.stringify(row);
 }
+
+const isTime = (v: unknown): v is number => Number.isSafeInteger(v);
 
 function unpack(id: string, value: unknown): IndexEntry | null {
   if (typeof value !== 'string' || !/^[0-9a-f]{24}$/.test(id)) return null;
-  const [activity, updated, flags] = value.split(':').map(Number);
-  if (!Number.isSafeInteger(activity) || !Number.isSafeInteger(updated)) return null;
+  let row: unknown;
+  try {
+    row = JSON.parse(value);
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(row)) return null;
+  const [activity, updated, flags, title, count, lastMessage, created, deletedAt] = row as Packed;
+  if (!isTime(activity) || !isTime(updated) || !isTime(created) || typeof title !== 'string')
+    return null;
+  if (!Number.isSafeInteger(count) || count < 0) return null;
+  if ((lastMessage !== null && !isTime(lastMessage)) || (deletedAt !== null && !isTime(deletedAt)))
+    return null;
   return {
     id,
-    activity: activity ?? 0,
-    updated: updated ?? 0,
+    activity,
+    updated,
     deleted: ((flags ?? 0) & deletedFlag) !== 0,
+    title,
+    count,
+    lastMessage,
+    created,
+    deletedAt,
   };
 }
 
@@ -55,25 +93,41 @@ export function activityOf(doc: SessionDoc): Date {
   return at instanceof Date ? at : doc._id.getTimestamp();
 }
 
+/** The entry for a stored session: the same values toApiSession shows. */
 export function entryOf(doc: SessionDoc): IndexEntry {
-  const activity = activityOf(doc).getTime();
+  const s = toApiSession(doc);
   return {
-    id: idString(doc._id),
-    activity,
-    updated: doc.updated_at instanceof Date ? doc.updated_at.getTime() : activity,
-    deleted: doc.deleted === true,
+    id: s.id,
+    activity: activityOf(doc).getTime(),
+    updated: s.updatedAt.getTime(),
+    deleted: s.deleted,
+    title: s.title,
+    count: s.messageCount,
+    lastMessage: s.lastMessageAt?.getTime() ?? null,
+    created: s.createdAt.getTime(),
+    deletedAt: s.deletedAt?.getTime() ?? null,
+  };
+}
+
+/** The API session an entry shows, for its owner. */
+export function sessionOf(entry: IndexEntry, userId: ObjectId): Session {
+  return {
+    id: entry.id,
+    userId: idString(userId),
+    title: entry.title,
+    messageCount: entry.count,
+    lastMessageAt: entry.lastMessage === null ? null : new Date(entry.lastMessage),
+    createdAt: new Date(entry.created),
+    updatedAt: new Date(entry.updated),
+    deleted: entry.deleted,
+    deletedAt: entry.deletedAt === null ? null : new Date(entry.deletedAt),
   };
 }
 
 /** True when the stored session is the user's and is what its entry says. */
 function agrees(userId: ObjectId, entry: IndexEntry | undefined, doc: SessionDoc | null): boolean {
   if (!entry || !doc || !isServable(doc) || !asObjectId(doc.user_id)?.equals(userId)) return false;
-  const now = entryOf(doc);
-  return (
-    now.activity === entry.activity &&
-    now.updated === entry.updated &&
-    now.deleted === entry.deleted
-  );
+  return pack(entryOf(doc)) === pack(entry);
 }
 
 /** The user's index as stored, or null when it is missing. */
@@ -162,32 +216,54 @@ async function indexUnlocked(services: Services, user: UserDoc): Promise<Session
   return user.session_index === 1 ? new Map() : rebuildIndex(services.db, user._id);
 }
 
+/** When each user's listed sessions were last checked against chat_sessions, per process. */
+export class ListChecks {
+  private readonly last = new Map<string, number>();
+  constructor(
+    private readonly everyMs = 5_000,
+    private readonly maxUsers = 10_000,
+  ) {}
+
+  /** True (and noted) when the user is due a check. */
+  due(userId: ObjectId, now = Date.now()): boolean {
+    const key = idString(userId);
+    if (now - (this.last.get(key) ?? 0) < this.everyMs) return false;
+    this.last.delete(key);
+    if (this.last.size >= this.maxUsers) {
+      const oldest = this.last.keys().next().value;
+      if (oldest !== undefined) this.last.delete(oldest);
+    }
+    this.last.set(key, now);
+    return true;
+  }
+}
+
 /**
- * The sessions `ids` names, by `_id`, checked against the index. When one
- * disagrees, this process's writers are waited for and the check repeated; if
- * it still disagrees (a crash between the two writes, another process, an old
- * database) the index is rebuilt. Null then: the caller starts over.
+ * Checks the sessions a list showed against chat_sessions, by `_id`, after the
+ * answer has gone (at most every few seconds per user). When one disagrees, this
+ * process's writers are waited for and the check repeated; if it still disagrees
+ * (a crash between the two writes, another process, a repair) the index is
+ * rebuilt, so the next list is right.
  */
-export async function loadListed(
-  services: Services,
-  userId: ObjectId,
-  index: SessionIndex,
-  ids: string[],
-): Promise<SessionDoc[] | null> {
+export function checkListed(services: Services, userId: ObjectId, ids: string[]): void {
+  if (ids.length === 0 || !services.listChecks.due(userId)) return;
   const load = () =>
     Promise.all(
       ids.map((id) => services.db.sessions.findOne({ _id: ObjectId.createFromHexString(id) })),
     );
-  const docs = await load();
-  if (docs.every((d, i) => agrees(userId, index.get(ids[i] ?? ''), d))) return docs as SessionDoc[];
-  return services.locks.run(userLockKey(userId), async () => {
-    const fresh = (await readIndex(services.db, userId)) ?? new Map();
-    const again = await load();
-    if (!again.every((d, i) => agrees(userId, fresh.get(ids[i] ?? ''), d))) {
-      await rebuildIndex(services.db, userId);
-    }
-    return null;
-  });
+  const run = async () => {
+    const index = (await readIndex(services.db, userId)) ?? new Map();
+    const docs = await load();
+    if (docs.every((d, i) => agrees(userId, index.get(ids[i] ?? ''), d))) return;
+    await services.locks.run(userLockKey(userId), async () => {
+      const fresh = (await readIndex(services.db, userId)) ?? new Map();
+      const again = await load();
+      if (!again.every((d, i) => agrees(userId, fresh.get(ids[i] ?? ''), d))) {
+        await rebuildIndex(services.db, userId);
+      }
+    });
+  };
+  run().catch((e) => log.warn('session list check failed', { error: String(e) }));
 }
 
 /** The stored form of an index: a field per session. */

@@ -9,8 +9,15 @@ import { asObjectId, idString, newId, toObjectId } from '../db/ids';
 import { publishSessionChange } from '../realtime/channels';
 import type { Services } from '../services';
 import { decodeCursor, encodeCursor, type SessionCursor, sessionCursorRules } from './cursor';
-import { isServable, toApiSession } from './mappers';
-import { entryOf, type IndexEntry, indexOf, loadListed, withIndexEntry } from './sessionIndex';
+import { toApiSession } from './mappers';
+import {
+  checkListed,
+  entryOf,
+  type IndexEntry,
+  indexOf,
+  sessionOf,
+  withIndexEntry,
+} from './sessionIndex';
 
 export const sessionLockKey = (id: string) => `session:${id}`;
 
@@ -81,9 +88,9 @@ function byActivity(a: IndexEntry, b: IndexEntry): number {
 }
 
 /**
- * A page of the user's sessions: the index names and orders them, and each one
- * shown is read by `_id` and checked against it (sessionIndex.ts). A check that
- * fails rebuilds the index, and the page is made again from the new one.
+ * A page of the user's sessions, answered from the user's index alone (one _id
+ * lookup); the sessions shown are checked against chat_sessions afterwards
+ * (sessionIndex.ts), which rebuilds the index if they disagree.
  */
 export async function listSessions(
   services: Services,
@@ -94,34 +101,24 @@ export async function listSessions(
   const after = opts.cursor
     ? decodeCursor<SessionCursor>(opts.cursor, sessionCursorRules, { u, d: opts.deleted })
     : null;
-  for (let attempt = 0; ; attempt++) {
-    const index = await indexOf(services, user);
-    const view = [...index.values()]
-      .filter((e) => e.deleted === opts.deleted)
-      .filter((e) => !after || e.activity < after.a || (e.activity === after.a && e.id < after.i))
-      .sort(byActivity)
-      .slice(0, opts.limit + 1);
-    const page = view.slice(0, opts.limit);
-    const ids = page.map((e) => e.id);
-    // Rebuilt twice and still disagreeing (other processes writing): serve what is stored.
-    const docs =
-      (await loadListed(services, user._id, index, ids)) ??
-      (attempt >= 2 ? await loadSessions(services, ids) : null);
-    if (!docs) continue;
-    const last = page.at(-1);
-    const nextCursor =
-      view.length > opts.limit && last
-        ? encodeCursor<SessionCursor>({ u, d: opts.deleted, a: last.activity, i: last.id })
-        : null;
-    return { items: docs.map(toApiSession), nextCursor };
-  }
-}
-
-async function loadSessions(services: Services, ids: string[]): Promise<SessionDoc[]> {
-  const docs = await Promise.all(
-    ids.map((id) => services.db.sessions.findOne({ _id: toObjectId(id) })),
+  const index = await indexOf(services, user);
+  const view = [...index.values()]
+    .filter((e) => e.deleted === opts.deleted)
+    .filter((e) => !after || e.activity < after.a || (e.activity === after.a && e.id < after.i))
+    .sort(byActivity)
+    .slice(0, opts.limit + 1);
+  const page = view.slice(0, opts.limit);
+  checkListed(
+    services,
+    user._id,
+    page.map((e) => e.id),
   );
-  return docs.filter((d): d is SessionDoc => d !== null && isServable(d));
+  const last = page.at(-1);
+  const nextCursor =
+    view.length > opts.limit && last
+      ? encodeCursor<SessionCursor>({ u, d: opts.deleted, a: last.activity, i: last.id })
+      : null;
+  return { items: page.map((e) => sessionOf(e, user._id)), nextCursor };
 }
 
 /** Loads, checks and updates one session under its lock, then tells the user's other views. */
