@@ -9,6 +9,10 @@ export interface OwnedDatabase {
   uri: string;
   port: number;
   kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Sends a signal without waiting for an exit: SIGSTOP freezes the database, SIGCONT resumes it. */
+  signal(signal: NodeJS.Signals): void;
+  /** True while the database process has not exited. */
+  running(): boolean;
   restart(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -32,6 +36,10 @@ export async function startOwnedDatabase(dir: string): Promise<OwnedDatabase> {
       await exited;
     }
   };
+  const running = () => !!child && child.exitCode === null && child.signalCode === null;
+  const signal = (sig: NodeJS.Signals) => {
+    if (running()) child?.kill(sig);
+  };
   await launch();
-  return { uri, port, kill, restart: launch, stop: () => kill('SIGTERM') };
+  return { uri, port, kill, signal, running, restart: launch, stop: () => kill('SIGTERM') };
 }
