@@ -44,11 +44,22 @@ export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 export const middleware = t.middleware;
 
-const unavailable = (cause: unknown) =>
+/** Seconds a client waits before retrying while the database is away. */
+const databaseRetryAfterSeconds = 1;
+
+/** The cause of a database outage's 503: asks for Retry-After and keeps the driver's error. */
+class DatabaseUnavailable extends RetryAfter {
+  constructor(databaseError: unknown) {
+    super(databaseRetryAfterSeconds);
+    this.cause = databaseError;
+  }
+}
+
+const unavailable = (databaseError: unknown) =>
   new TRPCError({
     code: 'SERVICE_UNAVAILABLE',
     message: 'The database is unavailable right now; retry shortly.',
-    cause,
+    cause: new DatabaseUnavailable(databaseError),
   });
 
 /** An unreachable or momentarily locked database becomes a clear, retryable SERVICE_UNAVAILABLE. */
