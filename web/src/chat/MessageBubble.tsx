@@ -1,5 +1,6 @@
 // One message: the person's own on the right, others on the left; an outgoing one
 // shows that it is sending, or that it failed with Retry and Discard.
+import { MessageContent } from './MessageContent';
 import type { OutgoingMessage } from './outbox';
 
 interface MessageBubbleProps {
@@ -35,7 +36,9 @@ export function MessageBubble({
       {author !== 'user' && (
         <span className="message__role">{author === 'assistant' ? 'Assistant' : 'System'}</span>
       )}
-      <div className="message__bubble">{content}</div>
+      <div className="message__bubble">
+        <MessageContent content={content} />
+      </div>
       <div
         className={`message__meta${!failed && !sending && !showTime ? ' message__meta--hidden' : ''}`}
       >
