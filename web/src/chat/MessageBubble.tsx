@@ -7,6 +7,8 @@ interface MessageBubbleProps {
   author: 'user' | 'assistant' | 'system';
   content: string;
   createdAt: Date;
+  /** The day heading to show above this message: it is the first of its day. */
+  day?: string | null;
   outgoing?: OutgoingMessage;
   /** False for all but the last of a run of messages close in time: one timestamp per run. */
   showTime?: boolean;
@@ -15,12 +17,13 @@ interface MessageBubbleProps {
 }
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
-const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short' });
 
 export function MessageBubble({
   author,
   content,
   createdAt,
+  day,
   outgoing,
   showTime = true,
   onRetry,
@@ -33,6 +36,7 @@ export function MessageBubble({
       className={`message message--${author}${sending ? ' message--sending' : ''}${failed ? ' message--failed' : ''}`}
       aria-busy={sending || undefined}
     >
+      {day && <h2 className="day-separator">{day}</h2>}
       {author !== 'user' && (
         <span className="message__role">{author === 'assistant' ? 'Assistant' : 'System'}</span>
       )}
@@ -56,7 +60,8 @@ export function MessageBubble({
           <span>Sending…</span>
         ) : (
           <time dateTime={createdAt.toISOString()} title={fullFormat.format(createdAt)}>
-            {timeFormat.format(createdAt)}
+            <span aria-hidden="true">{timeFormat.format(createdAt)}</span>
+            <span className="visually-hidden">{fullFormat.format(createdAt)}</span>
           </time>
         )}
       </div>
