@@ -1,6 +1,7 @@
 // The signed-in layout: sidebar beside the main panel on wide screens, a drawer on
 // narrow ones; the main panel shows the start page, a chat, or the Trash.
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { useAuth } from '../auth/AuthContext';
 import { Conversation } from '../chat/Conversation';
 import { OutboxProvider } from '../chat/OutboxProvider';
 import { Sidebar } from '../sessions/Sidebar';
@@ -16,6 +17,7 @@ export function Shell() {
   const [filter, setFilter] = useState('');
   const search = useRef<HTMLInputElement>(null);
   const { create } = useSessionActions();
+  const { user } = useAuth();
 
   const openDrawer = useCallback(() => {
     setDrawerOpen(true);
@@ -41,7 +43,7 @@ export function Shell() {
   }, [drawerOpen]);
 
   return (
-    <OutboxProvider>
+    <OutboxProvider owner={user?.id}>
       <div className={`shell${drawerOpen ? ' shell--drawer-open' : ''}`}>
         <aside className="sidebar" aria-label="Chats and account">
           <Sidebar

@@ -14,6 +14,7 @@ import { Spinner } from '../ui/Spinner';
 import { useLiveState } from '../ui/useLiveState';
 import { Composer } from './Composer';
 import { MessageList } from './MessageList';
+import { useOutboxContext } from './OutboxProvider';
 import { visibleOutgoing } from './outbox';
 import { useArrivals } from './useArrivals';
 import { useMessages } from './useMessages';
@@ -23,7 +24,10 @@ export function Conversation({ sessionId, onMenu }: { sessionId: string; onMenu:
   const utils = trpc.useUtils();
   const session = trpc.session.get.useQuery({ id: sessionId });
   const { query, messages, add, liveStatus } = useMessages(sessionId);
-  const send = useCallback((input: SendInput) => utils.client.message.send.mutate(input), [utils]);
+  const send = useCallback(
+    (input: SendInput, signal: AbortSignal) => utils.client.message.send.mutate(input, { signal }),
+    [utils],
+  );
   const [sentHere] = useState(() => new Set<number>());
   const onSent = useCallback(
     (message: Message) => {
@@ -32,7 +36,10 @@ export function Conversation({ sessionId, onMenu }: { sessionId: string; onMenu:
     },
     [sentHere, add],
   );
-  const outbox = useOutbox(sessionId, { send, onSent });
+  const outbox = useOutbox(sessionId, { send, onSent, connected: liveStatus === 'pending' });
+  const { owner } = useOutboxContext();
+  const { settle } = outbox;
+  useEffect(() => settle(messages), [settle, messages]);
   const arrivals = useArrivals(messages, sentHere);
   const { remove, restore } = useSessionActions();
   const live = useLiveState(liveStatus);
@@ -127,6 +134,7 @@ export function Conversation({ sessionId, onMenu }: { sessionId: string; onMenu:
       </p>
       <Composer
         inputRef={composer}
+        draftKey={owner ? { owner, sessionId } : undefined}
         disabled={deleted}
         placeholder={deleted ? 'Restore this chat to write in it' : undefined}
         onSend={(content) => void outbox.submit(content, messages.at(-1)?.seq ?? 0)}
