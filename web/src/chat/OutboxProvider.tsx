@@ -26,7 +26,12 @@ const OutboxContext = createContext<OutboxValue | null>(null);
 export function OutboxProvider({ owner, children }: { owner?: string; children: ReactNode }) {
   const [all, dispatch] = useReducer(outboxReducer, owner, loadOutbox);
   const [inFlight] = useState(() => new Set<string>());
-  useEffect(() => saveOutbox(owner, all), [owner, all]);
+  // Every clientId this tab has held: the ones it dropped are not brought back.
+  const [known] = useState(() => new Set<string>());
+  useEffect(() => {
+    for (const m of all) known.add(m.clientId);
+    saveOutbox(owner, all, known);
+  }, [owner, all, known]);
   return (
     <OutboxContext.Provider value={{ all, dispatch, inFlight, owner }}>
       {children}

@@ -45,11 +45,23 @@ export function loadOutbox(owner: string | undefined): OutgoingMessage[] {
     .filter((m) => m !== null);
 }
 
-export function saveOutbox(owner: string | undefined, messages: OutgoingMessage[]): void {
+/**
+ * Saves this tab's outgoing messages. Another tab's that this one has never
+ * held (`known`) are kept beside them, so two tabs do not erase each other's.
+ */
+export function saveOutbox(
+  owner: string | undefined,
+  messages: OutgoingMessage[],
+  known: ReadonlySet<string> = new Set(messages.map((m) => m.clientId)),
+): void {
   if (!owner) return;
+  const others = loadOutbox(owner).filter((m) => !known.has(m.clientId));
+  const all = [...others, ...messages].sort(
+    (a, b) => a.createdAt.getTime() - b.createdAt.getTime(),
+  );
   const kept: OutgoingMessage[] = [];
   let chars = 0;
-  for (const m of messages.slice(-outboxMax).reverse()) {
+  for (const m of all.slice(-outboxMax).reverse()) {
     chars += m.content.length;
     if (chars > outboxCharsMax) break;
     kept.unshift(m);

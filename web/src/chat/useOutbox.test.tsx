@@ -217,6 +217,26 @@ describe('the outbox across reloads', () => {
     expect(loadOutbox('ann')).toEqual([]);
   });
 
+  it('keeps what two tabs are sending, and forgets what either has delivered', async () => {
+    const tabA = controlledSend();
+    const tabB = controlledSend();
+    const a = renderHook(() => useOutbox(sessionId, { send: tabA.send, onSent: () => {} }), {
+      wrapper: ownerWrapper('ann'),
+    });
+    const b = renderHook(() => useOutbox(sessionId, { send: tabB.send, onSent: () => {} }), {
+      wrapper: ownerWrapper('ann'),
+    });
+    act(() => {
+      void a.result.current.submit('from tab A');
+    });
+    act(() => {
+      void b.result.current.submit('from tab B');
+    });
+    expect(loadOutbox('ann').map((m) => m.content)).toEqual(['from tab A', 'from tab B']);
+    await act(async () => tabA.calls[0]!.resolve(stored(tabA.calls[0]!.input, 1)));
+    expect(loadOutbox('ann').map((m) => m.content)).toEqual(['from tab B']);
+  });
+
   it('stays within its bounds, keeping the newest', () => {
     const many = Array.from({ length: outboxMax + 20 }, (_, i) => ({
       clientId: `c${i}`,
