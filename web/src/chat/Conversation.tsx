@@ -13,6 +13,7 @@ import { MainHeader } from '../ui/MainHeader';
 import { Spinner } from '../ui/Spinner';
 import { useLiveState } from '../ui/useLiveState';
 import { Composer } from './Composer';
+import { preloadMarkdown } from './MessageContent';
 import { MessageList } from './MessageList';
 import { useOutboxContext } from './OutboxProvider';
 import { visibleOutgoing } from './outbox';
@@ -47,6 +48,7 @@ export function Conversation({ sessionId, onMenu }: { sessionId: string; onMenu:
   useDocumentTitle(session.data?.title);
 
   useEffect(() => {
+    void preloadMarkdown();
     if (window.matchMedia?.('(min-width: 800px)').matches) composer.current?.focus();
   }, []);
 

@@ -2,7 +2,9 @@
 // until then, so the first paint never waits for it), and folded when very long.
 import { lazy, Suspense, useId, useState } from 'react';
 
-const Markdown = lazy(() => import('./markdown/Markdown'));
+/** Starts loading the renderer (a chat calls it on opening, before its messages arrive). */
+export const preloadMarkdown = () => import('./markdown/Markdown');
+const Markdown = lazy(preloadMarkdown);
 
 /** Longer than this (in characters or lines) folds behind "Show more". */
 export const foldChars = 3_000;

@@ -9,6 +9,24 @@ function loadHighlighter(): Promise<Highlight> {
   return highlighter;
 }
 
+/** Pages served over plain http (a LAN address) have no clipboard API: the old way. */
+function copyBySelection(text: string): boolean {
+  const area = document.createElement('textarea');
+  area.value = text;
+  area.setAttribute('readonly', '');
+  area.style.position = 'fixed';
+  area.style.opacity = '0';
+  document.body.append(area);
+  area.select();
+  try {
+    return document.execCommand('copy');
+  } catch {
+    return false;
+  } finally {
+    area.remove();
+  }
+}
+
 export function CodeBlock({ code, language }: { code: string; language?: string | null }) {
   const [highlighted, setHighlighted] = useState<ReactNode[] | null>(null);
   const [copied, setCopied] = useState<'idle' | 'copied' | 'failed'>('idle');
@@ -31,10 +49,15 @@ export function CodeBlock({ code, language }: { code: string; language?: string 
   }, [copied]);
 
   const copy = () => {
-    navigator.clipboard?.writeText(code).then(
-      () => setCopied('copied'),
-      () => setCopied('failed'),
-    ) ?? setCopied('failed');
+    const clipboard = navigator.clipboard;
+    if (clipboard) {
+      clipboard.writeText(code).then(
+        () => setCopied('copied'),
+        () => setCopied(copyBySelection(code) ? 'copied' : 'failed'),
+      );
+    } else {
+      setCopied(copyBySelection(code) ? 'copied' : 'failed');
+    }
   };
 
   return (
