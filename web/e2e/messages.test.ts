@@ -3,6 +3,7 @@
 // proxy that stops forwarding without closing) until the message goes out by itself.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scriptApi } from './support/api';
 import { desktop, launchBrowser, phone, screenshot } from './support/browser';
 import { type RunningServer, startServer } from './support/server';
 import { type SilentProxy, startSilentProxy } from './support/silentProxy';
@@ -83,6 +84,11 @@ describe('messages in the browser', () => {
     expect(await list.locator('code.md-inline-code').textContent()).toBe('inline code');
     expect(await page.title()).not.toBe('owned');
 
+    // The day's heading above it, and its full date and time on hover.
+    await list.getByRole('heading', { level: 2, name: 'Today' }).waitFor();
+    const full = await list.locator('time').last().getAttribute('title');
+    expect(full).toContain(String(new Date().getFullYear()));
+
     await list.getByRole('button', { name: 'Copy' }).click();
     await list.getByRole('button', { name: 'Copied' }).waitFor();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(code);
@@ -149,5 +155,24 @@ describe('messages in the browser', () => {
       .waitFor({ state: 'detached', timeout: 30_000 });
     await expect.poll(() => page.getByText('Sending…').count(), { timeout: 15_000 }).toBe(0);
     expect(await messages(page).getByText('Written while offline').count()).toBe(1);
+  });
+
+  it('keeps the sidebar’s group heading in view while its chats scroll', async () => {
+    const script = scriptApi(server.url);
+    await script.login(username, password);
+    for (let i = 1; i <= 25; i++) await script.createSession(`Filler chat ${i}`);
+    await page.reload();
+    const nav = page.getByRole('navigation', { name: 'Chats' });
+    await nav.getByRole('link', { name: 'Filler chat 25' }).waitFor();
+    await nav.evaluate((el) => {
+      el.scrollTop = el.scrollHeight;
+    });
+    await expect.poll(() => nav.evaluate((el) => el.scrollTop)).toBeGreaterThan(100);
+    const heading = nav.getByRole('heading', { name: 'Today' });
+    const top = async () => {
+      const [h, n] = await Promise.all([heading.boundingBox(), nav.boundingBox()]);
+      return Math.abs((h?.y ?? -1000) - (n?.y ?? 0));
+    };
+    await expect.poll(top).toBeLessThan(8);
   });
 });
