@@ -24,32 +24,35 @@ interface ComposerProps {
 
 const draftSaveMs = 300;
 
-/** The draft for `key`, saved shortly after each change and at once when leaving. */
+/** The draft for `key`, saved shortly after a change and at once when leaving. */
 function useDraft(key: ComposerProps['draftKey']) {
   const owner = key?.owner;
   const sessionId = key?.sessionId;
   const [text, setText] = useState(() => (owner && sessionId ? readDraft(owner, sessionId) : ''));
   const pending = useRef<string | null>(null);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const flush = useRef(() => {});
 
   useEffect(() => {
-    if (!owner || !sessionId) return;
-    const flush = () => {
-      if (pending.current === null) return;
+    flush.current = () => {
+      if (timer.current) clearTimeout(timer.current);
+      timer.current = null;
+      if (pending.current === null || !owner || !sessionId) return;
       writeDraft(owner, sessionId, pending.current);
       pending.current = null;
     };
-    const timer = setInterval(flush, draftSaveMs);
-    window.addEventListener('pagehide', flush);
+    const save = () => flush.current();
+    window.addEventListener('pagehide', save);
     return () => {
-      clearInterval(timer);
-      window.removeEventListener('pagehide', flush);
-      flush();
+      window.removeEventListener('pagehide', save);
+      save();
     };
   }, [owner, sessionId]);
 
   const change = (value: string) => {
     setText(value);
     pending.current = value;
+    timer.current ??= setTimeout(() => flush.current(), draftSaveMs);
   };
   return [text, change] as const;
 }

@@ -85,12 +85,17 @@ export function SessionList({ activeId, filter, onOpened }: SessionListProps) {
       ref={nav}
       className="session-list"
       aria-label="Chats"
+      aria-describedby="session-list-keys"
       onKeyDown={moveFocus}
       onFocus={(e) => {
         const id = e.target.closest<HTMLElement>('[data-session]')?.dataset.session;
         if (id) setFocusId(id);
       }}
     >
+      <p id="session-list-keys" className="visually-hidden">
+        Arrow keys move between chats and their buttons. F2 renames a chat, Delete moves it to the
+        Trash.
+      </p>
       {groups.map((group) => (
         <section key={group.label} aria-label={group.label}>
           <h2 className="session-list__heading">{group.label}</h2>

@@ -5,7 +5,7 @@ import type { Definition, Nodes, Parents, RootContent, TableCell } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { gfmFromMarkdown } from 'mdast-util-gfm';
 import { gfm } from 'micromark-extension-gfm';
-import type { ReactNode } from 'react';
+import { type ReactNode, useMemo } from 'react';
 import { CodeBlock } from './CodeBlock';
 import { safeHref } from './safeUrl';
 
@@ -181,9 +181,12 @@ function render(node: RootContent, defs: Definitions, key: string, parent?: Pare
 }
 
 export function Markdown({ source }: { source: string }) {
-  const tree = parseMarkdown(source);
-  const defs = collectDefinitions(tree, new Map());
-  return <div className="md">{children(tree, defs, 'm')}</div>;
+  // Parsed once per text: the list re-renders every bubble when a message arrives.
+  const content = useMemo(() => {
+    const tree = parseMarkdown(source);
+    return children(tree, collectDefinitions(tree, new Map()), 'm');
+  }, [source]);
+  return <div className="md">{content}</div>;
 }
 
 export default Markdown;
