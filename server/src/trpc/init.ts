@@ -16,7 +16,7 @@ const t = initTRPC.context<Context>().create({
   // Each stream ends itself after config.live.streamMaxMs (realtime/feed.ts), so the
   // client reconnects and resumes from its last id.
   sse: {
-    client: { reconnectAfterInactivityMs: 40_000 },
+    client: { reconnectAfterInactivityMs: 20_000 },
   },
   errorFormatter({ shape, error, ctx }) {
     const internal = error.code === 'INTERNAL_SERVER_ERROR';
