@@ -12,7 +12,7 @@ import { transformer } from './transformer';
 const t = initTRPC.context<Context>().create({
   transformer,
   // Streams are written by http/subscriptions.ts: it hands `client` to every client (one
-  // that hears nothing for 40 s reconnects) and pings quiet streams every config.live.pingMs.
+  // that hears nothing for 20 s reconnects) and pings quiet streams every config.live.pingMs.
   // Each stream ends itself after config.live.streamMaxMs (realtime/feed.ts), so the
   // client reconnects and resumes from its last id.
   sse: {
