@@ -46,8 +46,8 @@ const envSchema = z.object({
     .min(1_000)
     .max(86_400_000)
     .default(30 * 60_000),
-  /** A live stream that has sent nothing this long gets a ping (clients give up after 40 s of silence). */
-  LIVE_PING_MS: z.coerce.number().int().min(50).max(25_000).default(15_000),
+  /** A live stream that has sent nothing this long gets a ping (clients give up after 20 s of silence). */
+  LIVE_PING_MS: z.coerce.number().int().min(50).max(19_000).default(15_000),
   /** How many proxies in front append to X-Forwarded-For; `true` means one, `false` none. */
   TRUST_PROXY: z
     .string()

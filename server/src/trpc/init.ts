@@ -12,11 +12,11 @@ import { transformer } from './transformer';
 const t = initTRPC.context<Context>().create({
   transformer,
   // Streams are written by http/subscriptions.ts: it hands `client` to every client (one
-  // that hears nothing for 40 s reconnects) and pings quiet streams every config.live.pingMs.
+  // that hears nothing for 20 s reconnects) and pings quiet streams every config.live.pingMs.
   // Each stream ends itself after config.live.streamMaxMs (realtime/feed.ts), so the
   // client reconnects and resumes from its last id.
   sse: {
-    client: { reconnectAfterInactivityMs: 40_000 },
+    client: { reconnectAfterInactivityMs: 20_000 },
   },
   errorFormatter({ shape, error, ctx }) {
     const internal = error.code === 'INTERNAL_SERVER_ERROR';
@@ -44,11 +44,22 @@ export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 export const middleware = t.middleware;
 
-const unavailable = (cause: unknown) =>
+/** Seconds a client waits before retrying while the database is away. */
+const databaseRetryAfterSeconds = 1;
+
+/** The cause of a database outage's 503: asks for Retry-After and keeps the driver's error. */
+class DatabaseUnavailable extends RetryAfter {
+  constructor(databaseError: unknown) {
+    super(databaseRetryAfterSeconds);
+    this.cause = databaseError;
+  }
+}
+
+const unavailable = (databaseError: unknown) =>
   new TRPCError({
     code: 'SERVICE_UNAVAILABLE',
     message: 'The database is unavailable right now; retry shortly.',
-    cause,
+    cause: new DatabaseUnavailable(databaseError),
   });
 
 /** An unreachable or momentarily locked database becomes a clear, retryable SERVICE_UNAVAILABLE. */

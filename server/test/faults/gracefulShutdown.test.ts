@@ -66,10 +66,13 @@ describe('SIGTERM during load', () => {
       }
     };
     const writers = Array.from({ length: 8 }, (_, i) => writer(sessions[i % 2] as string));
-    await sleep(1_500);
+    // Traffic first (seen, not slept on), then the signal.
+    const deadline = Date.now() + 30_000;
+    while (sent.filter((s) => s.outcome.ok).length < 20 && Date.now() < deadline) await sleep(20);
     const sigtermAt = performance.now();
     child.proc.kill('SIGTERM');
-    await sleep(100);
+    // Once it says so, the server has stopped listening: a new connection must be refused.
+    await waitForOutput(child, /SIGTERM: finishing requests in flight/);
     const newConnectionAnswered = await answersNewConnection(base);
     await Promise.all(writers);
     const code = await child.exited;

@@ -80,8 +80,8 @@ describe('hostile requests', () => {
       `10 MB bodies: ${answers.map((a) => `${a.status || a.error} in ${a.ms.toFixed(0)} ms`).join(', ')}; RSS +${((process.memoryUsage().rss - before) / 2 ** 20).toFixed(1)} MiB`,
     );
     for (const a of answers) {
+      // A hang would end in the request's own deadline, which refused() does not accept.
       expect(refused(a), JSON.stringify(a)).toBe(true);
-      expect(a.ms).toBeLessThan(10_000);
     }
     expect(await messageCount()).toBe(0);
   });
@@ -109,7 +109,6 @@ describe('hostile requests', () => {
     );
     for (const a of answers) {
       expect([400, 413, 414, 431], JSON.stringify(a)).toContain(a.status);
-      expect(a.ms).toBeLessThan(5_000);
     }
     expect(await messageCount()).toBe(0);
   });

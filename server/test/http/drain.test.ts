@@ -24,8 +24,18 @@ describe('a graceful stop', () => {
     const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
     socket.on('error', () => {});
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    // Stop once the login is hashing (not after a fixed pause), so a slow machine cannot
+    // make the stop come before the server has even read the login.
+    const { passwords } = parley.services;
+    const verify = passwords.verify.bind(passwords);
+    const hashing = new Promise<void>((resolve) => {
+      passwords.verify = (...args: Parameters<typeof verify>) => {
+        resolve();
+        return verify(...args);
+      };
+    });
     socket.write(login);
-    await new Promise((r) => setTimeout(r, 50)); // the login is hashing now
+    await hashing;
     const stopped = parley.stop();
     socket.write(health); // the next request on the same kept-alive connection, mid-stop
     await stopped;

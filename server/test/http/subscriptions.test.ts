@@ -101,7 +101,7 @@ describe('subscriptions on the wire', () => {
     expect(out.status).toBe(200);
     expect(out.contentType).toBe('text/event-stream');
     expect(
-      out.text.startsWith('event: connected\ndata: {"reconnectAfterInactivityMs":40000}\n\n'),
+      out.text.startsWith('event: connected\ndata: {"reconnectAfterInactivityMs":20000}\n\n'),
     ).toBe(true);
     const event = /data: (.*)\nid: (\d+)\n\n/.exec(out.text);
     expect(event?.[2]).toBe('1');

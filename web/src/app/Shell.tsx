@@ -1,6 +1,7 @@
 // The signed-in layout: sidebar beside the main panel on wide screens, a drawer on
 // narrow ones; the main panel shows the start page, a chat, or the Trash.
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { useAuth } from '../auth/AuthContext';
 import { Conversation } from '../chat/Conversation';
 import { OutboxProvider } from '../chat/OutboxProvider';
 import { Sidebar } from '../sessions/Sidebar';
@@ -8,6 +9,8 @@ import { TrashView } from '../sessions/TrashView';
 import { useSessionActions } from '../sessions/useSessionActions';
 import { HomeView } from './HomeView';
 import { useRoute } from './route';
+import { useDrawerFocus } from './useDrawerFocus';
+import { useNarrow } from './useNarrow';
 import { useShortcuts } from './useShortcuts';
 
 export function Shell() {
@@ -16,12 +19,19 @@ export function Shell() {
   const [filter, setFilter] = useState('');
   const search = useRef<HTMLInputElement>(null);
   const { create } = useSessionActions();
+  const { user } = useAuth();
 
-  const openDrawer = useCallback(() => {
-    setDrawerOpen(true);
-    // The drawer becomes visible on the next frame: move focus into it then.
-    requestAnimationFrame(() => document.querySelector<HTMLElement>('.sidebar .new-chat')?.focus());
-  }, []);
+  const drawer = useRef<HTMLElement>(null);
+  // Only on narrow screens is the sidebar a drawer over the chat.
+  const narrow = useNarrow();
+  const drawerShown = drawerOpen && narrow;
+  const firstInDrawer = useCallback(
+    () => drawer.current?.querySelector<HTMLElement>('.new-chat') ?? null,
+    [],
+  );
+  useDrawerFocus(drawerShown, drawer, firstInDrawer);
+
+  const openDrawer = useCallback(() => setDrawerOpen(true), []);
   const closeDrawer = useCallback(() => setDrawerOpen(false), []);
   const newChat = useCallback(() => {
     setDrawerOpen(false);
@@ -41,9 +51,12 @@ export function Shell() {
   }, [drawerOpen]);
 
   return (
-    <OutboxProvider>
+    <OutboxProvider owner={user?.id}>
+      <a className="skip-link" href="#main" inert={drawerShown}>
+        Skip to main content
+      </a>
       <div className={`shell${drawerOpen ? ' shell--drawer-open' : ''}`}>
-        <aside className="sidebar" aria-label="Chats and account">
+        <aside ref={drawer} className="sidebar" aria-label="Chats and account">
           <Sidebar
             route={route}
             filter={filter}
@@ -60,13 +73,15 @@ export function Shell() {
           tabIndex={-1}
           onClick={closeDrawer}
         />
-        {route.view === 'chat' ? (
-          <Conversation key={route.sessionId} sessionId={route.sessionId} onMenu={openDrawer} />
-        ) : route.view === 'trash' ? (
-          <TrashView onMenu={openDrawer} />
-        ) : (
-          <HomeView onNewChat={newChat} onMenu={openDrawer} />
-        )}
+        <main id="main" className="shell__main" tabIndex={-1} inert={drawerShown}>
+          {route.view === 'chat' ? (
+            <Conversation key={route.sessionId} sessionId={route.sessionId} onMenu={openDrawer} />
+          ) : route.view === 'trash' ? (
+            <TrashView onMenu={openDrawer} />
+          ) : (
+            <HomeView onNewChat={newChat} onMenu={openDrawer} />
+          )}
+        </main>
       </div>
     </OutboxProvider>
   );

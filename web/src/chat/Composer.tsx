@@ -5,17 +5,56 @@ import {
   type FormEvent,
   type KeyboardEvent,
   type Ref,
+  useEffect,
   useLayoutEffect,
   useRef,
   useState,
 } from 'react';
 import { Icon } from '../ui/Icon';
+import { readDraft, writeDraft } from './drafts';
 
 interface ComposerProps {
   onSend: (content: string) => void;
   disabled?: boolean;
   placeholder?: string;
   inputRef?: Ref<HTMLTextAreaElement>;
+  /** Where the unsent text is kept across reloads and chat switches. */
+  draftKey?: { owner: string; sessionId: string };
+}
+
+const draftSaveMs = 300;
+
+/** The draft for `key`, saved shortly after a change and at once when leaving. */
+function useDraft(key: ComposerProps['draftKey']) {
+  const owner = key?.owner;
+  const sessionId = key?.sessionId;
+  const [text, setText] = useState(() => (owner && sessionId ? readDraft(owner, sessionId) : ''));
+  const pending = useRef<string | null>(null);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const flush = useRef(() => {});
+
+  useEffect(() => {
+    flush.current = () => {
+      if (timer.current) clearTimeout(timer.current);
+      timer.current = null;
+      if (pending.current === null || !owner || !sessionId) return;
+      writeDraft(owner, sessionId, pending.current);
+      pending.current = null;
+    };
+    const save = () => flush.current();
+    window.addEventListener('pagehide', save);
+    return () => {
+      window.removeEventListener('pagehide', save);
+      save();
+    };
+  }, [owner, sessionId]);
+
+  const change = (value: string) => {
+    setText(value);
+    pending.current = value;
+    timer.current ??= setTimeout(() => flush.current(), draftSaveMs);
+  };
+  return [text, change] as const;
 }
 
 function length(text: string): number {
@@ -29,8 +68,9 @@ export function Composer({
   disabled,
   placeholder = 'Message Parley',
   inputRef,
+  draftKey,
 }: ComposerProps) {
-  const [text, setText] = useState('');
+  const [text, setText] = useDraft(draftKey);
   const box = useRef<HTMLTextAreaElement | null>(null);
   const count = length(text);
   const tooLong = count > limits.contentMax;

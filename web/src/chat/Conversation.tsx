@@ -13,7 +13,9 @@ import { MainHeader } from '../ui/MainHeader';
 import { Spinner } from '../ui/Spinner';
 import { useLiveState } from '../ui/useLiveState';
 import { Composer } from './Composer';
+import { preloadMarkdown } from './MessageContent';
 import { MessageList } from './MessageList';
+import { useOutboxContext } from './OutboxProvider';
 import { visibleOutgoing } from './outbox';
 import { useArrivals } from './useArrivals';
 import { useMessages } from './useMessages';
@@ -23,7 +25,10 @@ export function Conversation({ sessionId, onMenu }: { sessionId: string; onMenu:
   const utils = trpc.useUtils();
   const session = trpc.session.get.useQuery({ id: sessionId });
   const { query, messages, add, liveStatus } = useMessages(sessionId);
-  const send = useCallback((input: SendInput) => utils.client.message.send.mutate(input), [utils]);
+  const send = useCallback(
+    (input: SendInput, signal: AbortSignal) => utils.client.message.send.mutate(input, { signal }),
+    [utils],
+  );
   const [sentHere] = useState(() => new Set<number>());
   const onSent = useCallback(
     (message: Message) => {
@@ -32,7 +37,10 @@ export function Conversation({ sessionId, onMenu }: { sessionId: string; onMenu:
     },
     [sentHere, add],
   );
-  const outbox = useOutbox(sessionId, { send, onSent });
+  const outbox = useOutbox(sessionId, { send, onSent, connected: liveStatus === 'pending' });
+  const { owner } = useOutboxContext();
+  const { settle } = outbox;
+  useEffect(() => settle(messages), [settle, messages]);
   const arrivals = useArrivals(messages, sentHere);
   const { remove, restore } = useSessionActions();
   const live = useLiveState(liveStatus);
@@ -40,6 +48,7 @@ export function Conversation({ sessionId, onMenu }: { sessionId: string; onMenu:
   useDocumentTitle(session.data?.title);
 
   useEffect(() => {
+    void preloadMarkdown();
     if (window.matchMedia?.('(min-width: 800px)').matches) composer.current?.focus();
   }, []);
 
@@ -127,6 +136,7 @@ export function Conversation({ sessionId, onMenu }: { sessionId: string; onMenu:
       </p>
       <Composer
         inputRef={composer}
+        draftKey={owner ? { owner, sessionId } : undefined}
         disabled={deleted}
         placeholder={deleted ? 'Restore this chat to write in it' : undefined}
         onSend={(content) => void outbox.submit(content, messages.at(-1)?.seq ?? 0)}

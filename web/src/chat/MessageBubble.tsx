@@ -1,11 +1,14 @@
 // One message: the person's own on the right, others on the left; an outgoing one
 // shows that it is sending, or that it failed with Retry and Discard.
+import { MessageContent } from './MessageContent';
 import type { OutgoingMessage } from './outbox';
 
 interface MessageBubbleProps {
   author: 'user' | 'assistant' | 'system';
   content: string;
   createdAt: Date;
+  /** The day heading to show above this message: it is the first of its day. */
+  day?: string | null;
   outgoing?: OutgoingMessage;
   /** False for all but the last of a run of messages close in time: one timestamp per run. */
   showTime?: boolean;
@@ -14,12 +17,13 @@ interface MessageBubbleProps {
 }
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
-const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short' });
 
 export function MessageBubble({
   author,
   content,
   createdAt,
+  day,
   outgoing,
   showTime = true,
   onRetry,
@@ -32,10 +36,13 @@ export function MessageBubble({
       className={`message message--${author}${sending ? ' message--sending' : ''}${failed ? ' message--failed' : ''}`}
       aria-busy={sending || undefined}
     >
+      {day && <h2 className="day-separator">{day}</h2>}
       {author !== 'user' && (
         <span className="message__role">{author === 'assistant' ? 'Assistant' : 'System'}</span>
       )}
-      <div className="message__bubble">{content}</div>
+      <div className="message__bubble">
+        <MessageContent content={content} />
+      </div>
       <div
         className={`message__meta${!failed && !sending && !showTime ? ' message__meta--hidden' : ''}`}
       >
@@ -53,7 +60,8 @@ export function MessageBubble({
           <span>Sending…</span>
         ) : (
           <time dateTime={createdAt.toISOString()} title={fullFormat.format(createdAt)}>
-            {timeFormat.format(createdAt)}
+            <span aria-hidden="true">{timeFormat.format(createdAt)}</span>
+            <span className="visually-hidden">{fullFormat.format(createdAt)}</span>
           </time>
         )}
       </div>

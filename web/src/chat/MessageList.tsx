@@ -1,9 +1,10 @@
 // The conversation's messages, oldest at the top: older pages load when the top
 // comes into view, without moving what the person is reading.
-import { useCallback, useRef } from 'react';
+import { useCallback, useMemo, useRef } from 'react';
 import type { Message } from '../trpc/types';
 import { Spinner } from '../ui/Spinner';
 import { useOnVisible } from '../ui/useOnVisible';
+import { dayBreaks } from './days';
 import { MessageBubble } from './MessageBubble';
 import type { OutgoingMessage } from './outbox';
 import { useScrollKeeper } from './useScrollKeeper';
@@ -48,6 +49,15 @@ export function MessageList(props: MessageListProps) {
     loadOlder();
   }, [hasOlder, loadingOlder, markBeforeOlder, loadOlder]);
   useOnVisible(top, older, hasOlder && !loadingOlder, '300px');
+  // Headings stay put on a page loaded before midnight (now is read when the list changes).
+  const days = useMemo(
+    () =>
+      dayBreaks(
+        [...messages, ...outgoing].map((m) => m.createdAt),
+        new Date(),
+      ),
+    [messages, outgoing],
+  );
 
   return (
     <div className="messages" ref={scroller} onScroll={onScroll}>
@@ -64,15 +74,17 @@ export function MessageList(props: MessageListProps) {
             author={m.role}
             content={m.content}
             createdAt={m.createdAt}
+            day={days[i]}
             showTime={endsRun(m, messages[i + 1])}
           />
         ))}
-        {outgoing.map((m) => (
+        {outgoing.map((m, i) => (
           <MessageBubble
             key={m.clientId}
             author="user"
             content={m.content}
             createdAt={m.createdAt}
+            day={days[messages.length + i]}
             outgoing={m}
             onRetry={() => onRetry(m.clientId)}
             onDiscard={() => onDiscard(m.clientId)}

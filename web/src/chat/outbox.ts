@@ -9,6 +9,8 @@ export interface OutgoingMessage {
   content: string;
   status: 'sending' | 'failed';
   error?: string;
+  /** A failure the connection caused (no answer, offline): sent again when it returns. */
+  retryable?: boolean;
   createdAt: Date;
   /** The newest seq shown when it was written: its stored copy will come after. */
   afterSeq: number;
@@ -16,7 +18,7 @@ export interface OutgoingMessage {
 
 export type OutboxAction =
   | { type: 'queued'; message: OutgoingMessage }
-  | { type: 'failed'; clientId: string; error: string }
+  | { type: 'failed'; clientId: string; error: string; retryable?: boolean }
   | { type: 'retrying'; clientId: string }
   | { type: 'done'; clientId: string };
 
@@ -27,11 +29,15 @@ export function outboxReducer(state: OutgoingMessage[], action: OutboxAction): O
       return [...state, action.message];
     case 'failed':
       return state.map((m) =>
-        m.clientId === action.clientId ? { ...m, status: 'failed', error: action.error } : m,
+        m.clientId === action.clientId
+          ? { ...m, status: 'failed', error: action.error, retryable: action.retryable ?? false }
+          : m,
       );
     case 'retrying':
       return state.map((m) =>
-        m.clientId === action.clientId ? { ...m, status: 'sending', error: undefined } : m,
+        m.clientId === action.clientId
+          ? { ...m, status: 'sending', error: undefined, retryable: undefined }
+          : m,
       );
     case 'done':
       return state.filter((m) => m.clientId !== action.clientId);

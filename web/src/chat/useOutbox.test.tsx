@@ -1,8 +1,9 @@
-import { act, renderHook } from '@testing-library/react';
+import { act, renderHook, waitFor } from '@testing-library/react';
 import type { ReactNode } from 'react';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Message } from '../trpc/types';
 import { OutboxProvider } from './OutboxProvider';
+import { loadOutbox, outboxCharsMax, outboxMax, saveOutbox } from './outboxStore';
 import { type SendInput, useOutbox } from './useOutbox';
 
 const sessionId = 'c'.repeat(24);
@@ -12,12 +13,22 @@ const wrapper = ({ children }: { children: ReactNode }) => (
 
 /** A send whose every call waits until the test settles it. */
 function controlledSend() {
-  const calls: { input: SendInput; resolve: (m: Message) => void; reject: (e: Error) => void }[] =
-    [];
-  const send = (input: SendInput) =>
-    new Promise<Message>((resolve, reject) => calls.push({ input, resolve, reject }));
+  const calls: {
+    input: SendInput;
+    signal: AbortSignal;
+    resolve: (m: Message) => void;
+    reject: (e: Error) => void;
+  }[] = [];
+  const send = (input: SendInput, signal: AbortSignal) =>
+    new Promise<Message>((resolve, reject) => {
+      // As fetch does: an aborted call rejects.
+      signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
+      calls.push({ input, signal, resolve, reject });
+    });
   return { calls, send };
 }
+
+beforeEach(() => localStorage.clear());
 
 function stored(input: SendInput, seq: number): Message {
   const at = new Date();
@@ -117,5 +128,129 @@ describe('sending messages', () => {
     });
     act(() => result.current.here.discard(result.current.here.outgoing[0]!.clientId));
     expect(result.current.here.outgoing).toEqual([]);
+  });
+});
+
+describe('sending over a connection that goes silent', () => {
+  it('gives up after the timeout, aborting the call, and resends with the same clientId when the stream reconnects', async () => {
+    const { calls, send } = controlledSend();
+    const { result, rerender } = renderHook(
+      ({ connected }) => useOutbox(sessionId, { send, onSent: () => {}, connected, timeoutMs: 50 }),
+      { wrapper, initialProps: { connected: true } },
+    );
+    act(() => {
+      void result.current.submit('into the void');
+    });
+    await waitFor(() => expect(result.current.outgoing[0]?.status).toBe('failed'));
+    expect(calls[0]!.signal.aborted).toBe(true);
+    expect(result.current.outgoing[0]).toMatchObject({ retryable: true });
+    expect(result.current.outgoing[0]!.error).toMatch(/No answer from Parley/);
+
+    rerender({ connected: false });
+    expect(calls).toHaveLength(1);
+    rerender({ connected: true });
+    expect(calls).toHaveLength(2);
+    expect(calls[1]!.input.clientId).toBe(calls[0]!.input.clientId);
+    await act(async () => calls[1]!.resolve(stored(calls[1]!.input, 1)));
+    expect(result.current.outgoing).toEqual([]);
+  });
+
+  it('resends when the browser comes back online, but not a message the server refused', async () => {
+    const { calls, send } = controlledSend();
+    const { result } = renderHook(() => useOutbox(sessionId, { send, onSent: () => {} }), {
+      wrapper,
+    });
+    act(() => {
+      void result.current.submit('lost on the way');
+      void result.current.submit('refused');
+    });
+    await act(async () => {
+      calls[0]!.reject(new TypeError('Failed to fetch'));
+      calls[1]!.reject(new Error('Message is too long'));
+    });
+    expect(result.current.outgoing.map((m) => m.retryable)).toEqual([true, false]);
+    act(() => {
+      window.dispatchEvent(new Event('online'));
+    });
+    expect(calls).toHaveLength(3);
+    expect(calls[2]!.input.clientId).toBe(calls[0]!.input.clientId);
+  });
+});
+
+describe('the outbox across reloads', () => {
+  const ownerWrapper =
+    (owner: string) =>
+    ({ children }: { children: ReactNode }) => (
+      <OutboxProvider owner={owner}>{children}</OutboxProvider>
+    );
+
+  it('keeps unsent messages per person, resends them under their clientId, and forgets them once stored', async () => {
+    const first = controlledSend();
+    const before = renderHook(() => useOutbox(sessionId, { send: first.send, onSent: () => {} }), {
+      wrapper: ownerWrapper('ann'),
+    });
+    act(() => {
+      void before.result.current.submit('written before the reload');
+    });
+    const clientId = first.calls[0]!.input.clientId;
+    before.unmount();
+
+    const stranger = renderHook(
+      () => useOutbox(sessionId, { send: first.send, onSent: () => {} }),
+      {
+        wrapper: ownerWrapper('bob'),
+      },
+    );
+    expect(stranger.result.current.outgoing).toEqual([]);
+    stranger.unmount();
+
+    const again = controlledSend();
+    const after = renderHook(
+      () => useOutbox(sessionId, { send: again.send, onSent: () => {}, connected: true }),
+      { wrapper: ownerWrapper('ann') },
+    );
+    expect(again.calls.map((c) => c.input)).toEqual([
+      { sessionId, content: 'written before the reload', clientId },
+    ]);
+    await act(async () => again.calls[0]!.resolve(stored(again.calls[0]!.input, 1)));
+    expect(after.result.current.outgoing).toEqual([]);
+    expect(loadOutbox('ann')).toEqual([]);
+  });
+
+  it('keeps what two tabs are sending, and forgets what either has delivered', async () => {
+    const tabA = controlledSend();
+    const tabB = controlledSend();
+    const a = renderHook(() => useOutbox(sessionId, { send: tabA.send, onSent: () => {} }), {
+      wrapper: ownerWrapper('ann'),
+    });
+    const b = renderHook(() => useOutbox(sessionId, { send: tabB.send, onSent: () => {} }), {
+      wrapper: ownerWrapper('ann'),
+    });
+    act(() => {
+      void a.result.current.submit('from tab A');
+    });
+    act(() => {
+      void b.result.current.submit('from tab B');
+    });
+    expect(loadOutbox('ann').map((m) => m.content)).toEqual(['from tab A', 'from tab B']);
+    await act(async () => tabA.calls[0]!.resolve(stored(tabA.calls[0]!.input, 1)));
+    expect(loadOutbox('ann').map((m) => m.content)).toEqual(['from tab B']);
+  });
+
+  it('stays within its bounds, keeping the newest', () => {
+    const many = Array.from({ length: outboxMax + 20 }, (_, i) => ({
+      clientId: `c${i}`,
+      sessionId,
+      content: `m${i}`,
+      status: 'failed' as const,
+      createdAt: new Date(),
+      afterSeq: 0,
+    }));
+    saveOutbox('ann', many);
+    const kept = loadOutbox('ann');
+    expect(kept).toHaveLength(outboxMax);
+    expect(kept.at(-1)?.clientId).toBe(`c${outboxMax + 19}`);
+    saveOutbox('ann', [{ ...many[0]!, content: 'x'.repeat(outboxCharsMax + 1) }, many[1]!]);
+    expect(loadOutbox('ann').map((m) => m.clientId)).toEqual(['c1']);
   });
 });

@@ -1,10 +1,14 @@
 // Sending messages of one session: optimistic, failure kept visible, retry with the
-// same clientId (the server's idempotency key) so a retry can never duplicate.
-import { useCallback, useMemo } from 'react';
-import { describeError } from '../trpc/errors';
+// same clientId (the server's idempotency key) so a retry can never duplicate. A send
+// with no answer in time is given up as failed; failures the connection caused are
+// sent again by themselves once it is back.
+import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { describeError, isNetworkError } from '../trpc/errors';
 import type { Message } from '../trpc/types';
-import { useOutboxState } from './OutboxProvider';
+import { useOutboxContext } from './OutboxProvider';
 import type { OutgoingMessage } from './outbox';
+
+export const sendTimeoutMs = 15_000;
 
 export interface SendInput {
   sessionId: string;
@@ -13,31 +17,50 @@ export interface SendInput {
 }
 
 export interface OutboxDeps {
-  send: (input: SendInput) => Promise<Message>;
+  send: (input: SendInput, signal: AbortSignal) => Promise<Message>;
   /** Called with the stored message before its outgoing copy disappears. */
   onSent: (message: Message) => void;
   newClientId?: () => string;
+  /** True while the live stream is connected: turning true resends what the connection lost. */
+  connected?: boolean;
+  timeoutMs?: number;
 }
 
+class NoAnswer extends Error {}
+
 export function useOutbox(sessionId: string, deps: OutboxDeps) {
-  const [all, dispatch] = useOutboxState();
-  const { send, onSent, newClientId } = deps;
+  const { all, dispatch, inFlight } = useOutboxContext();
+  const { send, onSent, newClientId, connected = false, timeoutMs = sendTimeoutMs } = deps;
 
   const deliver = useCallback(
     async (message: OutgoingMessage) => {
+      if (inFlight.has(message.clientId)) return;
+      inFlight.add(message.clientId);
+      const abort = new AbortController();
+      const timer = setTimeout(() => abort.abort(new NoAnswer()), timeoutMs);
       try {
-        const stored = await send({
-          sessionId: message.sessionId,
-          content: message.content,
-          clientId: message.clientId,
-        });
+        const stored = await send(
+          { sessionId: message.sessionId, content: message.content, clientId: message.clientId },
+          abort.signal,
+        );
         onSent(stored);
         dispatch({ type: 'done', clientId: message.clientId });
       } catch (error) {
-        dispatch({ type: 'failed', clientId: message.clientId, error: describeError(error) });
+        const silent = abort.signal.aborted;
+        dispatch({
+          type: 'failed',
+          clientId: message.clientId,
+          error: silent
+            ? `No answer from Parley in ${Math.round(timeoutMs / 1000)} seconds.`
+            : describeError(error),
+          retryable: silent || isNetworkError(error),
+        });
+      } finally {
+        clearTimeout(timer);
+        inFlight.delete(message.clientId);
       }
     },
-    [send, onSent, dispatch],
+    [send, onSent, dispatch, inFlight, timeoutMs],
   );
 
   const submit = useCallback(
@@ -59,11 +82,11 @@ export function useOutbox(sessionId: string, deps: OutboxDeps) {
   const retry = useCallback(
     (clientId: string) => {
       const message = all.find((m) => m.clientId === clientId);
-      if (message?.status !== 'failed') return Promise.resolve();
+      if (message?.status !== 'failed' || inFlight.has(clientId)) return Promise.resolve();
       dispatch({ type: 'retrying', clientId });
       return deliver(message);
     },
-    [all, dispatch, deliver],
+    [all, dispatch, deliver, inFlight],
   );
 
   const discard = useCallback(
@@ -72,5 +95,39 @@ export function useOutbox(sessionId: string, deps: OutboxDeps) {
   );
 
   const outgoing = useMemo(() => all.filter((m) => m.sessionId === sessionId), [all, sessionId]);
-  return { outgoing, submit, retry, discard };
+
+  /** Sends again, same clientIds, whatever this chat lost to the connection. */
+  const resend = useCallback(
+    () =>
+      Promise.all(
+        outgoing.filter((m) => m.status === 'failed' && m.retryable).map((m) => retry(m.clientId)),
+      ).then(() => {}),
+    [outgoing, retry],
+  );
+  const resendLatest = useRef(resend);
+  resendLatest.current = resend;
+
+  useEffect(() => {
+    if (connected) void resendLatest.current();
+  }, [connected]);
+  useEffect(() => {
+    const online = () => void resendLatest.current();
+    window.addEventListener('online', online);
+    return () => window.removeEventListener('online', online);
+  }, []);
+
+  /** Forgets outgoing copies whose stored message has arrived (by the live stream, say). */
+  const settle = useCallback(
+    (messages: Message[]) => {
+      const stored = new Set(messages.map((m) => m.clientId));
+      for (const m of outgoing) {
+        if (stored.has(m.clientId) && !inFlight.has(m.clientId)) {
+          dispatch({ type: 'done', clientId: m.clientId });
+        }
+      }
+    },
+    [outgoing, dispatch, inFlight],
+  );
+
+  return { outgoing, submit, retry, discard, resend, settle };
 }

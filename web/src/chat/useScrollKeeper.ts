@@ -1,6 +1,8 @@
 // Scrolling a conversation: start at the bottom, follow new messages while the
 // person is at the bottom, and keep the view still when older messages load above.
-import { type RefObject, useCallback, useLayoutEffect, useRef, useState } from 'react';
+// Messages that grow after they appear (markdown and highlighting load lazily) keep
+// the bottom in view for a person who was there.
+import { type RefObject, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 
 const nearBottomPx = 80;
 
@@ -50,6 +52,16 @@ export function useScrollKeeper(
     if (atBottom.current || lastIsMine) scrollToBottom();
     else setUnseen(true);
   }, [lastKey, lastIsMine, scrollToBottom]);
+
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => {
+      if (atBottom.current) el.scrollTop = el.scrollHeight;
+    });
+    for (const child of el.children) observer.observe(child);
+    return () => observer.disconnect();
+  }, [scroller]);
 
   return { onScroll, markBeforeOlder, scrollToBottom, unseen };
 }

@@ -1,5 +1,6 @@
 // One chat in the sidebar: opens on click, renames in place (Enter saves, Escape
-// cancels), and moves to the Trash.
+// cancels), and moves to the Trash. In the list's roving focus only one chat's link
+// is a Tab stop; its buttons are reached with the arrow keys (see SessionList).
 import { limits } from '@parley/shared';
 import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import type { Session } from '../trpc/types';
@@ -11,9 +12,14 @@ interface SessionItemProps {
   onOpen: (session: Session) => void;
   onRename: (session: Session, title: string) => void;
   onDelete: (session: Session) => void;
+  /** Whether this chat's link is the list's one Tab stop. */
+  tabbable: boolean;
+  /** Renaming ended from the keyboard: focus goes back to this chat. */
+  onEditEnd: (session: Session) => void;
 }
 
-export function SessionItem({ session, active, onOpen, onRename, onDelete }: SessionItemProps) {
+export function SessionItem(props: SessionItemProps) {
+  const { session, active, onOpen, onRename, onDelete, tabbable, onEditEnd } = props;
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(session.title);
   const input = useRef<HTMLInputElement>(null);
@@ -32,17 +38,16 @@ export function SessionItem({ session, active, onOpen, onRename, onDelete }: Ses
     if (save) onRename(session, draft);
   };
   const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
-    if (e.key === 'Enter') {
+    if (e.key === 'Enter' || e.key === 'Escape') {
       e.preventDefault();
-      finish(true);
-    } else if (e.key === 'Escape') {
-      e.preventDefault();
-      finish(false);
+      e.stopPropagation();
+      finish(e.key === 'Enter');
+      onEditEnd(session);
     }
   };
 
   return (
-    <li className={`session${active ? ' session--active' : ''}`}>
+    <li className={`session${active ? ' session--active' : ''}`} data-session={session.id}>
       {editing ? (
         <input
           ref={input}
@@ -60,6 +65,7 @@ export function SessionItem({ session, active, onOpen, onRename, onDelete }: Ses
             className="session__open"
             href={`/c/${session.id}`}
             aria-current={active ? 'page' : undefined}
+            tabIndex={tabbable ? 0 : -1}
             onClick={(e) => {
               if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
               e.preventDefault();
@@ -68,6 +74,7 @@ export function SessionItem({ session, active, onOpen, onRename, onDelete }: Ses
             onDoubleClick={startEditing}
             onKeyDown={(e) => {
               if (e.key === 'F2') startEditing();
+              if (e.key === 'Delete') onDelete(session);
             }}
             title={session.title}
           >
@@ -77,6 +84,7 @@ export function SessionItem({ session, active, onOpen, onRename, onDelete }: Ses
             <button
               type="button"
               className="icon-button"
+              tabIndex={-1}
               aria-label={`Rename “${session.title}”`}
               onClick={startEditing}
             >
@@ -85,6 +93,7 @@ export function SessionItem({ session, active, onOpen, onRename, onDelete }: Ses
             <button
               type="button"
               className="icon-button"
+              tabIndex={-1}
               aria-label={`Delete “${session.title}”`}
               onClick={() => onDelete(session)}
             >

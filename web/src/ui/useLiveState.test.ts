@@ -29,3 +29,23 @@ describe('the live-updates indicator', () => {
     expect(result.current).toBe('connecting');
   });
 });
+
+describe('the indicator when the browser goes offline', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('shows offline at once, and the stream’s own state when back online', () => {
+    const onLine = vi.spyOn(navigator, 'onLine', 'get').mockReturnValue(true);
+    const { result } = renderHook(() => useLiveState('pending'));
+    expect(result.current).toBe('live');
+    onLine.mockReturnValue(false);
+    act(() => {
+      window.dispatchEvent(new Event('offline'));
+    });
+    expect(result.current).toBe('offline');
+    onLine.mockReturnValue(true);
+    act(() => {
+      window.dispatchEvent(new Event('online'));
+    });
+    expect(result.current).toBe('live');
+  });
+});

@@ -2,6 +2,7 @@
 // Unix socket, so it can be SIGKILLed and restarted where clients expect it (the
 // database removes the socket a killed run left behind).
 import { type ChildProcess, spawn } from 'node:child_process';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import {
   ferretdbArgs,
@@ -14,21 +15,43 @@ import {
 
 export interface OwnedDatabase {
   uri: string;
-  socket: string;
+  /** The Unix socket, or null when it listens on loopback TCP. */
+  socket: string | null;
+  /** The loopback TCP port, or null on a Unix socket. */
+  port: number | null;
   kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Sends a signal without waiting for an exit: SIGSTOP freezes the database, SIGCONT resumes it. */
+  signal(signal: NodeJS.Signals): void;
+  /** True while the database process has not exited. */
+  running(): boolean;
   restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startOwnedDatabase(dir: string): Promise<OwnedDatabase> {
+/** `tcp`: on a free loopback port, as a MongoDB at MONGODB_URI is reached, instead of the socket. */
+export async function startOwnedDatabase(
+  dir: string,
+  opts: { tcp?: boolean } = {},
+): Promise<OwnedDatabase> {
   const sqliteDir = join(dir, 'ferretdb');
   secureDataFolder(dir, sqliteDir);
-  const socket = socketPath(dir);
-  const uri = socketUri(socket);
+  const port = opts.tcp ? await freePort() : null;
+  const socket = port === null ? socketPath(dir) : null;
+  const uri = socket ? socketUri(socket) : `mongodb://127.0.0.1:${port}/`;
+  const args = socket
+    ? ferretdbArgs(sqliteDir, socket)
+    : [
+        '-sqlite-dir',
+        sqliteDir,
+        '-listen-addr',
+        `127.0.0.1:${port}`,
+        '-parent-pid',
+        String(process.pid),
+      ];
   let child: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();
   const launch = async () => {
-    const proc = spawn(ferretdbBinary(), ferretdbArgs(sqliteDir, socket), { stdio: 'ignore' });
+    const proc = spawn(ferretdbBinary(), args, { stdio: 'ignore' });
     child = proc;
     exited = new Promise((resolve) => proc.once('exit', () => resolve()));
     await waitForPing(uri);
@@ -39,6 +62,21 @@ export async function startOwnedDatabase(dir: string): Promise<OwnedDatabase> {
       await exited;
     }
   };
+  const running = () => !!child && child.exitCode === null && child.signalCode === null;
+  const signal = (sig: NodeJS.Signals) => {
+    if (running()) child?.kill(sig);
+  };
   await launch();
-  return { uri, socket, kill, restart: launch, stop: () => kill('SIGTERM') };
+  return { uri, socket, port, kill, signal, running, restart: launch, stop: () => kill('SIGTERM') };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }

@@ -6,6 +6,8 @@ export interface Outcome<T = unknown> {
   data?: T;
   /** The tRPC error code, or 'NETWORK' / 'TIMEOUT' when no answer came. */
   code?: string;
+  /** The Retry-After header, when the answer had one. */
+  retryAfter?: string;
   ms: number;
 }
 
@@ -37,7 +39,9 @@ export async function trpcCall<T = unknown>(
     };
     const ms = performance.now() - started;
     if (body.result) return { ok: true, status: res.status, data: body.result.data?.json as T, ms };
-    return { ok: false, status: res.status, code: body.error?.json?.data?.code ?? 'UNKNOWN', ms };
+    const code = body.error?.json?.data?.code ?? 'UNKNOWN';
+    const retryAfter = res.headers.get('retry-after') ?? undefined;
+    return { ok: false, status: res.status, code, ms, ...(retryAfter ? { retryAfter } : {}) };
   } catch (e) {
     const ms = performance.now() - started;
     const code = (e as Error).name === 'TimeoutError' ? 'TIMEOUT' : 'NETWORK';

@@ -1,0 +1,190 @@
+// Accessibility of the main screens in a real browser: axe-core finds no serious or
+// critical WCAG 2.2 AA violation on the sign-in and chat screens in either theme at
+// desktop and phone width; the composer is a few Tab stops away, the chat list is
+// one; focus comes back after a rename and after the phone drawer closes, and stays
+// inside the drawer while it is open.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scriptApi } from './support/api';
+import { seriousViolations } from './support/axe';
+import { desktop, launchBrowser, phone } from './support/browser';
+import { type RunningServer, startServer } from './support/server';
+
+let server: RunningServer;
+let browser: Browser;
+const username = `a11y_${Date.now().toString(36)}`;
+const password = 'correct horse battery';
+let chatUrl = '';
+
+const sizes = { desktop, phone } as const;
+const themes = ['light', 'dark'] as const;
+
+async function signIn(p: Page) {
+  await p.getByLabel('Username').fill(username);
+  await p.getByLabel('Password').fill(password);
+  await p.getByRole('button', { name: 'Sign in' }).click();
+  await p.getByRole('heading', { name: 'What shall we talk about?' }).waitFor();
+}
+
+async function expectNoSeriousViolations(p: Page, screen: string) {
+  for (const theme of themes) {
+    for (const [name, size] of Object.entries(sizes)) {
+      await p.emulateMedia({ colorScheme: theme });
+      await p.setViewportSize(size);
+      expect(await seriousViolations(p), `${screen}, ${theme}, ${name}`).toEqual([]);
+    }
+  }
+}
+
+const focused = (p: Page) =>
+  p.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    return el
+      ? `${el.tagName.toLowerCase()} ${el.getAttribute('aria-label') ?? el.textContent?.trim() ?? ''}`
+      : '';
+  });
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  const script = scriptApi(server.url);
+  await fetch(`${server.url}/trpc/auth.register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ json: { username, password, refreshTransport: 'body' } }),
+  });
+  await script.login(username, password);
+  for (let i = 1; i <= 12; i++) await script.createSession(`Chat number ${i}`);
+  const { id } = await script.createSession('Markdown here');
+  await script.send(
+    id,
+    'Some **bold**, a [link](https://example.com), `code`:\n\n```js\nconst a = 1;\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |',
+  );
+  await script.send(id, 'A second message');
+  chatUrl = `${server.url}/c/${id}`;
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+}, 60_000);
+
+describe('accessibility', () => {
+  it('has no serious or critical axe violations on the sign-in screen', async () => {
+    const context = await browser.newContext({ viewport: desktop });
+    const p = await context.newPage();
+    await p.goto(server.url);
+    await p.getByRole('heading', { name: 'Welcome back' }).waitFor();
+    await expectNoSeriousViolations(p, 'sign-in');
+    await context.close();
+  });
+
+  it('has no serious or critical axe violations on the chat screen', async () => {
+    const context = await browser.newContext({ viewport: desktop });
+    const p = await context.newPage();
+    await p.goto(server.url);
+    await signIn(p);
+    await p.goto(chatUrl);
+    await p
+      .getByRole('list', { name: 'Messages' })
+      .locator('pre code .hljs-keyword')
+      .first()
+      .waitFor();
+    await expectNoSeriousViolations(p, 'chat');
+    await context.close();
+  });
+
+  it('reaches the composer in a handful of Tab stops, the chat list being one, with visible focus', async () => {
+    const context = await browser.newContext({ viewport: desktop });
+    const p = await context.newPage();
+    await p.goto(server.url);
+    await signIn(p);
+    await p.goto(chatUrl);
+    await p.getByRole('list', { name: 'Messages' }).getByText('A second message').waitFor();
+    // From the top of the page: the skip link is its first stop.
+    await p.locator('.skip-link').focus();
+    const stops: string[] = [await focused(p)];
+    for (let i = 0; i < 30; i++) {
+      await p.keyboard.press('Tab');
+      const now = await focused(p);
+      stops.push(now);
+      if (now.startsWith('textarea')) break;
+    }
+    expect(stops[0]).toBe('a Skip to main content');
+    expect(stops.at(-1)).toBe('textarea Message');
+    const chats = stops.filter((s) => /^a (Chat number|Markdown here)/.test(s));
+    expect(chats, stops.join('\n')).toEqual(['a Markdown here']);
+    // Two are the message's own (its link and its code's Copy button).
+    expect(stops.length, stops.join('\n')).toBeLessThanOrEqual(12);
+    const outline = await p
+      .locator('.composer__box')
+      .evaluate((el) => getComputedStyle(el).outlineStyle);
+    expect(outline).toBe('solid');
+
+    // Arrow keys move within the list; Tab leaves it.
+    const list = p.getByRole('navigation', { name: 'Chats' });
+    await list.getByRole('link', { name: 'Markdown here' }).focus();
+    await p.keyboard.press('ArrowDown');
+    expect(await focused(p)).toBe('a Chat number 12');
+    await p.keyboard.press('ArrowRight');
+    expect(await focused(p)).toBe('button Rename “Chat number 12”');
+    await p.keyboard.press('End');
+    expect(await focused(p)).toBe('a Chat number 1');
+    await p.keyboard.press('Home');
+    expect(await focused(p)).toBe('a Markdown here');
+
+    // The skip link goes straight to the main panel.
+    await p.locator('.skip-link').focus();
+    await p.keyboard.press('Enter');
+    expect(await p.evaluate(() => document.activeElement?.id)).toBe('main');
+    await context.close();
+  });
+
+  it('returns focus to the chat after renaming it', async () => {
+    const context = await browser.newContext({ viewport: desktop });
+    const p = await context.newPage();
+    await p.goto(server.url);
+    await signIn(p);
+    const list = p.getByRole('navigation', { name: 'Chats' });
+    await list.getByRole('link', { name: 'Chat number 5' }).focus();
+    await p.keyboard.press('F2');
+    const title = p.getByLabel('Chat title');
+    await title.fill('Renamed by keyboard');
+    await title.press('Enter');
+    await list.getByRole('link', { name: 'Renamed by keyboard' }).waitFor();
+    await expect.poll(() => focused(p)).toBe('a Renamed by keyboard');
+
+    await list.getByRole('link', { name: 'Chat number 6' }).hover();
+    await list.getByRole('button', { name: 'Rename “Chat number 6”' }).click();
+    await p.getByLabel('Chat title').press('Escape');
+    await expect.poll(() => focused(p)).toBe('a Chat number 6');
+    await context.close();
+  });
+
+  it('keeps focus inside the phone drawer, and gives it back to its button on closing', async () => {
+    const context = await browser.newContext({ viewport: phone, isMobile: true, hasTouch: true });
+    const p = await context.newPage();
+    await p.goto(server.url);
+    await signIn(p);
+    await p.goto(chatUrl);
+    await p.getByRole('list', { name: 'Messages' }).getByText('A second message').waitFor();
+    await p.getByRole('button', { name: 'Show chats' }).focus();
+    await p.keyboard.press('Enter');
+    await expect.poll(() => focused(p)).toBe('button New Chat');
+    const inside = () =>
+      p.evaluate(
+        () => document.querySelector('.sidebar')?.contains(document.activeElement) ?? false,
+      );
+    for (let i = 0; i < 12; i++) {
+      await p.keyboard.press('Tab');
+      expect(await inside(), `Tab ${i + 1} left the drawer`).toBe(true);
+    }
+    for (let i = 0; i < 3; i++) {
+      await p.keyboard.press('Shift+Tab');
+      expect(await inside()).toBe(true);
+    }
+    await p.keyboard.press('Escape');
+    await expect.poll(() => focused(p)).toBe('button Show chats');
+    await context.close();
+  });
+});

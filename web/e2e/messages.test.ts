@@ -1,0 +1,178 @@
+// Messages in a real browser: markdown with code, tables and links, Copy, drafts
+// that survive a reload, and a network that goes silent under a send (through a
+// proxy that stops forwarding without closing) until the message goes out by itself.
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scriptApi } from './support/api';
+import { desktop, launchBrowser, phone, screenshot } from './support/browser';
+import { type RunningServer, startServer } from './support/server';
+import { type SilentProxy, startSilentProxy } from './support/silentProxy';
+
+let server: RunningServer;
+let proxy: SilentProxy;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+const username = `md_${Date.now().toString(36)}`;
+const password = 'correct horse battery';
+
+const code = 'const answer: number = 42;\nconsole.log(answer);';
+const markdown = [
+  'Here is **some code**:',
+  '',
+  '```ts',
+  code,
+  '```',
+  '',
+  '| Fruit | Qty |',
+  '|-------|----:|',
+  '| Apple | 3 |',
+  '| Pear | 5 |',
+  '',
+  'See [the docs](https://example.com/docs), ~~not~~ [this](javascript:alert(1)) and `inline code`.',
+  '',
+  '<img src=x onerror="document.title=\'owned\'">',
+].join('\n');
+
+const messages = (p: Page) => p.getByRole('list', { name: 'Messages' });
+const composer = (p: Page) => p.getByLabel('Message', { exact: true });
+
+async function send(p: Page, text: string) {
+  await composer(p).fill(text);
+  await composer(p).press('Enter');
+}
+
+beforeAll(async () => {
+  server = await startServer();
+  proxy = await startSilentProxy(server.url);
+  browser = await launchBrowser();
+  context = await browser.newContext({
+    viewport: desktop,
+    permissions: ['clipboard-read', 'clipboard-write'],
+  });
+  page = await context.newPage();
+  await page.goto(proxy.url);
+  await page.getByRole('button', { name: 'Create an account' }).click();
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await page.getByRole('heading', { name: 'What shall we talk about?' }).waitFor();
+  await page.getByRole('button', { name: 'New Chat' }).first().click();
+  await page.waitForURL(/\/c\/[0-9a-f]{24}$/);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await proxy?.close();
+  await server?.stop();
+}, 60_000);
+
+describe('messages in the browser', () => {
+  it('renders markdown: highlighted code with Copy, a table, safe links, and HTML as text', async () => {
+    await send(page, markdown);
+    const list = messages(page);
+    await list.locator('pre code .hljs-keyword').first().waitFor();
+    expect(await list.locator('table th').allTextContents()).toEqual(['Fruit', 'Qty']);
+    expect(await list.locator('table td').allTextContents()).toEqual(['Apple', '3', 'Pear', '5']);
+    const docs = list.getByRole('link', { name: 'the docs' });
+    expect(await docs.getAttribute('href')).toBe('https://example.com/docs');
+    expect(await docs.getAttribute('rel')).toBe('noopener noreferrer');
+    expect(await docs.getAttribute('target')).toBe('_blank');
+    await list.getByText('this', { exact: true }).waitFor();
+    expect(await list.locator('a[href^="javascript"], img, script').count()).toBe(0);
+    await list.getByText('<img src=x onerror=').waitFor();
+    expect(await list.locator('code.md-inline-code').textContent()).toBe('inline code');
+    expect(await page.title()).not.toBe('owned');
+
+    // The day's heading above it, and its full date and time on hover.
+    await list.getByRole('heading', { level: 2, name: 'Today' }).waitFor();
+    const full = await list.locator('time').last().getAttribute('title');
+    expect(full).toContain(String(new Date().getFullYear()));
+
+    await list.getByRole('button', { name: 'Copy' }).click();
+    await list.getByRole('button', { name: 'Copied' }).waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(code);
+
+    await screenshot(page, 'desktop-markdown');
+    await page.setViewportSize(phone);
+    await screenshot(page, 'phone-markdown');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(page, 'phone-markdown-dark');
+    await page.setViewportSize(desktop);
+    await screenshot(page, 'desktop-markdown-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  it('keeps a draft through a reload and a switch to another chat', async () => {
+    const chatUrl = page.url();
+    await composer(page).fill('a thought I have not finished');
+    await page.reload();
+    await messages(page).getByText('Here is').waitFor();
+    expect(await composer(page).inputValue()).toBe('a thought I have not finished');
+
+    await page.getByRole('button', { name: 'New Chat' }).first().click();
+    await page.waitForURL((u) => u.href !== chatUrl);
+    await page.getByText('No messages yet').waitFor();
+    expect(await composer(page).inputValue()).toBe('');
+    await page.goBack();
+    await page.waitForURL(chatUrl);
+    await expect.poll(() => composer(page).inputValue()).toBe('a thought I have not finished');
+  });
+
+  it('marks a send failed over a silent network, says the stream is lost, and resends it once when the network is back', async () => {
+    await composer(page).fill('');
+    proxy.pause();
+    await send(page, 'Sent into the silence');
+    const list = messages(page);
+    await list
+      .getByText(/Not sent: No answer from Parley in 15 seconds/)
+      .waitFor({ timeout: 30_000 });
+    await list.getByRole('button', { name: 'Retry' }).waitFor();
+    const status = page.locator('.main-header').getByRole('status');
+    await status.getByText('Connection lost. Reconnecting…').waitFor({ timeout: 40_000 });
+    await screenshot(page, 'desktop-chat-silent-network');
+
+    proxy.resume();
+    await list.getByText(/Not sent/).waitFor({ state: 'detached', timeout: 45_000 });
+    await expect.poll(() => page.getByText('Sending…').count(), { timeout: 15_000 }).toBe(0);
+    expect(await list.getByText('Sent into the silence').count()).toBe(1);
+    await status.waitFor({ state: 'detached', timeout: 30_000 });
+    await page.reload();
+    await messages(page).getByText('Sent into the silence').waitFor();
+    expect(await messages(page).getByText('Sent into the silence').count()).toBe(1);
+  }, 150_000);
+
+  it('shows offline at once, and resends what failed when the browser is back online', async () => {
+    await context.setOffline(true);
+    await page.locator('.sidebar').getByRole('status').getByText('Offline').waitFor();
+    await send(page, 'Written while offline');
+    await messages(page)
+      .getByText(/Not sent/)
+      .waitFor();
+    await context.setOffline(false);
+    await messages(page)
+      .getByText(/Not sent/)
+      .waitFor({ state: 'detached', timeout: 30_000 });
+    await expect.poll(() => page.getByText('Sending…').count(), { timeout: 15_000 }).toBe(0);
+    expect(await messages(page).getByText('Written while offline').count()).toBe(1);
+  });
+
+  it('keeps the sidebar’s group heading in view while its chats scroll', async () => {
+    const script = scriptApi(server.url);
+    await script.login(username, password);
+    for (let i = 1; i <= 25; i++) await script.createSession(`Filler chat ${i}`);
+    await page.reload();
+    const nav = page.getByRole('navigation', { name: 'Chats' });
+    await nav.getByRole('link', { name: 'Filler chat 25' }).waitFor();
+    await nav.evaluate((el) => {
+      el.scrollTop = el.scrollHeight;
+    });
+    await expect.poll(() => nav.evaluate((el) => el.scrollTop)).toBeGreaterThan(100);
+    const heading = nav.getByRole('heading', { name: 'Today' });
+    const top = async () => {
+      const [h, n] = await Promise.all([heading.boundingBox(), nav.boundingBox()]);
+      return Math.abs((h?.y ?? -1000) - (n?.y ?? 0));
+    };
+    await expect.poll(top).toBeLessThan(8);
+  });
+});
