@@ -4,10 +4,10 @@ import { PasswordHasher } from './auth/passwords';
 import { RegistrationThrottle } from './auth/registrationThrottle';
 import { LoginThrottle } from './auth/throttle';
 import { AccessTokens } from './auth/tokens';
-import { KeyedLock } from './chat/keyedLock';
 import { ListChecks } from './chat/sessionIndex';
 import type { Config } from './config/env';
 import type { Database } from './db/database';
+import { KeyedLock } from './lib/keyedLock';
 import type { EventBus } from './realtime/bus';
 import { LiveStreams } from './realtime/streams';
 

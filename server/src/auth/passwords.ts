@@ -8,7 +8,7 @@ import { TRPCError } from '@trpc/server';
 import { dictionary } from '@zxcvbn-ts/language-common';
 import bcrypt from 'bcrypt';
 import { ZodRealError } from 'zod';
-import { RetryAfter } from '../trpc/retryAfter';
+import { RetryAfter } from '../lib/retryAfter';
 
 /** The 10,000 commonest passwords (zxcvbn's ranked list), those long enough to be accepted otherwise. */
 const commonPasswords = new Set(

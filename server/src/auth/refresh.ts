@@ -7,10 +7,10 @@
 import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import type { ObjectId } from 'mongodb';
-import type { KeyedLock } from '../chat/keyedLock';
 import type { Database } from '../db/database';
 import type { RefreshTokenDoc, UserDoc } from '../db/documents';
 import { isDuplicateKey } from '../db/ids';
+import type { KeyedLock } from '../lib/keyedLock';
 
 export const refreshCookieName = 'parley_refresh';
 

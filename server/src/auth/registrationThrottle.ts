@@ -4,7 +4,7 @@
 // that ends for another reason (bad password, busy server) gives its place back.
 // In memory, per process.
 import { TRPCError } from '@trpc/server';
-import { RetryAfter } from '../trpc/retryAfter';
+import { RetryAfter } from '../lib/retryAfter';
 
 export interface RegistrationLimits {
   windowMs: number;

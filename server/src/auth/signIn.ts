@@ -4,19 +4,21 @@ import type { AuthResult } from '@parley/shared';
 import { TRPCError } from '@trpc/server';
 import type { UserDoc } from '../db/documents';
 import { idString } from '../db/ids';
-import type { Context } from '../trpc/context';
+import type { Services } from '../services';
 import { type IssuedRefresh, issueRefresh, refreshCookie, refreshCookieName } from './refresh';
+import type { RequestInfo } from './request';
 import { toApiUser } from './users';
 
 export type RefreshTransport = 'cookie' | 'body' | 'none';
 
 export function deliver(
-  ctx: Context,
+  services: Services,
+  req: RequestInfo,
   user: UserDoc,
   refresh: IssuedRefresh | null,
   transport: RefreshTransport,
 ): AuthResult {
-  const access = ctx.services.tokens.sign({
+  const access = services.tokens.sign({
     userId: idString(user._id),
     tokenVersion: user.token_version ?? 0,
   });
@@ -28,22 +30,23 @@ export function deliver(
   if (!refresh) return result;
   if (transport === 'body') result.refreshToken = refresh.token;
   else
-    ctx.req.setCookie(
-      refreshCookie(refresh.token, refresh.expiresAt, ctx.services.config.env === 'production'),
+    req.setCookie(
+      refreshCookie(refresh.token, refresh.expiresAt, services.config.env === 'production'),
     );
   return result;
 }
 
 export async function signIn(
-  ctx: Context,
+  services: Services,
+  req: RequestInfo,
   user: UserDoc,
   transport: RefreshTransport,
 ): Promise<AuthResult> {
   const refresh =
     transport === 'none'
       ? null
-      : await issueRefresh(ctx.services.db, user, ctx.services.config.refreshTokenTtlDays);
-  return deliver(ctx, user, refresh, transport);
+      : await issueRefresh(services.db, user, services.config.refreshTokenTtlDays);
+  return deliver(services, req, user, refresh, transport);
 }
 
 /**
@@ -51,13 +54,13 @@ export async function signIn(
  * and a cookie only from our own pages.
  */
 export function presentedRefresh(
-  ctx: Context,
+  req: RequestInfo,
   fromBody: string | undefined,
 ): { token: string; transport: Exclude<RefreshTransport, 'none'> } | null {
   if (fromBody) return { token: fromBody, transport: 'body' };
-  const cookie = ctx.req.cookies[refreshCookieName];
+  const cookie = req.cookies[refreshCookieName];
   if (!cookie) return null;
-  if (!ctx.req.sameSite) {
+  if (!req.sameSite) {
     throw new TRPCError({
       code: 'FORBIDDEN',
       message: 'Cross-site requests may not use the sign-in cookie.',

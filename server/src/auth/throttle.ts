@@ -6,7 +6,7 @@
 // attempts by a growing, capped delay, so no one can lock the owner out.
 // In memory, per process.
 import { TRPCError } from '@trpc/server';
-import { RetryAfter } from '../trpc/retryAfter';
+import { RetryAfter } from '../lib/retryAfter';
 
 interface Window {
   /** When each failure in the window happened, oldest first. */

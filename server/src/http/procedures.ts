@@ -3,10 +3,10 @@
 // failed call is logged and turned into a Retry-After header.
 import type { TRPCError } from '@trpc/server';
 import type { CreateHTTPContextOptions } from '@trpc/server/adapters/standalone';
+import { RetryAfter } from '../lib/retryAfter';
 import { log } from '../log';
 import { appRouter } from '../routers/app';
 import type { Context } from '../trpc/context';
-import { RetryAfter } from '../trpc/retryAfter';
 
 export const routerConfig = appRouter._def._config;
 

@@ -2,7 +2,7 @@
 // oldest ends when one more opens; per process, new ones are refused), and tells a
 // user's streams to re-check their token the moment it may have been revoked.
 import { TRPCError } from '@trpc/server';
-import { RetryAfter } from '../trpc/retryAfter';
+import { RetryAfter } from '../lib/retryAfter';
 
 export interface LiveStream {
   /** The token may have been revoked: check it within `withinMs` (0: before delivering more). */

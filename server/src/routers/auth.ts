@@ -32,7 +32,7 @@ export const authRouter = {
         if (!(e instanceof TRPCError && e.code === 'CONFLICT')) attempt.abandoned();
         throw e;
       }
-      return signIn(ctx, user, input.refreshTransport ?? 'cookie');
+      return signIn(ctx.services, ctx.req, user, input.refreshTransport ?? 'cookie');
     }),
 
   login: publicProcedure
@@ -56,14 +56,14 @@ export const authRouter = {
         attempt.abandoned(); // nothing if the attempt has ended already
         throw e;
       }
-      return signIn(ctx, user, input.refreshTransport ?? 'cookie');
+      return signIn(ctx.services, ctx.req, user, input.refreshTransport ?? 'cookie');
     }),
 
   refresh: publicProcedure
     .input(parsed(refreshInput))
     .output(parsed(authResultSchema))
     .mutation(async ({ ctx, input }) => {
-      const presented = presentedRefresh(ctx, input?.refreshToken);
+      const presented = presentedRefresh(ctx.req, input?.refreshToken);
       if (!presented) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' });
       const { db, locks, config } = ctx.services;
       // The access token carries the token version the credential was checked against.
@@ -72,14 +72,14 @@ export const authRouter = {
         reuseGraceMs: config.refreshReuseGraceMs,
         secret: config.jwtSecret,
       });
-      return deliver(ctx, user, next, presented.transport);
+      return deliver(ctx.services, ctx.req, user, next, presented.transport);
     }),
 
   logout: publicProcedure
     .input(parsed(refreshInput))
     .output(parsed(z.object({ ok: z.literal(true) })))
     .mutation(async ({ ctx, input }) => {
-      const presented = presentedRefresh(ctx, input?.refreshToken);
+      const presented = presentedRefresh(ctx.req, input?.refreshToken);
       const { db, config } = ctx.services;
       if (presented) await revokeRefresh(db, presented.token, config.refreshTokenTtlDays);
       ctx.req.setCookie(clearedRefreshCookie(ctx.services.config.env === 'production'));

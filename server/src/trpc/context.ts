@@ -3,20 +3,12 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CreateHTTPContextOptions } from '@trpc/server/adapters/standalone';
+import type { RequestInfo } from '../auth/request';
 import type { UserDoc } from '../db/documents';
 import { clientAddress, isSameSiteRequest, parseCookies } from '../http/requestInfo';
 import type { Services } from '../services';
 
-export interface RequestInfo {
-  requestId: string;
-  clientAddress: string;
-  /** The bearer token from the Authorization header, or a subscription's connection params. */
-  accessToken: string | null;
-  cookies: Record<string, string>;
-  /** True when a cookie may be trusted: same-site, and not a form post. */
-  sameSite: boolean;
-  setCookie(cookie: string): void;
-}
+export type { RequestInfo };
 
 export interface ContextInnerOptions {
   services: Services;

@@ -5,8 +5,8 @@ import { ZodError, z } from 'zod';
 import { authenticate } from '../auth/authenticate';
 import type { UserDoc } from '../db/documents';
 import { isTransientDatabaseError } from '../db/errors';
+import { RetryAfter } from '../lib/retryAfter';
 import type { Context } from './context';
-import { RetryAfter } from './retryAfter';
 import { transformer } from './transformer';
 
 const t = initTRPC.context<Context>().create({

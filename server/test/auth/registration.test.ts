@@ -5,7 +5,7 @@ import type { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Parley } from '../../src/app';
 import { createUser } from '../../src/auth/users';
-import { RetryAfter } from '../../src/trpc/retryAfter';
+import { RetryAfter } from '../../src/lib/retryAfter';
 import { callerFor, closeServices, startTestServer, testServices } from '../support/harness';
 import { errorOf, mutate } from '../support/http';
 

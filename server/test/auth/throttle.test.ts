@@ -5,7 +5,7 @@ import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
 import { LoginThrottle } from '../../src/auth/throttle';
 import { createUser } from '../../src/auth/users';
-import { RetryAfter } from '../../src/trpc/retryAfter';
+import { RetryAfter } from '../../src/lib/retryAfter';
 import { callerFor, closeServices, testServices } from '../support/harness';
 
 const limits = {

@@ -3,7 +3,7 @@
 import { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { ZodError } from 'zod';
-import { RetryAfter } from '../../trpc/retryAfter';
+import { RetryAfter } from '../../lib/retryAfter';
 
 export interface FieldError {
   loc: (string | number)[];
