@@ -3,7 +3,8 @@ import { limits } from './limits';
 import { characterCount, contentSchema, titleSchema } from './text';
 
 describe('text rules', () => {
-  it('counts an emoji as one character', () => {
+  it('counts code points: an emoji is one, a modified emoji is its parts', () => {
+    expect(characterCount('👋')).toBe(1); // two UTF-16 units, one code point
     expect(characterCount('👋🏽')).toBe(2); // hand + skin-tone modifier: two code points
     expect(characterCount('é')).toBe(1);
   });

@@ -1,5 +1,6 @@
 // Start-up indexes and backfills, idempotent. Each index serves one query on
-// MongoDB; none is unique over a field some documents may lack (DESIGN.md).
+// MongoDB; none is unique over a field some documents may lack (on MongoDB a
+// missing field counts as null and would collide; FerretDB v1 does not).
 import type { Database } from './database';
 import { isDuplicateKey } from './ids';
 

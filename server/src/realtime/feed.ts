@@ -4,12 +4,12 @@
 // at once when the user is signed out everywhere), and end cleanly once superseded
 // by the user's newer streams (the per-user cap of ./streams).
 import { TRPCError } from '@trpc/server';
-import type { UserDoc } from '../db/documents';
 import { idString } from '../db/ids';
-import type { Context } from '../trpc/context';
+import type { Services } from '../services';
 import { Inbox } from './inbox';
 import { LiveAuth } from './liveAuth';
 import type { LiveStream } from './streams';
+import type { Viewer } from './viewer';
 
 /** What next() returns once the stream was superseded: the stream then returns (completes). */
 export const superseded: unique symbol = Symbol('superseded');
@@ -51,20 +51,21 @@ export class LiveFeed implements LiveStream {
    * Counted against the caps first, so a refused stream never touches the bus.
    */
   static async open(
-    ctx: Context & { user: UserDoc },
+    services: Services,
+    viewer: Viewer,
     channel: string,
     signal: AbortSignal | undefined,
   ): Promise<LiveFeed> {
-    const { live } = ctx.services.config;
+    const { live } = services.config;
     const feed = new LiveFeed(
       new Inbox<unknown>(live.bufferSize),
-      new LiveAuth(ctx, live.authRecheckMs),
+      new LiveAuth(services, viewer, live.authRecheckMs),
       signal,
       live.streamMaxMs,
     );
-    feed.forget = ctx.services.streams.add(idString(ctx.user._id), feed);
+    feed.forget = services.streams.add(idString(viewer.user._id), feed);
     try {
-      feed.unsubscribe = await ctx.services.bus.subscribe(channel, (payload) =>
+      feed.unsubscribe = await services.bus.subscribe(channel, (payload) =>
         feed.inbox.push(payload),
       );
     } catch (e) {

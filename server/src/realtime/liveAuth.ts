@@ -4,8 +4,8 @@
 // sign-out everywhere makes the check due at once (LiveStreams.userChanged).
 import { TRPCError } from '@trpc/server';
 import { authenticate } from '../auth/authenticate';
-import type { UserDoc } from '../db/documents';
-import type { Context } from '../trpc/context';
+import type { Services } from '../services';
+import type { Viewer } from './viewer';
 
 /** The token's expiry in ms (already verified when the stream opened), or Infinity. */
 function expiryOf(token: string): number {
@@ -23,11 +23,12 @@ export class LiveAuth {
   private nextCheck: number;
 
   constructor(
-    private readonly ctx: Context & { user: UserDoc },
+    private readonly services: Services,
+    private readonly viewer: Viewer,
     private readonly everyMs: number,
   ) {
     // A caller that named its user directly (tests, server-side callers) has no token to re-check.
-    this.token = ctx.req.accessToken;
+    this.token = viewer.accessToken;
     this.expiresAt = this.token ? expiryOf(this.token) : Number.POSITIVE_INFINITY;
     this.nextCheck = this.token ? Date.now() + everyMs : Number.POSITIVE_INFINITY;
   }
@@ -44,8 +45,8 @@ export class LiveAuth {
   async checkIfDue(): Promise<void> {
     if (!this.token || this.msUntilDue() > 0) return;
     this.nextCheck = Date.now() + this.everyMs;
-    const user = await authenticate(this.ctx.services, this.token);
-    if (!user._id.equals(this.ctx.user._id)) {
+    const user = await authenticate(this.services, this.token);
+    if (!user._id.equals(this.viewer.user._id)) {
       throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in again.' });
     }
   }

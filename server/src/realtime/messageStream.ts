@@ -7,14 +7,14 @@ import { TRPCError, tracked } from '@trpc/server';
 import { toApiMessage } from '../chat/mappers';
 import { readMessages } from '../chat/messages';
 import { loadOwnedSession } from '../chat/sessions';
-import type { UserDoc } from '../db/documents';
 import { idString } from '../db/ids';
 import { log } from '../log';
-import type { Context } from '../trpc/context';
+import type { Services } from '../services';
 import { busResync } from './bus';
 import { sessionChannel } from './channels';
 import { fellBehind, LiveFeed, superseded } from './feed';
 import { storedRun } from './storedMessages';
+import type { Viewer } from './viewer';
 
 const pageSize = 100;
 /** How soon to look again for a message another process has numbered but not stored yet. */
@@ -31,18 +31,18 @@ function resumePoint(lastEventId: string | null | undefined, count: number): num
 }
 
 export async function* streamMessages(
-  ctx: Context & { user: UserDoc },
+  services: Services,
+  viewer: Viewer,
   input: { sessionId: string; lastEventId?: string | null | undefined },
   signal: AbortSignal | undefined,
 ) {
-  const { services } = ctx;
   // Checked before listening: someone else's session is refused without touching the bus.
   // Without lastEventId the stream starts from this count, so a message sent while the
   // stream opens is delivered, not mistaken for history.
-  const opened = await loadOwnedSession(services, ctx.user._id, input.sessionId);
+  const opened = await loadOwnedSession(services, viewer.user._id, input.sessionId);
   const sessionId = opened._id;
   let last = resumePoint(input.lastEventId, opened.message_count ?? 0);
-  const feed = await LiveFeed.open(ctx, sessionChannel(input.sessionId), signal);
+  const feed = await LiveFeed.open(services, viewer, sessionChannel(input.sessionId), signal);
   try {
     // Read again once listening: whatever is stored now comes from here, anything later from the bus.
     const current = (await services.db.sessions.findOne({ _id: sessionId })) ?? opened;
@@ -85,7 +85,7 @@ export async function* streamMessages(
         holeSince ||= Date.now();
         if (Date.now() - holeSince > holeGiveUpMs) {
           // readMessages rebuilds the read model from `messages` if it still disagrees.
-          const fresh = await loadOwnedSession(services, ctx.user._id, input.sessionId);
+          const fresh = await loadOwnedSession(services, viewer.user._id, input.sessionId);
           const read = await readMessages(services, fresh, (s) => [
             last + 1,
             Math.min(s.message_count ?? 0, last + pageSize),

@@ -6,12 +6,13 @@ import type { Session, SessionChange } from '@parley/shared';
 import { TRPCError, tracked } from '@trpc/server';
 import { isServable, toApiSession } from '../chat/mappers';
 import { indexOf } from '../chat/sessionIndex';
-import type { SessionDoc, UserDoc } from '../db/documents';
+import type { SessionDoc } from '../db/documents';
 import { idString, toObjectId } from '../db/ids';
-import type { Context } from '../trpc/context';
+import type { Services } from '../services';
 import { busResync } from './bus';
 import { type SessionChangeEvent, sessionChangeId, userChannel } from './channels';
 import { LiveFeed, superseded } from './feed';
+import type { Viewer } from './viewer';
 
 interface Position {
   at: number;
@@ -41,13 +42,14 @@ function isAfter(a: Position, b: Position): boolean {
 }
 
 export async function* streamSessionChanges(
-  ctx: Context & { user: UserDoc },
+  services: Services,
+  viewer: Viewer,
   input: { lastEventId?: string | null | undefined } | undefined,
   signal: AbortSignal | undefined,
 ) {
-  const { services, user } = ctx;
+  const { user } = viewer;
   const userId = idString(user._id);
-  const feed = await LiveFeed.open(ctx, userChannel(userId), signal);
+  const feed = await LiveFeed.open(services, viewer, userChannel(userId), signal);
   try {
     const from = parseChangeId(input?.lastEventId);
     /** Per session, the newest state sent: (updatedAt, messageCount). */

@@ -9,7 +9,7 @@ import {
 import type { TRPCRouterRecord } from '@trpc/server';
 import { listMessages, sendMessage } from '../chat/messages';
 import { streamMessages } from '../realtime/messageStream';
-import { protectedProcedure } from '../trpc/init';
+import { protectedProcedure, viewerOf } from '../trpc/init';
 import { parsed } from '../trpc/schemas';
 
 export const messageRouter = {
@@ -31,5 +31,7 @@ export const messageRouter = {
 
   onNew: protectedProcedure
     .input(parsed(messageOnNewInput))
-    .subscription(({ ctx, input, signal }) => streamMessages(ctx, input, signal)),
+    .subscription(({ ctx, input, signal }) =>
+      streamMessages(ctx.services, viewerOf(ctx), input, signal),
+    ),
 } satisfies TRPCRouterRecord;

@@ -20,7 +20,7 @@ import {
   restoreSession,
 } from '../chat/sessions';
 import { streamSessionChanges } from '../realtime/sessionChangeStream';
-import { protectedProcedure } from '../trpc/init';
+import { protectedProcedure, viewerOf } from '../trpc/init';
 import { parsed } from '../trpc/schemas';
 
 export const sessionRouter = {
@@ -66,5 +66,7 @@ export const sessionRouter = {
 
   onChange: protectedProcedure
     .input(parsed(sessionOnChangeInput))
-    .subscription(({ ctx, input, signal }) => streamSessionChanges(ctx, input, signal)),
+    .subscription(({ ctx, input, signal }) =>
+      streamSessionChanges(ctx.services, viewerOf(ctx), input, signal),
+    ),
 } satisfies TRPCRouterRecord;

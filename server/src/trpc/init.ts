@@ -6,6 +6,7 @@ import { authenticate } from '../auth/authenticate';
 import type { UserDoc } from '../db/documents';
 import { isTransientDatabaseError } from '../db/errors';
 import { RetryAfter } from '../lib/retryAfter';
+import type { Viewer } from '../realtime/viewer';
 import type { Context } from './context';
 import { transformer } from './transformer';
 
@@ -82,3 +83,8 @@ export const protectedProcedure = t.procedure.use(async ({ ctx, next }) => {
   }
   return availability(await next({ ctx: { ...ctx, user } }));
 });
+
+/** The live streams' view of a signed-in caller: the user and the token to re-check. */
+export function viewerOf(ctx: Context & { user: UserDoc }): Viewer {
+  return { user: ctx.user, accessToken: ctx.req.accessToken };
+}

@@ -1,0 +1,54 @@
+// The layering rule of server/ARCHITECTURE.md, held by a test: the domain folders
+// (chat/, auth/, realtime/) and the general utilities (lib/) never import the
+// transport (trpc/, http/), so procedures, REST routes and scripts share one
+// domain, and a tRPC Context never reaches it.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { serverRoot } from '../../src/paths';
+
+const src = join(serverRoot(), 'src');
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return filesUnder(path);
+    return /\.tsx?$/.test(name) && !/\.test\.tsx?$/.test(name) ? [path] : [];
+  });
+}
+
+/** Every module a file imports (static and dynamic), as written. */
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const found = [...text.matchAll(/(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)];
+  return found.map((m) => m[1] ?? '');
+}
+
+describe('layers', () => {
+  const domain = ['chat', 'auth', 'realtime', 'lib', 'db'];
+
+  it.each(domain)(
+    '%s/ imports neither trpc/ nor http/, nor tRPC itself beyond its error type',
+    (folder) => {
+      const offences: string[] = [];
+      for (const file of filesUnder(join(src, folder))) {
+        const rel = relative(src, file);
+        for (const spec of importsOf(file)) {
+          if (/(^|\/)(trpc|http)(\/|$)/.test(spec.replace(/^@trpc\/server$/, ''))) {
+            offences.push(`${rel} imports ${spec}`);
+          }
+        }
+        if (/\bContext\b/.test(readFileSync(file, 'utf8').replace(/\/\/.*$/gm, ''))) {
+          offences.push(`${rel} names a Context`);
+        }
+      }
+      expect(offences).toEqual([]);
+    },
+  );
+
+  it('finds an offence when there is one', () => {
+    // The check itself: a file of trpc/ imports its own folder's modules.
+    const offending = filesUnder(join(src, 'trpc')).flatMap(importsOf);
+    expect(offending.some((spec) => /(^|\/)(trpc|http)(\/|$)/.test(spec))).toBe(true);
+  });
+});
