@@ -1,11 +1,9 @@
 // Who is calling and how: built per request. createContextInner needs no HTTP,
-// so tests call procedures through createCaller with a user or a token.
+// so tests call procedures through createCaller with a user or a token; the HTTP
+// edge builds the request facts and hands them in (http/context.ts).
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CreateHTTPContextOptions } from '@trpc/server/adapters/standalone';
 import type { RequestInfo } from '../auth/request';
 import type { UserDoc } from '../db/documents';
-import { clientAddress, isSameSiteRequest, parseCookies } from '../http/requestInfo';
 import type { Services } from '../services';
 
 export type { RequestInfo };
@@ -32,38 +30,3 @@ export function createContextInner(opts: ContextInnerOptions) {
 }
 
 export type Context = ReturnType<typeof createContextInner>;
-
-function bearer(header: string | undefined): string | null {
-  const m = /^Bearer\s+(\S+)$/i.exec(header ?? '');
-  return m?.[1] ?? null;
-}
-
-export function contextFactory(services: Services) {
-  return ({ req, res, info }: CreateHTTPContextOptions): Context => {
-    // A browser's EventSource cannot send headers, so a stream may carry its token in
-    // connectionParams (the URL); nothing else may, which keeps tokens out of logged URLs.
-    const params =
-      info.type === 'subscription'
-        ? (info.connectionParams as Record<string, unknown> | null)
-        : null;
-    const paramToken = typeof params?.token === 'string' ? params.token : null;
-    const requestId = (req as IncomingMessage & { id?: string }).id ?? randomUUID();
-    return createContextInner({
-      services,
-      req: {
-        requestId,
-        clientAddress: clientAddress(req, services.config.trustProxy),
-        accessToken: bearer(req.headers.authorization) ?? paramToken,
-        cookies: parseCookies(req.headers.cookie),
-        sameSite: isSameSiteRequest(req, services.config.allowedOrigins),
-        setCookie: (c) => appendCookie(res, c),
-      },
-    });
-  };
-}
-
-function appendCookie(res: ServerResponse, cookie: string): void {
-  const prev = res.getHeader('set-cookie');
-  const list = Array.isArray(prev) ? prev : prev ? [String(prev)] : [];
-  res.setHeader('set-cookie', [...list, cookie]);
-}
