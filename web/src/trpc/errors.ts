@@ -1,17 +1,14 @@
 // Reading tRPC errors the way the UI needs them: a code, field messages from the
 // server's zodError, and a sentence a person can act on.
 import { TRPCClientError } from '@trpc/client';
+import type { AppRouter } from './types';
 
-interface ErrorData {
-  code?: string;
-  httpStatus?: number;
-  zodError?: { formErrors: string[]; fieldErrors: Record<string, string[] | undefined> } | null;
-  retryAfterSeconds?: number;
-}
+/** What the server's error formatter adds to every error, inferred from the router. */
+type ErrorData = NonNullable<TRPCClientError<AppRouter>['data']>;
 
 function dataOf(error: unknown): ErrorData | undefined {
   if (!(error instanceof TRPCClientError)) return undefined;
-  return (error.data ?? undefined) as ErrorData | undefined;
+  return (error as TRPCClientError<AppRouter>).data ?? undefined;
 }
 
 /** The tRPC error code ('UNAUTHORIZED', 'BAD_REQUEST', …), or undefined for network failures. */
@@ -21,7 +18,8 @@ export function errorCode(error: unknown): string | undefined {
 
 /** Field name → first message, from the server's input validation. */
 export function fieldErrors(error: unknown): Record<string, string> {
-  const fields = dataOf(error)?.zodError?.fieldErrors ?? {};
+  // z.flattenError of an unknown schema types its fields as {}: they are lists of messages.
+  const fields: Record<string, string[] | undefined> = dataOf(error)?.zodError?.fieldErrors ?? {};
   const out: Record<string, string> = {};
   for (const [name, messages] of Object.entries(fields)) {
     if (messages?.[0]) out[name] = messages[0];
