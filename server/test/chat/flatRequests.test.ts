@@ -2,25 +2,18 @@
 // the whole collection for any other filter, so one filter that is more than
 // `{ _id }` makes a request cost what the whole database holds. Each command the
 // request path sends is recorded through the driver's command monitoring.
-import { type CommandStartedEvent, MongoClient, ObjectId } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { openDatabase } from '../../src/db/database';
-import { ensureIndexes } from '../../src/db/indexes';
-import { InProcessBus } from '../../src/realtime/bus';
-import { createServices, type Services } from '../../src/services';
-import { callerFor, testConfig } from '../support/harness';
+import { type CommandStartedEvent, type MongoClient, ObjectId } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Services } from '../../src/services';
+import { callerFor } from '../support/harness';
+import { monitoredServices } from '../support/monitored';
 
 let services: Services;
 let client: MongoClient;
-const commands: CommandStartedEvent[] = [];
+let commands: CommandStartedEvent[];
 
 beforeAll(async () => {
-  const config = testConfig();
-  client = await MongoClient.connect(inject('mongoUri'), { monitorCommands: true });
-  client.on('commandStarted', (e) => commands.push(e));
-  const db = openDatabase(client, config.mongoDb);
-  await ensureIndexes(db);
-  services = createServices(config, db, new InProcessBus());
+  ({ services, client, commands } = await monitoredServices());
 });
 afterAll(() => client.close());
 

@@ -1,56 +1,21 @@
-import { type CommandStartedEvent, MongoClient, ObjectId } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type CommandStartedEvent, type MongoClient, ObjectId } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bucketSize } from '../../src/chat/readModel';
-import { openDatabase } from '../../src/db/database';
-import { ensureIndexes } from '../../src/db/indexes';
-import { InProcessBus } from '../../src/realtime/bus';
-import { createServices, type Services } from '../../src/services';
-import { newUser, testConfig } from '../support/harness';
+import type { Services } from '../../src/services';
+import { newUser } from '../support/harness';
+import { monitoredServices, seedOldSession as seedOld } from '../support/monitored';
 
 let services: Services;
 let client: MongoClient;
-const commands: CommandStartedEvent[] = [];
+let commands: CommandStartedEvent[];
 
 beforeAll(async () => {
-  const config = testConfig();
-  client = await MongoClient.connect(inject('mongoUri'), { monitorCommands: true });
-  client.on('commandStarted', (e) => commands.push(e));
-  const db = openDatabase(client, config.mongoDb);
-  await ensureIndexes(db);
-  services = createServices(config, db, new InProcessBus());
+  ({ services, client, commands } = await monitoredServices());
 });
 afterAll(() => client.close());
 
-/** Seeds a session of n messages fast, with the raw driver, the way the old service wrote them. */
-async function seedOldSession(userId: ObjectId, n: number, count = n) {
-  const sessionId = new ObjectId();
-  const t0 = Date.now() - n * 1000;
-  await services.db.sessions.insertOne({
-    _id: sessionId,
-    user_id: userId,
-    title: 'from the old service',
-    message_count: count,
-    last_message_at: new Date(t0 + (n - 1) * 1000),
-    created_at: new Date(t0 - 1000),
-    updated_at: new Date(t0),
-    deleted: false,
-    deleted_at: null,
-  });
-  await services.db.messages.insertMany(
-    Array.from({ length: n }, (_, i) => ({
-      _id: new ObjectId(),
-      session_id: sessionId,
-      user_id: userId,
-      content: `old ${i + 1}`,
-      role: 'user' as const,
-      created_at: new Date(t0 + i * 1000),
-      updated_at: new Date(t0 + i * 1000),
-      deleted: false,
-      deleted_at: null,
-    })),
-  );
-  return sessionId.toHexString();
-}
+const seedOldSession = (userId: ObjectId, n: number, count = n) =>
+  seedOld(services, userId, n, { count });
 
 function isIdLookup(e: CommandStartedEvent): boolean {
   const filter = e.command.filter as Record<string, unknown> | undefined;

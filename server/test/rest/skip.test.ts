@@ -1,30 +1,23 @@
 // REST `skip`: deep into the sessions it is capped with a 422 that points to
 // cursors; into a session's messages it is a seq position, read by _id at any depth.
 import type { AddressInfo } from 'node:net';
-import { type CommandStartedEvent, MongoClient, ObjectId } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { openDatabase } from '../../src/db/database';
-import { ensureIndexes } from '../../src/db/indexes';
+import type { CommandStartedEvent, MongoClient, ObjectId } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { restRoutes } from '../../src/http/rest';
 import { createHttpServer } from '../../src/http/server';
-import { InProcessBus } from '../../src/realtime/bus';
-import { createServices, type Services } from '../../src/services';
-import { newUser, testConfig } from '../support/harness';
+import type { Services } from '../../src/services';
+import { newUser } from '../support/harness';
+import { monitoredServices, seedOldSession } from '../support/monitored';
 import { loginToken, rest } from './support';
 
 let services: Services;
 let client: MongoClient;
 let server: ReturnType<typeof createHttpServer>;
 let base: string;
-const commands: CommandStartedEvent[] = [];
+let commands: CommandStartedEvent[];
 
 beforeAll(async () => {
-  const config = testConfig();
-  client = await MongoClient.connect(inject('mongoUri'), { monitorCommands: true });
-  client.on('commandStarted', (e) => commands.push(e));
-  const db = openDatabase(client, config.mongoDb);
-  await ensureIndexes(db);
-  services = createServices(config, db, new InProcessBus());
+  ({ services, client, commands } = await monitoredServices());
   server = createHttpServer(services, [restRoutes(services)]);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -40,35 +33,8 @@ async function tokenFor(name: string) {
 }
 
 /** A session of n messages, written with the raw driver as the old service wrote them. */
-async function seedSession(userId: ObjectId, n: number) {
-  const sessionId = new ObjectId();
-  const t0 = Date.now() - n * 1000;
-  await services.db.sessions.insertOne({
-    _id: sessionId,
-    user_id: userId,
-    title: 'long',
-    message_count: n,
-    last_message_at: new Date(t0 + (n - 1) * 1000),
-    created_at: new Date(t0 - 1000),
-    updated_at: new Date(t0),
-    deleted: false,
-    deleted_at: null,
-  });
-  await services.db.messages.insertMany(
-    Array.from({ length: n }, (_, i) => ({
-      _id: new ObjectId(),
-      session_id: sessionId,
-      user_id: userId,
-      content: `m${i + 1}`,
-      role: 'user' as const,
-      created_at: new Date(t0 + i * 1000),
-      updated_at: new Date(t0 + i * 1000),
-      deleted: false,
-      deleted_at: null,
-    })),
-  );
-  return sessionId.toHexString();
-}
+const seedSession = (userId: ObjectId, n: number) =>
+  seedOldSession(services, userId, n, { title: 'long', content: (i) => `m${i + 1}` });
 
 const bucketReads = () =>
   commands.filter((e) => e.commandName === 'find' && e.command.find === 'message_buckets').length;
