@@ -2,6 +2,7 @@
 // Unix socket, so it can be SIGKILLed and restarted where clients expect it (the
 // database removes the socket a killed run left behind).
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import {
@@ -22,6 +23,8 @@ export interface OwnedDatabase {
   kill(signal?: NodeJS.Signals): Promise<void>;
   /** Sends a signal without waiting for an exit: SIGSTOP freezes the database, SIGCONT resumes it. */
   signal(signal: NodeJS.Signals): void;
+  /** Freezes the database and waits until the kernel has stopped it. */
+  freeze(): Promise<void>;
   /** True while the database process has not exited. */
   running(): boolean;
   restart(): Promise<void>;
@@ -66,8 +69,28 @@ export async function startOwnedDatabase(
   const signal = (sig: NodeJS.Signals) => {
     if (running()) child?.kill(sig);
   };
+  const freeze = async () => {
+    signal('SIGSTOP');
+    const deadline = Date.now() + 5_000;
+    while (child?.pid && Date.now() < deadline) {
+      // /proc/<pid>/stat's third field is the state: T once stopped.
+      const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+      if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('T')) return;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  };
   await launch();
-  return { uri, socket, port, kill, signal, running, restart: launch, stop: () => kill('SIGTERM') };
+  return {
+    uri,
+    socket,
+    port,
+    kill,
+    signal,
+    freeze,
+    running,
+    restart: launch,
+    stop: () => kill('SIGTERM'),
+  };
 }
 
 function freePort(): Promise<number> {
