@@ -76,13 +76,16 @@ async function receive(req: IncomingMessage, path: string, limit: number): Promi
   return check;
 }
 
-const mib = (bytes: number) => `${Math.round((bytes / 1024 ** 2) * 10) / 10} MiB`;
+const sizeText = (bytes: number) =>
+  bytes >= 1024 ** 2
+    ? `${Math.round((bytes / 1024 ** 2) * 10) / 10} MiB`
+    : `${Math.round(bytes / 1024)} KiB`;
 
 export function portabilityRoutes(services: Services): Route {
   const tooLarge = (res: ServerResponse) => {
     res.setHeader('connection', 'close');
     sendJson(res, 413, {
-      detail: `The file is larger than this server takes (${mib(services.config.importMaxBytes)}; IMPORT_MAX_BYTES).`,
+      detail: `The file is larger than this server takes (${sizeText(services.config.importMaxBytes)}; IMPORT_MAX_BYTES).`,
     });
   };
 
