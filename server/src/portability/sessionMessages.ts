@@ -1,5 +1,6 @@
 // A session's messages, oldest first, a few buckets at a time by `_id`: what
-// both exports stream from, never holding a whole history.
+// both exports stream from, never holding a whole history. The next chunk is
+// read while the current one is written, so the database and the socket overlap.
 import type { Message } from '@parley/shared';
 import { toApiMessage } from '../chat/mappers';
 import { readMessages } from '../chat/messages';
@@ -19,14 +20,16 @@ export async function* messageChunks(
   session: SessionDoc,
   count = session.message_count ?? 0,
 ): AsyncGenerator<Message[]> {
-  let current = session;
-  for (let from = 1; from <= count; from += chunkSize) {
+  const read = (from: number) => {
     const to = Math.min(count, from + chunkSize - 1);
-    const read = await readMessages(services, current, (s) => [
-      from,
-      Math.min(to, s.message_count ?? 0),
-    ]);
-    current = read.session;
-    yield read.entries.map((e) => toApiMessage(e, session._id));
+    const p = readMessages(services, session, (s) => [from, Math.min(to, s.message_count ?? 0)]);
+    p.catch(() => {}); // a read never awaited (the reader left) must not go unhandled
+    return p;
+  };
+  let next = count > 0 ? read(1) : null;
+  for (let from = 1; next; from += chunkSize) {
+    const current = await next;
+    next = from + chunkSize <= count ? read(from + chunkSize) : null;
+    yield current.entries.map((e) => toApiMessage(e, session._id));
   }
 }
