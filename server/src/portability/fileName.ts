@@ -1,11 +1,11 @@
 // Download names from chat titles: safe on every file system, readable, and
 // sent as Content-Disposition with an ASCII fallback and the UTF-8 original.
 
-/** `title` as a file name stem: letters and digits kept, anything else a dash, 80 characters at most. */
+/** `title` as a file name stem: letters, digits and underscores kept, anything else a dash, 80 characters at most. */
 export function fileStem(title: string, fallback = 'chat'): string {
   const stem = title
     .normalize('NFC')
-    .replace(/[^\p{L}\p{N}]+/gu, '-')
+    .replace(/[^\p{L}\p{N}_]+/gu, '-')
     .replace(/^-+|-+$/g, '');
   return [...stem].slice(0, 80).join('').replace(/-+$/, '') || fallback;
 }
