@@ -173,6 +173,19 @@ describe('POST /import with ChatGPT conversations.json', () => {
     expect(created).toHaveLength(2);
   });
 
+  it('reads a file that starts with a byte-order mark', async () => {
+    const { token } = await signedInUser(parley);
+    const body = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from(JSON.stringify([branched])),
+    ]);
+    expect((await importBody(parley, token, body)).report).toMatchObject({
+      sessions: 1,
+      messages: 4,
+      errors: [],
+    });
+  });
+
   it('adds nothing when the same file is imported again', async () => {
     const { caller, token } = await signedInUser(parley);
     const file = JSON.stringify([branched, long]);

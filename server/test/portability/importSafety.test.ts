@@ -45,11 +45,40 @@ async function refusesOverCap(small: Parley) {
   expect((await u.caller.session.list({})).items).toHaveLength(0);
 }
 
+/** Conversations past SESSIONS_PER_USER are reported, not stored. */
+async function stopsAtSessionLimit(small: Parley) {
+  const u = await signedInUser(small);
+  const conv = (id: string) => ({
+    id,
+    title: id,
+    create_time: 1_700_000_000,
+    current_node: 'a',
+    mapping: {
+      a: {
+        id: 'a',
+        parent: null,
+        message: { author: { role: 'user' }, content: { parts: ['hi'] } },
+      },
+    },
+  });
+  const { report } = await importBody(
+    small,
+    u.token,
+    JSON.stringify([conv('c1'), conv('c2'), conv('c3')]),
+  );
+  expect(report).toMatchObject({ sessions: 2, messages: 2 });
+  expect(report?.errors).toEqual([
+    { conversation: '#3 “c3”', reason: 'the account has reached its limit of 2 chats' },
+  ]);
+  expect((await u.caller.session.list({})).items).toHaveLength(2);
+}
+
 describe('POST /import limits', () => {
-  it('answers 413 with the limit for a file over IMPORT_MAX_BYTES, storing nothing', async () => {
-    const small = await startTestServer({ IMPORT_MAX_BYTES: '4096' });
+  it('answers 413 for a file over IMPORT_MAX_BYTES and stops at SESSIONS_PER_USER, storing nothing more', async () => {
+    const small = await startTestServer({ IMPORT_MAX_BYTES: '4096', SESSIONS_PER_USER: '2' });
     try {
       await refusesOverCap(small);
+      await stopsAtSessionLimit(small);
     } finally {
       await small.stop();
     }
