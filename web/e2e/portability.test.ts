@@ -82,15 +82,19 @@ afterAll(async () => {
 }, 60_000);
 
 describe('export and import in the browser', () => {
-  it('downloads the open chat as Markdown and as JSON from its menu', async () => {
-    await page.getByRole('button', { name: 'Export this chat' }).click();
+  it('downloads a chat as Markdown and as JSON from its actions in the sidebar', async () => {
+    const exportButton = sidebar(page).getByRole('button', { name: 'Export “Export me”' });
+    await sidebar(page).getByText('Export me').hover();
+    await exportButton.click();
     const md = await downloaded(page, () =>
       page.getByRole('menuitem', { name: 'Export as Markdown' }).click(),
     );
     expect(md.name).toBe('Export-me.md');
     expect(md.text.startsWith('# Export me\n')).toBe(true);
     expect(md.text).toContain(`\n\n${code}\n\n`);
-    await page.getByRole('button', { name: 'Export this chat' }).click();
+    await sidebar(page).getByText('Export me').hover();
+    await exportButton.click();
+    await screenshot(page, 'desktop-chat-export-menu');
     const json = await downloaded(page, () =>
       page.getByRole('menuitem', { name: 'Export as JSON' }).click(),
     );

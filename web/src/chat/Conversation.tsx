@@ -3,7 +3,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { navigate } from '../app/route';
 import { useDocumentTitle } from '../app/useDocumentTitle';
-import { ChatExportButton } from '../portability/lazy';
 import { useSessionActions } from '../sessions/useSessionActions';
 import { describeError, errorCode } from '../trpc/errors';
 import { trpc } from '../trpc/trpc';
@@ -85,7 +84,6 @@ export function Conversation({ sessionId, onMenu }: { sessionId: string; onMenu:
     <section className="main" aria-label={current?.title ?? 'Chat'}>
       <MainHeader title={current?.title ?? '…'} onMenu={onMenu}>
         {live !== 'live' && !query.isPending && <ConnectionStatus state={live} />}
-        {current && <ChatExportButton sessionId={current.id} />}
         {current && !deleted && (
           <button
             type="button"

@@ -7,6 +7,9 @@ import './portability.css';
 
 interface ChatExportMenuProps {
   sessionId: string;
+  title: string;
+  /** Where its button is: the menu opens below it, above the sidebar's scrolling. */
+  at: DOMRect;
   onClose: () => void;
 }
 
@@ -15,7 +18,7 @@ const formats = [
   { format: 'json', label: 'Export as JSON', ext: 'json' },
 ] as const;
 
-export default function ChatExportMenu({ sessionId, onClose }: ChatExportMenuProps) {
+export default function ChatExportMenu({ sessionId, title, at, onClose }: ChatExportMenuProps) {
   const { accessToken } = useAuth();
   const menu = useRef<HTMLDivElement>(null);
   const [busy, setBusy] = useState(false);
@@ -50,9 +53,12 @@ export default function ChatExportMenu({ sessionId, onClose }: ChatExportMenuPro
       ref={menu}
       className="popover-menu"
       role="menu"
-      aria-label="Export this chat"
+      aria-label={`Export “${title}”`}
       tabIndex={-1}
+      style={{ top: at.bottom + 4, right: Math.max(8, window.innerWidth - at.right) }}
       onKeyDown={(e) => {
+        // The chat list's own arrow keys must not move focus out of the menu.
+        e.stopPropagation();
         if (e.key === 'Escape') onClose();
         if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
           e.preventDefault();

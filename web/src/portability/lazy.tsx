@@ -6,28 +6,34 @@ import { Icon } from '../ui/Icon';
 const ChatExportMenu = lazy(() => import('./ChatExportMenu'));
 const AccountDataDialog = lazy(() => import('./AccountDataDialog'));
 
-/** The chat header's export button and its menu (Markdown or JSON). */
-export function ChatExportButton({ sessionId }: { sessionId: string }) {
-  const [open, setOpen] = useState(false);
+/**
+ * A chat's export button (among its actions in the sidebar, reached with the arrow
+ * keys like Rename and Delete) and its menu: Markdown or JSON.
+ */
+export function ChatExportButton({ sessionId, title }: { sessionId: string; title: string }) {
+  const [at, setAt] = useState<DOMRect | null>(null);
   return (
-    <span className="popover-anchor">
+    <>
       <button
         type="button"
         className="icon-button"
-        aria-label="Export this chat"
-        title="Export this chat"
+        tabIndex={-1}
+        aria-label={`Export “${title}”`}
         aria-haspopup="menu"
-        aria-expanded={open}
-        onClick={() => setOpen((o) => !o)}
+        aria-expanded={at !== null}
+        onClick={(e) => {
+          const rect = e.currentTarget.getBoundingClientRect();
+          setAt((open) => (open ? null : rect));
+        }}
       >
-        <Icon name="download" />
+        <Icon name="download" size={16} />
       </button>
-      {open && (
+      {at && (
         <Suspense fallback={null}>
-          <ChatExportMenu sessionId={sessionId} onClose={() => setOpen(false)} />
+          <ChatExportMenu sessionId={sessionId} title={title} at={at} onClose={() => setAt(null)} />
         </Suspense>
       )}
-    </span>
+    </>
   );
 }
 
