@@ -8,6 +8,7 @@ import { measureGrowth } from './growth';
 import { measureLive } from './live';
 import { LoadProcess } from './load';
 import { measureLogin } from './login';
+import { measurePortability } from './portability';
 import { machine, writeReport } from './report';
 import { measureSoak } from './soak';
 import { measureSpa } from './spa';
@@ -24,6 +25,7 @@ const steps: Array<[string, (b: Bench) => Promise<void>, 'all' | 'full']> = [
   ['capacity of the embedded database', measureCapacity, 'all'],
   ['growth: one user while the database grows', measureGrowth, 'all'],
   ['the SPA bundle', measureSpa, 'all'],
+  ['portability: export and import', measurePortability, 'all'],
 ];
 
 async function main(): Promise<void> {

@@ -7,6 +7,7 @@ import { connectDatabase, type Database, redactUri } from './db/database';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from './db/ferretdb';
 import { ensureIndexes } from './db/indexes';
 import { type AdoptionReport, adoptOldDatabase, needsAdoption } from './doctor/adopt';
+import { portabilityRoutes } from './http/portability';
 import { restRoutes } from './http/rest';
 import { createHttpServer } from './http/server';
 import { trackRequests } from './http/shutdown';
@@ -67,7 +68,11 @@ export async function startParley(config: Config): Promise<Parley> {
       })
     : Promise.resolve(null);
   let draining = false;
-  const server = createHttpServer(services, [restRoutes(services)], () => draining);
+  const server = createHttpServer(
+    services,
+    [restRoutes(services), portabilityRoutes(services)],
+    () => draining,
+  );
   const requests = trackRequests(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -78,6 +78,13 @@ const envSchema = z.object({
   LIVE_STREAMS_PER_PROCESS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   /** Chat sessions one user may store (the trash included). */
   SESSIONS_PER_USER: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
+  /** The largest file POST /import takes (API requests stay at 1 MiB). */
+  IMPORT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1_024)
+    .max(4 * 1024 ** 3)
+    .default(256 * 1024 ** 2),
   ALLOWED_ORIGINS: z.string().optional(),
   DEMO_USERS: bool.optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -112,6 +119,8 @@ export interface Config {
   };
   /** Chat sessions one user may store. */
   sessionsPerUser: number;
+  /** The largest file an import takes, in bytes. */
+  importMaxBytes: number;
   /** Proxies in front of the server whose X-Forwarded-For entries are trusted (0: none). */
   trustProxy: number;
   allowedOrigins: string[];
@@ -169,6 +178,7 @@ export function loadConfig(
       streamsPerProcess: env.LIVE_STREAMS_PER_PROCESS,
     },
     sessionsPerUser: env.SESSIONS_PER_USER,
+    importMaxBytes: env.IMPORT_MAX_BYTES,
     trustProxy: env.TRUST_PROXY,
     allowedOrigins: (env.ALLOWED_ORIGINS ?? '')
       .split(',')

@@ -23,6 +23,8 @@ interface AuthValue {
   signedIn(result: AuthResult): void;
   signOut(): Promise<void>;
   retry(): void;
+  /** The access token for requests outside tRPC (downloads, uploads); `renew` first after a 401. */
+  accessToken(renew?: boolean): Promise<string | null>;
 }
 
 const AuthContext = createContext<AuthValue | null>(null);
@@ -78,8 +80,12 @@ export function AuthProvider({ runtime, children }: { runtime: Runtime; children
         renewal.signedOut();
       },
       retry: check,
+      accessToken: async (renew = false) => {
+        if (renew) await renewal.renew();
+        return store.token();
+      },
     };
-  }, [credentials, phase, renewal, check]);
+  }, [credentials, phase, renewal, check, store]);
 
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

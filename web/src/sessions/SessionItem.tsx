@@ -3,6 +3,7 @@
 // is a Tab stop; its buttons are reached with the arrow keys (see SessionList).
 import { limits } from '@parley/shared';
 import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
+import { ChatExportButton } from '../portability/lazy';
 import type { Session } from '../trpc/types';
 import { Icon } from '../ui/Icon';
 
@@ -90,6 +91,7 @@ export function SessionItem(props: SessionItemProps) {
             >
               <Icon name="pencil" size={16} />
             </button>
+            <ChatExportButton sessionId={session.id} title={session.title} />
             <button
               type="button"
               className="icon-button"

@@ -2,6 +2,7 @@
 import type { Ref } from 'react';
 import { navigate, type Route } from '../app/route';
 import { useAuth } from '../auth/AuthContext';
+import { AccountDataButton } from '../portability/lazy';
 import { ConnectionStatus } from '../ui/ConnectionStatus';
 import { Icon } from '../ui/Icon';
 import { modKey } from '../ui/modKey';
@@ -98,6 +99,7 @@ export function Sidebar({
             {user?.username}
           </span>
           <ConnectionStatus state={live} compact />
+          <AccountDataButton />
           <button
             type="button"
             className="icon-button"

@@ -11,6 +11,7 @@ const paths = {
   back: 'M15 5l-7 7 7 7',
   logout: 'M15 4h4v16h-4M10 8l-4 4 4 4M6 12h10',
   chat: 'M5 5h14v10H9l-4 4z',
+  download: 'M12 4v11M7 10l5 5 5-5M5 20h14',
 } as const;
 
 export type IconName = keyof typeof paths;

@@ -1,0 +1,75 @@
+// What `npm run export` and `npm run import` share: settings from PARLEY_URL,
+// PARLEY_USER and PARLEY_PASSWORD (as `npm run example`), signing in through the
+// typed client, and progress as a bar on a terminal or plain lines otherwise.
+import { resolve } from 'node:path';
+import { createTRPCClient, httpLink } from '@trpc/client';
+import superjson from 'superjson';
+import type { AppRouter } from '../src/client';
+
+export interface CliOptions {
+  url: string;
+  username: string;
+  password: string;
+  /** Where progress and results go; a terminal gets a redrawn bar. */
+  out?: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+export function settings(): Pick<CliOptions, 'url' | 'username' | 'password'> {
+  return {
+    url: (process.env.PARLEY_URL || 'http://127.0.0.1:8000').replace(/\/+$/, ''),
+    username: process.env.PARLEY_USER || 'alice',
+    password: process.env.PARLEY_PASSWORD || 'alicepass123',
+  };
+}
+
+/** A path as typed where npm was run (npm runs workspace scripts in the workspace's folder). */
+export const typedPath = (path: string) => resolve(process.env.INIT_CWD ?? process.cwd(), path);
+
+/** An access token for the user: enough for one export or import (checked when it starts). */
+export async function signIn(opts: CliOptions): Promise<string> {
+  const api = createTRPCClient<AppRouter>({
+    links: [httpLink({ url: `${opts.url.replace(/\/+$/, '')}/trpc`, transformer: superjson })],
+  });
+  const result = await api.auth.login.mutate({ username: opts.username, password: opts.password });
+  return result.accessToken;
+}
+
+/** Shows progress: a bar redrawn in place on a terminal, else a plain line at most every second. */
+export class Progress {
+  private last = 0;
+  private drawn = false;
+  constructor(private readonly out: NodeJS.WritableStream & { isTTY?: boolean }) {}
+
+  update(done: number, total: number, detail: string): void {
+    const now = Date.now();
+    if (this.out.isTTY) {
+      const width = 30;
+      const filled = total > 0 ? Math.min(width, Math.round((done / total) * width)) : 0;
+      this.out.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${detail}\u001b[K`);
+      this.drawn = true;
+    } else if (now - this.last >= 1_000) {
+      this.last = now;
+      this.out.write(`${detail}\n`);
+    }
+  }
+
+  /** Ends the bar (or prints the last figures) and then `line`. */
+  end(detail: string, line: string): void {
+    if (this.out.isTTY) {
+      if (this.drawn) this.out.write(`\r${detail}\u001b[K\n`);
+    } else this.out.write(`${detail}\n`);
+    this.out.write(`${line}\n`);
+  }
+}
+
+export const count = (n: number) => n.toLocaleString('en');
+
+/** The `detail` of a refused request, or its status. */
+export async function refusal(res: Response): Promise<string> {
+  const text = await res.text();
+  try {
+    return (JSON.parse(text) as { detail?: string }).detail ?? `HTTP ${res.status}`;
+  } catch {
+    return `HTTP ${res.status}`;
+  }
+}

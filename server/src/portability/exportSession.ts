@@ -1,0 +1,69 @@
+// One chat as a download: Markdown for people (a title, then each message under
+// its role and time, its text verbatim, so code blocks survive) or JSON for
+// programs (the API's session and every message in order). Both are produced in
+// chunks, so a long chat is never one string.
+import type { Message, Session } from '@parley/shared';
+import { toApiSession } from '../chat/mappers';
+import { loadOwnedSession } from '../chat/sessions';
+import type { UserDoc } from '../db/documents';
+import type { Services } from '../services';
+import { fileStem } from './fileName';
+import { messageChunks } from './sessionMessages';
+
+export type SessionExportFormat = 'markdown' | 'json';
+
+export interface SessionExport {
+  fileName: string;
+  contentType: string;
+  /** The file's text in order; throws only before the first chunk (a missing session). */
+  chunks: AsyncGenerator<string>;
+}
+
+const roleNames = { user: 'User', assistant: 'Assistant', system: 'System' } as const;
+
+const when = (d: Date) => `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+
+function markdownMessage(m: Message): string {
+  // A fence inside the text cannot end a heading, so the text goes in as written.
+  return `### ${roleNames[m.role]} · ${when(m.createdAt)}\n\n${m.content}\n\n`;
+}
+
+async function* markdown(session: Session, messages: AsyncGenerator<Message[]>) {
+  yield `# ${session.title}\n\n_${session.messageCount} messages, started ${when(session.createdAt)}, exported from Parley._\n\n`;
+  for await (const chunk of messages) yield chunk.map(markdownMessage).join('---\n\n');
+}
+
+async function* json(session: Session, messages: AsyncGenerator<Message[]>) {
+  yield `{"session":${JSON.stringify(session)},"messages":[`;
+  let first = true;
+  for await (const chunk of messages) {
+    if (chunk.length === 0) continue;
+    yield (first ? '' : ',') + chunk.map((m) => JSON.stringify(m)).join(',');
+    first = false;
+  }
+  yield ']}\n';
+}
+
+/** The user's session as a file; someone else's or a missing one is NOT_FOUND. */
+export async function exportSession(
+  services: Services,
+  user: UserDoc,
+  sessionId: string,
+  format: SessionExportFormat,
+): Promise<SessionExport> {
+  const doc = await loadOwnedSession(services, user._id, sessionId);
+  const session = toApiSession(doc);
+  const messages = messageChunks(services, doc);
+  const stem = fileStem(session.title);
+  return format === 'markdown'
+    ? {
+        fileName: `${stem}.md`,
+        contentType: 'text/markdown; charset=utf-8',
+        chunks: markdown(session, messages),
+      }
+    : {
+        fileName: `${stem}.json`,
+        contentType: 'application/json; charset=utf-8',
+        chunks: json(session, messages),
+      };
+}

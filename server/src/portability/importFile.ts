@@ -1,0 +1,208 @@
+// An import from a received file: the format's events (chatgpt.ts, parleyFile.ts)
+// stored conversation by conversation (sessionWriter.ts), with progress while it
+// runs and one report at the end. One import runs at a time per user.
+import { createReadStream } from 'node:fs';
+import { Transform } from 'node:stream';
+import { streamArray } from 'stream-json/streamers/stream-array.js';
+import type { UserDoc } from '../db/documents';
+import { idString } from '../db/ids';
+import { log } from '../log';
+import type { Services } from '../services';
+import { chatgptConversation } from './chatgpt';
+import type { ImportEvent, ImportedConversation, ImportSource } from './imported';
+import { FileError, parleyEvents } from './parleyFile';
+import { claimConversation, SessionLimitReached, SessionWriter } from './sessionWriter';
+
+export interface ImportCounts {
+  sessions: number;
+  messages: number;
+  /** Turns and lines left out on purpose: hidden, empty, tool, folders. */
+  skipped: number;
+  /** Messages over the content limit, stored as several messages in a row. */
+  split: number;
+  /** Conversations an earlier import stored already. */
+  alreadyImported: number;
+}
+
+export interface ImportError {
+  conversation: string;
+  reason: string;
+}
+
+export interface ImportProgress extends ImportCounts {
+  type: 'progress';
+  errors: number;
+  bytesRead: number;
+  bytesTotal: number;
+}
+
+export interface ImportReport extends ImportCounts {
+  type: 'report';
+  /** null when the file is of no format Parley reads. */
+  format: ImportSource | null;
+  errors: ImportError[];
+}
+
+/** Errors listed one by one in a report; more are counted in one last entry. */
+const maxListedErrors = 200;
+const progressEveryMs = 200;
+
+const running = new WeakMap<Services, Set<string>>();
+
+/** Reserves the user's one import; null while another runs. Call the returned release when done. */
+export function claimImportSlot(services: Services, user: UserDoc): (() => void) | null {
+  const users = running.get(services) ?? new Set<string>();
+  running.set(services, users);
+  const key = idString(user._id);
+  if (users.has(key)) return null;
+  users.add(key);
+  return () => users.delete(key);
+}
+
+async function* chatgptEvents(stream: NodeJS.ReadableStream): AsyncGenerator<ImportEvent> {
+  const items = stream.pipe(streamArray.withParserAsStream());
+  stream.on('error', (e) => items.destroy(e));
+  try {
+    for await (const item of items as AsyncIterable<{ key: number; value: unknown }>) {
+      yield* chatgptConversation(item.value, item.key);
+    }
+  } catch (e) {
+    if (e instanceof FileError) throw e;
+    throw new FileError(
+      `it stops being valid JSON part way (${(e as Error).message.slice(0, 120)}); a cut-off file reads so`,
+    );
+  }
+}
+
+export interface ReceivedFile {
+  path: string;
+  bytes: number;
+  bomBytes: number;
+  format: ImportSource;
+}
+
+export async function importFile(
+  services: Services,
+  user: UserDoc,
+  file: ReceivedFile,
+  onProgress: (p: ImportProgress) => Promise<void>,
+  signal?: AbortSignal,
+): Promise<ImportReport> {
+  const counts: ImportCounts = {
+    sessions: 0,
+    messages: 0,
+    skipped: 0,
+    split: 0,
+    alreadyImported: 0,
+  };
+  const errors: ImportError[] = [];
+  let errorCount = 0;
+  const addError = (conversation: string, reason: string) => {
+    errorCount++;
+    if (errors.length < maxListedErrors) errors.push({ conversation, reason });
+  };
+  let bytesRead = file.bomBytes;
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      bytesRead += chunk.length;
+      done(null, chunk);
+    },
+  });
+  const source = createReadStream(file.path, { start: file.bomBytes });
+  source.on('error', (e) => counter.destroy(e));
+  const stream = source.pipe(counter);
+  const progress = () =>
+    onProgress({
+      type: 'progress',
+      ...counts,
+      errors: errorCount,
+      bytesRead,
+      bytesTotal: file.bytes,
+    });
+  let lastProgress = 0;
+  const tick = async () => {
+    if (Date.now() - lastProgress < progressEveryMs) return;
+    lastProgress = Date.now();
+    await progress();
+  };
+
+  const events =
+    file.format === 'chatgpt'
+      ? chatgptEvents(stream)
+      : parleyEvents(stream.setEncoding('utf8') as AsyncIterable<string>);
+  let writer: SessionWriter | null = null;
+  let current: ImportedConversation | null = null;
+  const drop = async () => {
+    const w = writer;
+    writer = null;
+    await w?.abandon();
+  };
+  try {
+    await progress();
+    for await (const event of events) {
+      switch (event.type) {
+        case 'start': {
+          if (signal?.aborted) throw new FileError('the import was cancelled');
+          current = event.conversation;
+          const claim = await claimConversation(services, user, event.conversation);
+          if (claim.kind === 'new') writer = new SessionWriter(services, user, claim);
+          else if (claim.kind === 'imported') counts.alreadyImported++;
+          else addError(current.label, 'another import is storing it right now');
+          break;
+        }
+        case 'message':
+          await writer?.add(event.message);
+          break;
+        case 'finish': {
+          const w = writer;
+          if (!w || !current) break;
+          writer = null;
+          try {
+            await w.finish(current);
+            counts.sessions++;
+            counts.messages += w.count;
+            counts.skipped += event.skipped;
+            counts.split += event.split;
+          } catch (e) {
+            if (!(e instanceof SessionLimitReached)) throw e;
+            await w.abandon();
+            addError(current.label, e.message);
+          }
+          await tick();
+          break;
+        }
+        case 'fail':
+          await drop();
+          addError(event.conversation, event.reason);
+          await tick();
+          break;
+        case 'skip':
+          counts.skipped += event.count;
+          break;
+      }
+    }
+  } catch (e) {
+    await drop().catch(() => {});
+    if (e instanceof FileError) addError('the file', `The import stopped: ${e.message}.`);
+    else {
+      log.error('import failed', {
+        user: idString(user._id),
+        error: (e as Error)?.stack ?? String(e),
+      });
+      addError(
+        'the file',
+        'The import stopped: Parley could not store it. Nothing of the chat in progress was kept.',
+      );
+    }
+  } finally {
+    source.destroy();
+  }
+  if (errorCount > errors.length) {
+    errors.push({
+      conversation: 'more',
+      reason: `${errorCount - errors.length} more conversations could not be imported`,
+    });
+  }
+  await progress();
+  return { type: 'report', format: file.format, ...counts, errors };
+}

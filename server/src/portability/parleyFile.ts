@@ -1,0 +1,163 @@
+// Parley's own account export read back (lines.ts), line by line: a session's
+// messages are passed on as they are read, and the `end` line tells a whole file
+// from one cut off, whose last session is then left out rather than half-imported.
+import { roleSchema } from '@parley/shared';
+import { z } from 'zod';
+import { type ImportEvent, importedTitle, splitContent } from './imported';
+import { accountFormat } from './lines';
+
+/** A line longer than this is no line Parley wrote: a message is at most ~200 KB of JSON. */
+export const maxLineChars = 1024 * 1024;
+
+const date = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+
+const accountLine = z.object({ type: z.literal('account'), format: z.literal(accountFormat) });
+const sessionLine = z.object({
+  type: z.literal('session'),
+  id: z.string().min(1).max(100),
+  title: z.string().max(10_000),
+  createdAt: date,
+  deleted: z.boolean(),
+  deletedAt: date.nullable(),
+});
+const messageLine = z.object({
+  type: z.literal('message'),
+  sessionId: z.string(),
+  role: roleSchema,
+  content: z.string(),
+  createdAt: date,
+  updatedAt: date,
+});
+const lineType = z.object({ type: z.enum(['account', 'folder', 'session', 'message', 'end']) });
+
+/** Lines of a text stream, each at most maxLineChars. */
+export async function* linesOf(text: AsyncIterable<string>): AsyncGenerator<string> {
+  let rest = '';
+  for await (const chunk of text) {
+    rest += chunk;
+    let at = rest.indexOf('\n');
+    while (at >= 0) {
+      yield rest.slice(0, at);
+      rest = rest.slice(at + 1);
+      at = rest.indexOf('\n');
+    }
+    if (rest.length > maxLineChars)
+      throw new FileError(`a line is longer than ${maxLineChars} characters`);
+  }
+  if (rest.trim()) yield rest;
+}
+
+/** The whole file is unreadable from here on. */
+export class FileError extends Error {
+  override name = 'FileError';
+}
+
+const issue = (e: z.ZodError) => {
+  const first = e.issues[0];
+  return first ? `${first.path.join('.') || 'line'}: ${first.message}` : 'invalid';
+};
+
+/** A Parley account export as import events; a FileError for what spoils the whole file. */
+export async function* parleyEvents(text: AsyncIterable<string>): AsyncGenerator<ImportEvent> {
+  let lineNo = 0;
+  let current: { id: string; label: string; failed: boolean; split: number } | null = null;
+  let ended = false;
+  const finish = function* (): Generator<ImportEvent> {
+    if (current && !current.failed) yield { type: 'finish', skipped: 0, split: current.split };
+    current = null;
+  };
+  for await (const line of linesOf(text)) {
+    lineNo++;
+    if (!line.trim()) continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      throw new FileError(`line ${lineNo} is not JSON`);
+    }
+    if (lineNo === 1) {
+      if (!accountLine.safeParse(value).success) {
+        throw new FileError('its first line is not the account line of a Parley export');
+      }
+      continue;
+    }
+    const kind = lineType.safeParse(value);
+    if (!kind.success) throw new FileError(`line ${lineNo} is of no known type`);
+    if (ended) throw new FileError(`line ${lineNo} follows the end line`);
+    switch (kind.data.type) {
+      case 'account':
+        throw new FileError(`line ${lineNo} is a second account line`);
+      case 'folder':
+        yield* finish();
+        yield { type: 'skip', count: 1 };
+        break;
+      case 'end':
+        yield* finish();
+        ended = true;
+        break;
+      case 'session': {
+        yield* finish();
+        const s = sessionLine.safeParse(value);
+        const label = `line ${lineNo}`;
+        if (!s.success) {
+          current = { id: '', label, failed: true, split: 0 };
+          yield {
+            type: 'fail',
+            conversation: label,
+            reason: `the session is not valid (${issue(s.error)})`,
+          };
+          break;
+        }
+        const title = importedTitle(s.data.title);
+        current = { id: s.data.id, label: `“${title}”`, failed: false, split: 0 };
+        yield {
+          type: 'start',
+          conversation: {
+            source: 'parley',
+            sourceId: s.data.id,
+            label: current.label,
+            title,
+            createdAt: s.data.createdAt,
+            deleted: s.data.deleted,
+            deletedAt: s.data.deleted ? (s.data.deletedAt ?? s.data.createdAt) : null,
+          },
+        };
+        break;
+      }
+      case 'message': {
+        if (!current) throw new FileError(`line ${lineNo} is a message outside any session`);
+        if (current.failed) break;
+        const m = messageLine.safeParse(value);
+        const reason = !m.success
+          ? `its message on line ${lineNo} is not valid (${issue(m.error)})`
+          : m.data.sessionId !== current.id
+            ? `the message on line ${lineNo} belongs to another session`
+            : null;
+        if (reason || !m.success) {
+          current.failed = true;
+          yield { type: 'fail', conversation: current.label, reason: reason ?? 'invalid' };
+          break;
+        }
+        const pieces = splitContent(m.data.content);
+        if (pieces.length > 1) current.split++;
+        for (const content of pieces) {
+          const { role, createdAt, updatedAt } = m.data;
+          yield { type: 'message', message: { role, content, createdAt, updatedAt } };
+        }
+        break;
+      }
+    }
+  }
+  if (lineNo === 0) throw new FileError('it is empty');
+  if (!ended) {
+    const open = current as { label: string; failed: boolean } | null;
+    if (open && !open.failed) {
+      yield {
+        type: 'fail',
+        conversation: open.label,
+        reason: 'the file ends before this chat does',
+      };
+    }
+    throw new FileError('it ends before its end line: the file was cut off');
+  }
+}

@@ -1,0 +1,149 @@
+// Export and import through the web app in Chromium: a chat as Markdown and JSON
+// downloads, the account export with its progress, and a ChatGPT import whose
+// report shows and whose chat appears live in another open tab.
+import { readFile } from 'node:fs/promises';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scriptApi } from './support/api';
+import { desktop, launchBrowser, screenshot } from './support/browser';
+import { type RunningServer, startServer } from './support/server';
+
+let server: RunningServer;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+const username = `e2e_port_${Date.now().toString(36)}`;
+const password = 'correct horse battery';
+const code = '```js\nconsole.log("kept verbatim");\n```';
+
+const sidebar = (p: Page) => p.getByRole('navigation', { name: 'Chats' });
+
+async function downloaded(p: Page, click: () => Promise<void>) {
+  const [download] = await Promise.all([p.waitForEvent('download'), click()]);
+  const path = await download.path();
+  return { name: download.suggestedFilename(), text: await readFile(path, 'utf8') };
+}
+
+const conversations = [
+  {
+    id: 'e2e-conv-1',
+    title: 'From ChatGPT',
+    create_time: 1_700_000_000,
+    current_node: 'b',
+    mapping: {
+      r: { id: 'r', parent: null, children: ['a'], message: null },
+      a: {
+        id: 'a',
+        parent: 'r',
+        children: ['b'],
+        message: {
+          author: { role: 'user' },
+          create_time: 1_700_000_001,
+          content: { parts: ['Imported question'] },
+        },
+      },
+      b: {
+        id: 'b',
+        parent: 'a',
+        children: [],
+        message: {
+          author: { role: 'assistant' },
+          create_time: 1_700_000_002,
+          content: { parts: ['Imported answer'] },
+        },
+      },
+    },
+  },
+];
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  context = await browser.newContext({ viewport: desktop, acceptDownloads: true });
+  page = await context.newPage();
+  await page.goto(server.url);
+  await page.getByRole('button', { name: 'Create an account' }).click();
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await page.getByRole('heading', { name: 'What shall we talk about?' }).waitFor();
+  const api = scriptApi(server.url);
+  await api.login(username, password);
+  const s = await api.createSession('Export me');
+  await api.send(s.id, 'Hello there');
+  await api.send(s.id, code);
+  await page.goto(`${server.url}/c/${s.id}`);
+  await page.getByText('kept verbatim').waitFor();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+}, 60_000);
+
+describe('export and import in the browser', () => {
+  it('downloads a chat as Markdown and as JSON from its actions in the sidebar', async () => {
+    const exportButton = sidebar(page).getByRole('button', { name: 'Export “Export me”' });
+    await sidebar(page).getByText('Export me').hover();
+    await exportButton.click();
+    const md = await downloaded(page, () =>
+      page.getByRole('menuitem', { name: 'Export as Markdown' }).click(),
+    );
+    expect(md.name).toBe('Export-me.md');
+    expect(md.text.startsWith('# Export me\n')).toBe(true);
+    expect(md.text).toContain(`\n\n${code}\n\n`);
+    await sidebar(page).getByText('Export me').hover();
+    await exportButton.click();
+    await screenshot(page, 'desktop-chat-export-menu');
+    const json = await downloaded(page, () =>
+      page.getByRole('menuitem', { name: 'Export as JSON' }).click(),
+    );
+    expect(json.name).toBe('Export-me.json');
+    const body = JSON.parse(json.text) as { messages: Array<{ content: string }> };
+    expect(body.messages.map((m) => m.content)).toEqual(['Hello there', code]);
+  });
+
+  it('exports the account with its progress, then imports a ChatGPT file and shows the report', async () => {
+    const other = await context.newPage();
+    await other.goto(server.url);
+    await sidebar(other).getByText('Export me').waitFor();
+
+    await page.getByRole('button', { name: 'Export or import chats' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Your data' });
+    await dialog.waitFor();
+    const account = await downloaded(page, () =>
+      dialog.getByRole('button', { name: 'Export account' }).click(),
+    );
+    expect(account.name).toMatch(new RegExp(`^parley-${username}-\\d{4}-\\d\\d-\\d\\d\\.ndjson$`));
+    const lines = account.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string });
+    expect(lines.map((l) => l.type)).toEqual(['account', 'session', 'message', 'message', 'end']);
+    await dialog.getByText('Saved 1 chat as').waitFor();
+
+    await dialog.getByLabel('Choose a file to import').setInputFiles({
+      name: 'conversations.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(conversations)),
+    });
+    await dialog.getByText('Imported 1 chat and 2 messages.').waitFor();
+    await screenshot(page, 'desktop-import-report');
+    // The imported chat reaches both tabs' sidebars through the live stream.
+    await sidebar(other).getByText('From ChatGPT').waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    await sidebar(page).getByText('From ChatGPT').click();
+    await page.getByText('Imported answer').waitFor();
+
+    // The same file again adds nothing, and says so.
+    await page.getByRole('button', { name: 'Export or import chats' }).click();
+    await dialog.getByLabel('Choose a file to import').setInputFiles({
+      name: 'conversations.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(conversations)),
+    });
+    await dialog.getByText('1 chat had been imported before.', { exact: false }).waitFor();
+    await other.close();
+  });
+});
