@@ -160,7 +160,6 @@ function timed(base: string, spec: () => RequestSpec): () => Promise<number> {
 
 function ops(p: Probe): Op[] {
   const { base, token, sessionId } = p;
-  let refresh = p.refreshToken;
   let n = 0;
   return [
     {
@@ -209,8 +208,10 @@ function ops(p: Probe): Op[] {
     {
       what: 'auth.refresh',
       once: async () => {
-        const a = await send(base, trpcMutation('auth.refresh', { refreshToken: refresh }), agent);
-        refresh = resultOf<{ refreshToken: string }>(a.body).refreshToken;
+        // The chain lives on the probe: a spent credential presented again revokes it.
+        const spec = trpcMutation('auth.refresh', { refreshToken: p.refreshToken });
+        const a = await send(base, spec, agent);
+        p.refreshToken = resultOf<{ refreshToken: string }>(a.body).refreshToken;
         return a.ms;
       },
     },

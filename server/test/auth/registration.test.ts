@@ -130,9 +130,12 @@ describe('registration limits', () => {
       const registeredAtLogin = registered;
       expect(login.user.username).toBe('regular');
       await Promise.all(signUps);
-      // One hashing and `queue` waiting were admitted; the login finished before they were served.
-      expect(registered).toBe(1 + queue);
-      expect(refused).toBe(100 - 1 - queue);
+      // One hashing and `queue` waiting were admitted (more, if a hash ended while the
+      // hundred were still arriving, as on a loaded machine), the rest refused; the login
+      // finished before the admitted ones were served.
+      expect(registered + refused).toBe(100);
+      expect(registered).toBeGreaterThanOrEqual(1 + queue);
+      expect(refused).toBeGreaterThan(0);
       expect(registeredAtLogin).toBeLessThan(registered);
     } finally {
       await closeServices(services);
