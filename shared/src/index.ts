@@ -3,4 +3,5 @@ export * from './auth';
 export * from './errors';
 export * from './ids';
 export * from './limits';
+export * from './reply';
 export * from './text';
