@@ -101,7 +101,8 @@ const short = (s: string) => (s.length > 200 ? `${s.slice(0, 200)}…` : s);
 export function describeFailure(e: unknown, config: AssistantConfig): string {
   const host = new URL(config.baseUrl).host;
   if (e instanceof ReplyEnded && e.reason === 'idle') {
-    return `The model sent nothing for ${Math.round(config.idleTimeoutMs / 1000)} s.`;
+    const ms = config.idleTimeoutMs;
+    return `The model sent nothing for ${ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`}.`;
   }
   if (e instanceof CutOff) return 'The model stopped answering before it finished.';
   if (e instanceof OpenAI.APIConnectionError) return `Could not reach the model at ${host}.`;

@@ -1,9 +1,11 @@
 // Assistant replies over real HTTP against a stand-in model: streamed to every open
 // view (one joining mid-reply sees what came so far, then the rest), stored as the
 // session's next message, stopped, regenerated, and built only from the session's own messages.
+
+import type { Message } from '@parley/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Parley } from '../../src/app';
-import type { Client } from '../realtime/support';
+import { type Client, record } from '../realtime/support';
 import type { ModelServer } from '../support/modelServer';
 import { signedIn, startWithModel, waitFor, waitForNewest, watchReplies } from './support';
 
@@ -26,7 +28,7 @@ describe('assistant replies', () => {
     const first = watchReplies(client, session.id);
     await first.started();
     const sent = await client.message.send.mutate({ sessionId: session.id, content: 'Hello?' });
-    const call = await model.call(model.calls.length);
+    const call = await model.next();
     expect(call.body.stream).toBe(true);
     expect(call.body.model).toBe('test-model');
     expect(call.body.messages.at(-1)).toEqual({ role: 'user', content: 'Hello?' });
@@ -67,10 +69,19 @@ describe('assistant replies', () => {
     second.stop();
   });
 
-  it('the live message stream carries the reply as a new message, and a tab sees the saved draft', async () => {
+  it('message.onNew carries the reply as the next message, and a list mid-reply shows the saved draft', async () => {
     const session = await client.session.create.mutate({ title: 'draft' });
+    const live = record<{ id: string; data: Message }>((h) =>
+      client.message.onNew.subscribe({ sessionId: session.id }, h),
+    );
+    await waitFor('message stream to start', () => live.starts > 0);
     await client.message.send.mutate({ sessionId: session.id, content: 'Tell me' });
-    const call = await model.call(model.calls.length);
+    const call = await model.next();
+    await waitFor('both messages live', () => live.events.length === 2);
+    expect(live.events.map((e) => [e.id, e.data.role, e.data.status ?? null])).toEqual([
+      ['1', 'user', null],
+      ['2', 'assistant', 'streaming'],
+    ]);
     call.send('Part one. ');
     // Saved every 100 ms here: a list read mid-reply shows the text so far.
     const items = await waitForNewest(client, session.id, 'saved draft', (m) =>
@@ -79,6 +90,7 @@ describe('assistant replies', () => {
     expect(items.at(-1)?.status).toBe('streaming');
     call.finish();
     await waitForNewest(client, session.id, 'final', (m) => m.status === 'done');
+    live.unsubscribe();
   });
 
   it('stopReply keeps what arrived, marked stopped', async () => {
@@ -86,7 +98,7 @@ describe('assistant replies', () => {
     const view = watchReplies(client, session.id);
     await view.started();
     await client.message.send.mutate({ sessionId: session.id, content: 'Go on' });
-    const call = await model.call(model.calls.length);
+    const call = await model.next();
     call.send('Once upon');
     await waitFor('the first words', () => view.reply?.content === 'Once upon');
     const stopped = await client.message.stopReply.mutate({ sessionId: session.id });
@@ -101,11 +113,11 @@ describe('assistant replies', () => {
   it('a new user message stops the running reply and gets its own', async () => {
     const session = await client.session.create.mutate({ title: 'next' });
     await client.message.send.mutate({ sessionId: session.id, content: 'First question' });
-    const call1 = await model.call(model.calls.length);
+    const call1 = await model.next();
     call1.send('Answer to the fi');
     await waitForNewest(client, session.id, 'first draft', (m) => m.content === 'Answer to the fi');
     await client.message.send.mutate({ sessionId: session.id, content: 'Second question' });
-    const call2 = await model.call(model.calls.indexOf(call1) + 1);
+    const call2 = await model.next();
     await waitFor('the first request to be dropped', () => call1.closed);
     call2.send('Second answer');
     call2.finish();
@@ -132,7 +144,7 @@ describe('assistant replies', () => {
   it('regenerate replaces the last reply in place and keeps the earlier text in previous', async () => {
     const session = await client.session.create.mutate({ title: 'again' });
     await client.message.send.mutate({ sessionId: session.id, content: 'Pick a number' });
-    const call1 = await model.call(model.calls.length);
+    const call1 = await model.next();
     call1.send('Seven');
     call1.finish();
     const before = await waitForNewest(client, session.id, 'first', (m) => m.status === 'done');
@@ -145,7 +157,7 @@ describe('assistant replies', () => {
       status: 'streaming',
       content: '',
     });
-    const call2 = await model.call(model.calls.indexOf(call1) + 1);
+    const call2 = await model.next();
     // The reply being replaced is not part of what the model is asked.
     expect(call2.body.messages.map((m) => m.content)).toEqual(['Pick a number']);
     call2.send('Three');
@@ -187,7 +199,7 @@ describe('assistant replies', () => {
 
     const mine = await client.session.create.mutate({ title: 'mine' });
     await client.message.send.mutate({ sessionId: mine.id, content: 'my question' });
-    const call = await model.call(model.calls.length);
+    const call = await model.next();
     expect(JSON.stringify(call.body.messages)).not.toContain('secret plans');
     expect(call.body.messages).toEqual([{ role: 'user', content: 'my question' }]);
     call.finish();

@@ -96,6 +96,7 @@ export class ModelServer {
   /** How the next calls are answered, in order; with none left, the test drives each call. */
   readonly scripts: Script[] = [];
   private waiters: Array<() => void> = [];
+  private taken = 0;
 
   private constructor(private readonly server: Server) {}
 
@@ -126,8 +127,14 @@ export class ModelServer {
     if (script) await script(call);
   }
 
+  /** The first call no test has taken yet, once it has arrived (calls are taken in order). */
+  next(timeoutMs?: number): Promise<ModelCall> {
+    return this.call(this.taken, timeoutMs);
+  }
+
   /** The n-th call (0-based) once it has arrived. */
   async call(n: number, timeoutMs = 15_000): Promise<ModelCall> {
+    this.taken = Math.max(this.taken, n + 1);
     const deadline = Date.now() + timeoutMs;
     while (!this.calls[n]) {
       if (Date.now() > deadline) throw new Error(`model call ${n} never came`);
