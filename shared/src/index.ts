@@ -4,4 +4,5 @@ export * from './errors';
 export * from './ids';
 export * from './limits';
 export * from './reply';
+export * from './replyFold';
 export * from './text';

@@ -79,7 +79,7 @@ export class Assistant {
       void publishReplyEvent(this.services, sessionId, {
         kind: 'limited',
         messageId: message.id,
-        message: `No reply: at most ${this.config.repliesPerMinute} replies a minute. Regenerate to ask again later.`,
+        message: `No reply: at most ${this.config.repliesPerMinute} replies a minute. Regenerate in a minute to ask again.`,
       });
       return;
     }
