@@ -33,6 +33,7 @@ const previousKept = 5;
 
 interface Running {
   reply: StoredReply;
+  startedAt: number;
   content: string;
   abort: AbortController;
   finished: Promise<Message | null>;
@@ -60,8 +61,11 @@ export class Assistant {
   /** Listens for stop requests from every process. */
   async follow(): Promise<void> {
     this.unfollow = await this.services.bus.subscribe(stopChannel, (payload) => {
-      const sessionId = (payload as { sessionId?: unknown })?.sessionId;
-      if (typeof sessionId === 'string') this.abort(sessionId, 'stopped');
+      const { sessionId, before } = (payload ?? {}) as { sessionId?: unknown; before?: unknown };
+      if (typeof sessionId !== 'string' || typeof before !== 'number') return;
+      // Only replies begun before the request: a reply it caused here must not stop itself.
+      const r = this.running.get(sessionId);
+      if (r && r.startedAt < before) this.abort(sessionId, 'stopped');
     });
   }
 
@@ -74,7 +78,7 @@ export class Assistant {
   onUserMessage(user: UserDoc, session: SessionDoc, message: Message): void {
     if (this.closed || message.role !== 'user' || session.assistant === false) return;
     const sessionId = message.sessionId;
-    this.abort(sessionId, 'stopped');
+    this.stopEverywhere(sessionId);
     if (!this.rate.take(idString(user._id))) {
       void publishReplyEvent(this.services, sessionId, {
         kind: 'limited',
@@ -92,13 +96,16 @@ export class Assistant {
   async stop(user: UserDoc, sessionId: string): Promise<Message | null> {
     await loadOwnedSession(this.services, user._id, sessionId);
     const local = this.running.get(sessionId);
-    try {
-      await this.services.bus.publish(stopChannel, { sessionId });
-    } catch {
-      // Other processes cannot hear it; this one still stops its own.
-    }
-    this.abort(sessionId, 'stopped');
+    this.stopEverywhere(sessionId);
     return local ? local.finished : null;
+  }
+
+  /** Stops the session's reply here at once, and in whichever other process runs it. */
+  private stopEverywhere(sessionId: string): void {
+    this.abort(sessionId, 'stopped');
+    this.services.bus.publish(stopChannel, { sessionId, before: Date.now() }).catch(() => {
+      // Other processes cannot hear it; this one has stopped its own.
+    });
   }
 
   /**
@@ -119,6 +126,7 @@ export class Assistant {
         message: `At most ${this.config.repliesPerMinute} replies a minute. Try again shortly.`,
       });
     }
+    this.stopEverywhere(sessionId);
     const started = await this.start(user, session._id, true);
     if (!started) {
       throw new TRPCError({
@@ -204,6 +212,7 @@ export class Assistant {
     let settle: (m: Message | null) => void = () => {};
     const r: Running = {
       reply: stored,
+      startedAt: Date.now(),
       content: '',
       abort,
       finished: new Promise((resolve) => {
