@@ -156,6 +156,15 @@ export class Assistant {
     await Promise.all(all.map((r) => r.finished));
   }
 
+  /**
+   * A draft another process may still be writing (it saves at least every idle timeout).
+   * One older than that was left by a process that died; its next start marks it.
+   */
+  private beingWritten(draft: StoredReply): boolean {
+    const quiet = Date.now() - draft.updated_at.getTime();
+    return quiet < this.config.idleTimeoutMs + 2 * this.config.saveEveryMs;
+  }
+
   private abort(sessionId: string, reason: 'stopped' | 'interrupted'): void {
     const r = this.running.get(sessionId);
     if (r && !r.abort.signal.aborted) r.abort.abort(new ReplyEnded(reason));
@@ -176,6 +185,12 @@ export class Assistant {
         const newest = session && (await newestMessage(this.services, session));
         if (!newest) return null;
         if (newest.role === 'assistant') {
+          if (newest.status === 'streaming' && this.beingWritten(newest)) {
+            throw new TRPCError({
+              code: 'CONFLICT',
+              message: 'This reply is still being written. Try again in a moment.',
+            });
+          }
           const previous = [
             ...(newest.previous ?? []),
             ...(newest.content ? [newest.content] : []),
