@@ -1,6 +1,7 @@
 // `npm run bench [-- --quick | --full]`: starts the embedded database, Parley and
 // a bare baseline server, drives load from a separate process on loopback, and
 // writes bench-results/ (JSON + Markdown). Quick mode takes about two minutes.
+import { measureReplies } from './assistant';
 import { measureCapacity } from './capacity';
 import { measureCeiling } from './ceiling';
 import type { Bench } from './context';
@@ -20,6 +21,7 @@ const steps: Array<[string, (b: Bench) => Promise<void>, 'all' | 'full']> = [
   ['message.send and CPU per request', measureThroughput, 'all'],
   ['auth.login against bcrypt', measureLogin, 'all'],
   ['live delivery over SSE', measureLive, 'all'],
+  ['assistant replies over SSE', measureReplies, 'all'],
   // Before capacity: the soak measures the service, not a store already seeded full.
   ['soak: 5 minutes, 50 users', measureSoak, 'full'],
   ['capacity of the embedded database', measureCapacity, 'all'],

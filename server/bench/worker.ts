@@ -1,6 +1,7 @@
 // The load process: runs jobs the bench sends it over IPC, on loopback, with
 // bounded concurrency, and answers with latencies. It never touches the database.
 import { type ClientRequest, request } from 'node:http';
+import { type ModelCall, ModelServer } from '../test/support/modelServer';
 import { agentFor, type RequestSpec, send } from './http';
 import { type SoakJob, soak } from './soakUsers';
 import { type LatencySummary, summarise } from './stats';
@@ -26,6 +27,8 @@ export type Job =
   | { kind: 'liveConnect'; base: string; subscribe: RequestSpec; subscribers: number }
   | { kind: 'liveRound'; base: string; send: RequestSpec; marker: string; timeoutMs: number }
   | { kind: 'liveClose' }
+  | { kind: 'modelStart' }
+  | { kind: 'replyRound'; base: string; send: RequestSpec; tokens: number; timeoutMs: number }
   | SoakJob;
 
 export interface ClosedResult extends LatencySummary {
@@ -143,6 +146,62 @@ async function liveRound(job: Extract<Job, { kind: 'liveRound' }>) {
   return { latencies, missed };
 }
 
+/** A stand-in model in this process, so a token's send time and its arrivals share a clock. */
+let model: ModelServer | null = null;
+
+async function modelStart() {
+  model ??= await ModelServer.start();
+  return { baseUrl: model.baseUrl };
+}
+
+/** Waits until every subscriber has seen `marker` (or the timeout); latencies from `sentAt`. */
+async function arrivalsOf(marker: string, timeoutMs: number, emit: () => void) {
+  const arrivals = subscribers.map(
+    (s) =>
+      new Promise<number>((resolve) => {
+        s.buffer = '';
+        s.waiting = { marker, resolve };
+      }),
+  );
+  const sentAt = performance.now();
+  emit();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((r) => {
+    timer = setTimeout(() => r('timeout'), timeoutMs);
+  });
+  const latencies: number[] = [];
+  let missed = 0;
+  await Promise.all(
+    arrivals.map(async (a) => {
+      const at = await Promise.race([a, timeout]);
+      if (at === 'timeout') missed++;
+      else latencies.push(at - sentAt);
+    }),
+  );
+  clearTimeout(timer);
+  for (const s of subscribers) s.waiting = null;
+  return { latencies, missed };
+}
+
+/** Sends one message, then streams the reply token by token, each once all views have the one before. */
+async function replyRound(job: Extract<Job, { kind: 'replyRound' }>) {
+  if (!model) throw new Error('modelStart first');
+  const first = model.calls.length;
+  const answer = await send(job.base, job.send, agentFor(1));
+  if (answer.status !== 200) throw new Error(`send answered ${answer.status}: ${answer.body}`);
+  const call: ModelCall = await model.call(first, job.timeoutMs);
+  const latencies: number[] = [];
+  let missed = 0;
+  for (let i = 0; i < job.tokens; i++) {
+    const marker = `tok${i}q${Date.now().toString(36)}`;
+    const out = await arrivalsOf(marker, job.timeoutMs, () => call.send(`${marker} `));
+    latencies.push(...out.latencies);
+    missed += out.missed;
+  }
+  call.finish();
+  return { latencies, missed };
+}
+
 function liveClose() {
   for (const s of subscribers.splice(0)) s.req.destroy();
   return { closed: true };
@@ -190,6 +249,10 @@ async function run(job: Job): Promise<unknown> {
       return liveRound(job);
     case 'liveClose':
       return liveClose();
+    case 'modelStart':
+      return modelStart();
+    case 'replyRound':
+      return replyRound(job);
     case 'soak':
       return soak(job, (line) => process.send?.({ progress: line }));
   }

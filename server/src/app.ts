@@ -1,6 +1,7 @@
 // Parley's lifecycle: database (embedded or MONGODB_URI), indexes, bus, HTTP
 // server; and a graceful stop that finishes in-flight requests and loses nothing.
 import type { AddressInfo } from 'node:net';
+import { interruptLeftoverReplies } from './assistant/recovery';
 import { seedDemoUsers } from './auth/users';
 import type { Config } from './config/env';
 import { connectDatabase, type Database, redactUri } from './db/database';
@@ -54,6 +55,10 @@ export async function startParley(config: Config): Promise<Parley> {
   const services = createServices(config, db, bus);
   const oldDatabase = await needsAdoption(db);
   const unfollowCallers = await services.callers.follow(bus);
+  // Before any request: a reply a crash left as a draft must not look as if it still grew.
+  const interrupted = await interruptLeftoverReplies(services);
+  if (interrupted > 0) log.info('replies left streaming marked interrupted', { interrupted });
+  await services.assistant?.follow();
   if (embedded && config.demoUsers && config.env === 'development') {
     await seedDemoUsers(db, services.passwords);
   }
@@ -93,6 +98,7 @@ export async function startParley(config: Config): Promise<Parley> {
       stopping ??= (async () => {
         clearInterval(sweeper);
         draining = true;
+        await services.assistant?.close();
         await requests.drain(10_000);
         await adoption;
         unfollowCallers();

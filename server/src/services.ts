@@ -1,4 +1,5 @@
 // Everything a request may use, built once at start-up and handed to the context.
+import { Assistant } from './assistant/service';
 import { CallerCache } from './auth/callers';
 import { PasswordHasher } from './auth/passwords';
 import { RegistrationThrottle } from './auth/registrationThrottle';
@@ -27,6 +28,8 @@ export interface Services {
   listChecks: ListChecks;
   /** Live streams open in this process: caps, and ending them when a token is revoked. */
   streams: LiveStreams;
+  /** Replies from the configured model; null when none is configured. */
+  assistant: Assistant | null;
 }
 
 export function createServices(config: Config, db: Database, bus: EventBus): Services {
@@ -36,7 +39,7 @@ export function createServices(config: Config, db: Database, bus: EventBus): Ser
     perProcess: config.live.streamsPerProcess,
   });
   callers.watch((userId) => streams.userChanged(userId));
-  return {
+  const services: Services = {
     config,
     db,
     bus,
@@ -48,5 +51,8 @@ export function createServices(config: Config, db: Database, bus: EventBus): Ser
     locks: new KeyedLock(),
     listChecks: new ListChecks(),
     streams,
+    assistant: null,
   };
+  if (config.assistant) services.assistant = new Assistant(services, config.assistant);
+  return services;
 }

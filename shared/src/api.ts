@@ -34,6 +34,9 @@ export type Session = z.infer<typeof sessionSchema>;
 
 export const roleSchema = z.enum(['user', 'assistant', 'system']);
 
+export const replyStatusSchema = z.enum(['streaming', 'done', 'stopped', 'failed', 'interrupted']);
+export type ReplyStatus = z.infer<typeof replyStatusSchema>;
+
 export const messageSchema = z.object({
   id: idSchema,
   sessionId: idSchema,
@@ -45,6 +48,14 @@ export const messageSchema = z.object({
   updatedAt: z.date(),
   /** The sender's idempotency key, so a client can match its optimistic copy. */
   clientId: z.string().nullable(),
+  /** Assistant replies only: 'streaming' while the draft grows, then how it ended. */
+  status: replyStatusSchema.optional(),
+  /** Why a reply failed or was cut short (shown on it; regenerate retries). */
+  error: z.string().nullable().optional(),
+  /** The model that wrote an assistant reply. */
+  model: z.string().optional(),
+  /** Earlier texts of a regenerated reply, oldest first. */
+  previous: z.array(z.string()).optional(),
 });
 export type Message = z.infer<typeof messageSchema>;
 

@@ -7,6 +7,7 @@ import { ObjectId } from 'mongodb';
 import type { BucketEntry, SessionDoc } from '../db/documents';
 import { asObjectId, idString } from '../db/ids';
 import { log } from '../log';
+import { apiReplyFields } from './replyFields';
 
 function dateOr(value: unknown, fallback: Date): Date {
   return value instanceof Date ? value : fallback;
@@ -59,5 +60,6 @@ export function toApiMessage(entry: BucketEntry, sessionId: ObjectId): Message {
     createdAt: entry.created_at,
     updatedAt: entry.updated_at,
     clientId: entry.client_id ?? null,
+    ...apiReplyFields(entry),
   };
 }

@@ -155,6 +155,7 @@ export async function sendMessage(
   );
   if (result.session)
     await publishNewMessage(services, toApiSession(result.session), result.message);
+  if (result.session) services.assistant?.onUserMessage(user, result.session, result.message);
   return result.message;
 }
 

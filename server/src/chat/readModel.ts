@@ -9,6 +9,7 @@ import type { Database } from '../db/database';
 import type { BucketDoc, BucketEntry, MessageDoc, SessionDoc } from '../db/documents';
 import { asObjectId, idString, storedRefs } from '../db/ids';
 import { log } from '../log';
+import { replyFieldsOf } from './replyFields';
 
 export const bucketSize = 50;
 const writeBatch = 50;
@@ -26,6 +27,7 @@ export function toEntry(m: MessageDoc & { seq: number }): BucketEntry {
     created_at: m.created_at,
     updated_at: m.updated_at,
     ...(m.client_id ? { client_id: m.client_id } : {}),
+    ...replyFieldsOf(m),
   };
 }
 

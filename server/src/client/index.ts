@@ -15,8 +15,10 @@ import { EventSource } from 'eventsource';
 import superjson from 'superjson';
 import type { AppRouter } from '../routers/app';
 import { Credentials, type CredentialsOptions } from './credentials';
+import { ask, type ReplyWatchOptions, watchReply } from './replies';
 
 export type { AppRouter, RouterInputs, RouterOutputs } from '../routers/app';
+export type { ReplyWatch, ReplyWatchOptions } from './replies';
 
 export interface ParleyClientOptions extends CredentialsOptions {
   /** Where Parley runs, e.g. http://127.0.0.1:8000 (the tRPC endpoint is `/trpc` under it). */
@@ -96,6 +98,11 @@ export function createParleyClient(opts: ParleyClientOptions) {
   return {
     /** The typed tRPC client: `api.session.create.mutate(...)`, `api.message.onNew.subscribe(...)`. */
     api,
+    /** Follows a session's next assistant reply: its text as it streams, then the final message. */
+    watchReply: (sessionId: string, opts?: ReplyWatchOptions) => watchReply(api, sessionId, opts),
+    /** Sends a message and follows the assistant's reply to it (`onText` gets each new piece). */
+    ask: (sessionId: string, content: string, opts?: Omit<ReplyWatchOptions, 'afterSeq'>) =>
+      ask(api, sessionId, content, opts),
     /** Logs in (with the given or configured credentials) and returns the user. */
     login: (username?: string, password?: string) => credentials.login(username, password),
     /** Revokes the refresh credential and forgets the tokens. */

@@ -85,6 +85,29 @@ const envSchema = z.object({
     .min(1_024)
     .max(4 * 1024 ** 3)
     .default(256 * 1024 ** 2),
+  /** An OpenAI-compatible Chat Completions server (Ollama, llama.cpp, vLLM, OpenAI); unset: no assistant. */
+  ASSISTANT_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  ASSISTANT_MODEL: z.string().min(1).max(200).optional(),
+  ASSISTANT_API_KEY: z.string().optional(),
+  ASSISTANT_SYSTEM_PROMPT: z.string().max(32_000).optional(),
+  ASSISTANT_MAX_CONTEXT_MESSAGES: z.coerce.number().int().min(1).max(1_000).default(40),
+  /** Characters of context sent at most: a stand-in for the model's token limit. */
+  ASSISTANT_MAX_CONTEXT_CHARS: z.coerce.number().int().min(100).max(10_000_000).default(24_000),
+  /** Replies streaming at once in this process; more wait in a queue. */
+  ASSISTANT_MAX_CONCURRENT: z.coerce.number().int().min(1).max(1_000).default(4),
+  /** Replies that may wait for a turn; beyond it a reply fails at once (retryable). */
+  ASSISTANT_QUEUE: z.coerce.number().int().min(0).max(100_000).default(100),
+  /** Replies one user may start per minute; messages past it get none. */
+  ASSISTANT_REPLIES_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
+  /** A model that sends nothing for this long has its reply ended as failed. */
+  ASSISTANT_IDLE_TIMEOUT_MS: z.coerce.number().int().min(50).max(3_600_000).default(60_000),
+  /** How often a growing reply is saved, so a view opened mid-reply sees it. */
+  ASSISTANT_SAVE_EVERY_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+  /** Names this process's list of running replies; each process of a deployment needs its own. */
+  ASSISTANT_INSTANCE: z
+    .string()
+    .regex(/^[A-Za-z0-9:_.-]{1,64}$/)
+    .default('main'),
   ALLOWED_ORIGINS: z.string().optional(),
   DEMO_USERS: bool.optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -136,6 +159,23 @@ export interface Config {
   refreshReuseGraceMs: number;
   /** How long a process may reuse a caller's user record without reading it again. */
   callerCacheMs: number;
+  /** The model that answers user messages; null: none is configured. */
+  assistant: AssistantConfig | null;
+}
+
+export interface AssistantConfig {
+  baseUrl: string;
+  model: string;
+  apiKey: string | undefined;
+  systemPrompt: string | undefined;
+  maxContextMessages: number;
+  maxContextChars: number;
+  maxConcurrent: number;
+  queue: number;
+  repliesPerMinute: number;
+  idleTimeoutMs: number;
+  saveEveryMs: number;
+  instance: string;
 }
 
 export class ConfigError extends Error {
@@ -206,6 +246,30 @@ export function loadConfig(
     },
     refreshReuseGraceMs: 10_000,
     callerCacheMs: 2_000,
+    assistant: assistantConfig(env),
+  };
+}
+
+function assistantConfig(env: Env): AssistantConfig | null {
+  if (!env.ASSISTANT_BASE_URL) return null;
+  if (!env.ASSISTANT_MODEL) {
+    throw new ConfigError(
+      'Invalid configuration:\n  ASSISTANT_MODEL: required with ASSISTANT_BASE_URL (e.g. llama3.2)',
+    );
+  }
+  return {
+    baseUrl: env.ASSISTANT_BASE_URL,
+    model: env.ASSISTANT_MODEL,
+    apiKey: env.ASSISTANT_API_KEY,
+    systemPrompt: env.ASSISTANT_SYSTEM_PROMPT,
+    maxContextMessages: env.ASSISTANT_MAX_CONTEXT_MESSAGES,
+    maxContextChars: env.ASSISTANT_MAX_CONTEXT_CHARS,
+    maxConcurrent: env.ASSISTANT_MAX_CONCURRENT,
+    queue: env.ASSISTANT_QUEUE,
+    repliesPerMinute: env.ASSISTANT_REPLIES_PER_MINUTE,
+    idleTimeoutMs: env.ASSISTANT_IDLE_TIMEOUT_MS,
+    saveEveryMs: env.ASSISTANT_SAVE_EVERY_MS,
+    instance: env.ASSISTANT_INSTANCE,
   };
 }
 

@@ -4,6 +4,17 @@ import type { ObjectId } from 'mongodb';
 
 export type Role = 'user' | 'assistant' | 'system';
 
+export type ReplyStatus = 'streaming' | 'done' | 'stopped' | 'failed' | 'interrupted';
+
+/** What an assistant reply carries beyond a message (absent on every other message). */
+export interface ReplyFields {
+  status?: ReplyStatus;
+  error?: string | null;
+  model?: string;
+  /** Earlier texts of a regenerated reply, oldest first (a few at most). */
+  previous?: string[];
+}
+
 export interface UserDoc {
   _id: ObjectId;
   username: string;
@@ -34,9 +45,11 @@ export interface SessionDoc {
   activity_at?: Date;
   /** Set once the message read model (buckets) of this session is known good. */
   read_model?: number;
+  /** false: the assistant does not answer in this session (absent: it does, when configured). */
+  assistant?: boolean;
 }
 
-export interface MessageDoc {
+export interface MessageDoc extends ReplyFields {
   _id: ObjectId;
   session_id: ObjectId;
   user_id: ObjectId;
@@ -52,7 +65,7 @@ export interface MessageDoc {
 }
 
 /** A message as kept inside a bucket of the read model. */
-export interface BucketEntry {
+export interface BucketEntry extends ReplyFields {
   _id: ObjectId;
   seq: number;
   user_id: ObjectId;
@@ -115,4 +128,13 @@ export interface SessionIndexDoc {
 export interface UserNameDoc {
   _id: string;
   user_id: ObjectId;
+}
+
+/**
+ * The assistant replies one process is streaming, `_id` = `replies:<instance>`: one
+ * field per reply, so start-up finds what a crash left as drafts by one `_id` lookup.
+ */
+export interface ReplyRegistryDoc {
+  _id: string;
+  r: Record<string, { session_id: ObjectId; seq: number; started_at: Date }>;
 }

@@ -1,14 +1,22 @@
 import {
+  assistantStateSchema,
   limits,
   messageListInput,
   messageOnNewInput,
+  messageOnReplyInput,
   messagePageSchema,
   messageSchema,
   messageSendInput,
+  replyControlInput,
 } from '@parley/shared';
 import type { TRPCRouterRecord } from '@trpc/server';
+import { TRPCError } from '@trpc/server';
+import { streamReplies } from '../assistant/replyStream';
+import { assistantState } from '../assistant/service';
 import { listMessages, sendMessage } from '../chat/messages';
+import { loadOwnedSession } from '../chat/sessions';
 import { streamMessages } from '../realtime/messageStream';
+import type { Services } from '../services';
 import { protectedProcedure, viewerOf } from '../trpc/init';
 import { parsed } from '../trpc/schemas';
 
@@ -34,4 +42,39 @@ export const messageRouter = {
     .subscription(({ ctx, input, signal }) =>
       streamMessages(ctx.services, viewerOf(ctx), input, signal),
     ),
+
+  /** A session's assistant replies as they stream (see assistant/replyStream.ts). */
+  onReply: protectedProcedure
+    .input(parsed(messageOnReplyInput))
+    .subscription(({ ctx, input, signal }) =>
+      streamReplies(ctx.services, viewerOf(ctx), input, signal),
+    ),
+
+  stopReply: protectedProcedure
+    .input(parsed(replyControlInput))
+    .output(parsed(messageSchema.nullable()))
+    .mutation(({ ctx, input }) => assistantOf(ctx.services).stop(ctx.user, input.sessionId)),
+
+  regenerate: protectedProcedure
+    .input(parsed(replyControlInput))
+    .output(parsed(messageSchema))
+    .mutation(({ ctx, input }) => assistantOf(ctx.services).regenerate(ctx.user, input.sessionId)),
+
+  /** Whether the session's replies are on, and by which model. */
+  assistant: protectedProcedure
+    .input(parsed(replyControlInput))
+    .output(parsed(assistantStateSchema))
+    .query(async ({ ctx, input }) =>
+      assistantState(
+        ctx.services,
+        await loadOwnedSession(ctx.services, ctx.user._id, input.sessionId),
+      ),
+    ),
 } satisfies TRPCRouterRecord;
+
+function assistantOf(services: Services) {
+  if (!services.assistant) {
+    throw new TRPCError({ code: 'PRECONDITION_FAILED', message: 'No assistant is configured.' });
+  }
+  return services.assistant;
+}

@@ -1,6 +1,8 @@
 import {
+  assistantStateSchema,
   defaultSessionTitle,
   limits,
+  sessionAssistantInput,
   sessionCreateInput,
   sessionIdInput,
   sessionListInput,
@@ -10,6 +12,7 @@ import {
   sessionSchema,
 } from '@parley/shared';
 import type { TRPCRouterRecord } from '@trpc/server';
+import { setSessionAssistant } from '../assistant/service';
 import { toApiSession } from '../chat/mappers';
 import {
   createSession,
@@ -63,6 +66,12 @@ export const sessionRouter = {
     .input(parsed(sessionIdInput))
     .output(parsed(sessionSchema))
     .mutation(({ ctx, input }) => restoreSession(ctx.services, ctx.user, input.id)),
+
+  /** The per-session assistant toggle (kept apart from session.update, which others extend). */
+  setAssistant: protectedProcedure
+    .input(parsed(sessionAssistantInput))
+    .output(parsed(assistantStateSchema))
+    .mutation(({ ctx, input }) => setSessionAssistant(ctx.services, ctx.user, input.id, input.on)),
 
   onChange: protectedProcedure
     .input(parsed(sessionOnChangeInput))

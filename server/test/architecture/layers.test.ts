@@ -25,7 +25,7 @@ function importsOf(file: string): string[] {
 }
 
 describe('layers', () => {
-  const domain = ['chat', 'auth', 'realtime', 'lib', 'db'];
+  const domain = ['chat', 'auth', 'realtime', 'assistant', 'portability', 'lib', 'db'];
 
   it.each(domain)(
     '%s/ imports neither trpc/ nor http/, nor tRPC itself beyond its error type',

@@ -19,7 +19,8 @@ function requireBuilt(file: string, command: string): string {
   return file;
 }
 
-export async function startServer(): Promise<RunningServer> {
+/** `env` adds settings (e.g. an assistant's model server) to the test defaults. */
+export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
   const main = requireBuilt(
     join(repoRoot, 'server', 'dist', 'main.js'),
     'npm run -w @parley/server build',
@@ -40,6 +41,7 @@ export async function startServer(): Promise<RunningServer> {
       ACCESS_TOKEN_TTL_SECONDS: '10',
       MONGODB_URI: '',
       REDIS_URL: '',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -20,6 +20,7 @@ import { visibleOutgoing } from './outbox';
 import { useArrivals } from './useArrivals';
 import { useMessages } from './useMessages';
 import { type SendInput, useOutbox } from './useOutbox';
+import { useReplies } from './useReplies';
 
 export function Conversation({ sessionId, onMenu }: { sessionId: string; onMenu: () => void }) {
   const utils = trpc.useUtils();
@@ -42,6 +43,7 @@ export function Conversation({ sessionId, onMenu }: { sessionId: string; onMenu:
   const { settle } = outbox;
   useEffect(() => settle(messages), [settle, messages]);
   const arrivals = useArrivals(messages, sentHere);
+  const replies = useReplies(sessionId, messages, add);
   const { remove, restore } = useSessionActions();
   const live = useLiveState(liveStatus);
   const composer = useRef<HTMLTextAreaElement>(null);
@@ -84,6 +86,17 @@ export function Conversation({ sessionId, onMenu }: { sessionId: string; onMenu:
     <section className="main" aria-label={current?.title ?? 'Chat'}>
       <MainHeader title={current?.title ?? '…'} onMenu={onMenu}>
         {live !== 'live' && !query.isPending && <ConnectionStatus state={live} />}
+        {replies.available && current && !deleted && (
+          <button
+            type="button"
+            className={`assistant-toggle${replies.on ? ' assistant-toggle--on' : ''}`}
+            aria-pressed={replies.on}
+            title={replies.on ? `${replies.model} answers in this chat` : 'No replies in this chat'}
+            onClick={replies.toggle}
+          >
+            Assistant{replies.model ? ` (${replies.model})` : ''}
+          </button>
+        )}
         {current && !deleted && (
           <button
             type="button"
@@ -129,11 +142,26 @@ export function Conversation({ sessionId, onMenu }: { sessionId: string; onMenu:
           loadOlder={() => void query.fetchNextPage()}
           onRetry={(id) => void outbox.retry(id)}
           onDiscard={outbox.discard}
+          replies={
+            replies.available
+              ? { store: replies.store, onStop: replies.stop, onRegenerate: replies.regenerate }
+              : undefined
+          }
         />
       )}
       <p className="visually-hidden" aria-live="polite">
         {arrivals}
       </p>
+      {replies.notice && (
+        <p className="assistant-notice" role="status">
+          {replies.notice}{' '}
+          {messages.at(-1)?.role === 'user' && (
+            <button type="button" className="link" onClick={replies.regenerate}>
+              Regenerate
+            </button>
+          )}
+        </p>
+      )}
       <Composer
         inputRef={composer}
         draftKey={owner ? { owner, sessionId } : undefined}

@@ -1,5 +1,7 @@
 // One message: the person's own on the right, others on the left; an outgoing one
-// shows that it is sending, or that it failed with Retry and Discard.
+// shows that it is sending, or that it failed with Retry and Discard. An assistant
+// reply names its model, says while it is being written, and carries its buttons.
+import type { ReactNode } from 'react';
 import { MessageContent } from './MessageContent';
 import type { OutgoingMessage } from './outbox';
 
@@ -14,6 +16,12 @@ interface MessageBubbleProps {
   showTime?: boolean;
   onRetry?: () => void;
   onDiscard?: () => void;
+  /** The model that wrote an assistant reply. */
+  model?: string | undefined;
+  /** An assistant reply still being written. */
+  streaming?: boolean;
+  /** Shown after the time: a reply's status and its buttons. */
+  children?: ReactNode;
 }
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
@@ -28,17 +36,23 @@ export function MessageBubble({
   showTime = true,
   onRetry,
   onDiscard,
+  model,
+  streaming = false,
+  children,
 }: MessageBubbleProps) {
   const failed = outgoing?.status === 'failed';
   const sending = outgoing?.status === 'sending';
   return (
     <li
       className={`message message--${author}${sending ? ' message--sending' : ''}${failed ? ' message--failed' : ''}`}
-      aria-busy={sending || undefined}
+      aria-busy={sending || streaming || undefined}
     >
       {day && <h2 className="day-separator">{day}</h2>}
       {author !== 'user' && (
-        <span className="message__role">{author === 'assistant' ? 'Assistant' : 'System'}</span>
+        <span className="message__role">
+          {author === 'assistant' ? 'Assistant' : 'System'}
+          {model && <span className="message__model"> · {model}</span>}
+        </span>
       )}
       <div className="message__bubble">
         <MessageContent content={content} />
@@ -58,12 +72,15 @@ export function MessageBubble({
           </span>
         ) : sending ? (
           <span>Sending…</span>
+        ) : streaming ? (
+          <span className="message__writing">Writing…</span>
         ) : (
           <time dateTime={createdAt.toISOString()} title={fullFormat.format(createdAt)}>
             <span aria-hidden="true">{timeFormat.format(createdAt)}</span>
             <span className="visually-hidden">{fullFormat.format(createdAt)}</span>
           </time>
         )}
+        {children && <span className="message__actions">{children}</span>}
       </div>
     </li>
   );

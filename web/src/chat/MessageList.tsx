@@ -4,9 +4,11 @@ import { useCallback, useMemo, useRef } from 'react';
 import type { Message } from '../trpc/types';
 import { Spinner } from '../ui/Spinner';
 import { useOnVisible } from '../ui/useOnVisible';
+import { AssistantReply } from './AssistantReply';
 import { dayBreaks } from './days';
 import { MessageBubble } from './MessageBubble';
 import type { OutgoingMessage } from './outbox';
+import type { ReplyStore } from './replyStore';
 import { useScrollKeeper } from './useScrollKeeper';
 
 const runGapMs = 5 * 60_000;
@@ -28,10 +30,13 @@ interface MessageListProps {
   loadOlder: () => void;
   onRetry: (clientId: string) => void;
   onDiscard: (clientId: string) => void;
+  /** Live replies and their buttons, when the chat has an assistant. */
+  replies?: { store: ReplyStore; onStop: () => void; onRegenerate: () => void } | undefined;
 }
 
 export function MessageList(props: MessageListProps) {
-  const { messages, outgoing, hasOlder, loadingOlder, loadOlder, onRetry, onDiscard } = props;
+  const { messages, outgoing, hasOlder, loadingOlder, loadOlder, onRetry, onDiscard, replies } =
+    props;
   const scroller = useRef<HTMLDivElement>(null);
   const top = useRef<HTMLDivElement>(null);
   const lastOutgoing = outgoing[outgoing.length - 1];
@@ -68,16 +73,29 @@ export function MessageList(props: MessageListProps) {
         )}
       </div>
       <ol className="messages__list" aria-label="Messages">
-        {messages.map((m, i) => (
-          <MessageBubble
-            key={m.id}
-            author={m.role}
-            content={m.content}
-            createdAt={m.createdAt}
-            day={days[i]}
-            showTime={endsRun(m, messages[i + 1])}
-          />
-        ))}
+        {messages.map((m, i) =>
+          m.role === 'assistant' && m.status && replies ? (
+            <AssistantReply
+              key={m.id}
+              message={m}
+              store={replies.store}
+              day={days[i]}
+              showTime={endsRun(m, messages[i + 1])}
+              newest={i === messages.length - 1 && outgoing.length === 0}
+              onStop={replies.onStop}
+              onRegenerate={replies.onRegenerate}
+            />
+          ) : (
+            <MessageBubble
+              key={m.id}
+              author={m.role}
+              content={m.content}
+              createdAt={m.createdAt}
+              day={days[i]}
+              showTime={endsRun(m, messages[i + 1])}
+            />
+          ),
+        )}
         {outgoing.map((m, i) => (
           <MessageBubble
             key={m.clientId}

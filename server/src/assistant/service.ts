@@ -1,0 +1,334 @@
+// The assistant: one reply per user message in sessions where it is on, streamed
+// token by token to every open view and saved as it grows. One reply per session
+// runs at a time: a newer user message stops the running one (it answers the
+// newer question instead). Replies wait for a free slot (ReplySlots), and each
+// user may start only so many a minute (ReplyRate).
+import type { AssistantState, Message, ReplyStatus } from '@parley/shared';
+import { TRPCError } from '@trpc/server';
+import type { ObjectId } from 'mongodb';
+import { loadOwnedSession, sessionLockKey } from '../chat/sessions';
+import type { AssistantConfig } from '../config/env';
+import type { SessionDoc, UserDoc } from '../db/documents';
+import { idString } from '../db/ids';
+import { log } from '../log';
+import type { Services } from '../services';
+import { publishReplyEvent, stopChannel } from './channels';
+import { contextFor } from './context';
+import {
+  apiReply,
+  createDraft,
+  newestMessage,
+  register,
+  type StoredReply,
+  saveReply,
+  unregister,
+} from './drafts';
+import { QueueFull, ReplyRate, ReplySlots } from './limits';
+import { describeFailure, ModelClient, ReplyEnded } from './model';
+
+/** A reply longer than this is ended (kept, marked stopped): bounds a bucket and a page. */
+export const maxReplyChars = 128_000;
+/** How many earlier texts of a regenerated reply are kept. */
+const previousKept = 5;
+
+interface Running {
+  reply: StoredReply;
+  startedAt: number;
+  content: string;
+  abort: AbortController;
+  finished: Promise<Message | null>;
+}
+
+const interruptedText = 'Parley stopped while this reply was being written.';
+
+export class Assistant {
+  private readonly running = new Map<string, Running>();
+  private readonly slots: ReplySlots;
+  private readonly rate: ReplyRate;
+  private readonly model: ModelClient;
+  private closed = false;
+  private unfollow: () => void = () => {};
+
+  constructor(
+    private readonly services: Services,
+    private readonly config: AssistantConfig,
+  ) {
+    this.slots = new ReplySlots(config.maxConcurrent, config.queue);
+    this.rate = new ReplyRate(config.repliesPerMinute);
+    this.model = new ModelClient(config);
+  }
+
+  /** Listens for stop requests from every process. */
+  async follow(): Promise<void> {
+    this.unfollow = await this.services.bus.subscribe(stopChannel, (payload) => {
+      const { sessionId, before } = (payload ?? {}) as { sessionId?: unknown; before?: unknown };
+      if (typeof sessionId !== 'string' || typeof before !== 'number') return;
+      // Only replies begun before the request: a reply it caused here must not stop itself.
+      const r = this.running.get(sessionId);
+      if (r && r.startedAt < before) this.abort(sessionId, 'stopped');
+    });
+  }
+
+  /** Replies streaming or waiting for a slot in this process. */
+  get activeReplies(): number {
+    return this.running.size;
+  }
+
+  /** Called once a user message is stored and published; never throws, never waits. */
+  onUserMessage(user: UserDoc, session: SessionDoc, message: Message): void {
+    if (this.closed || message.role !== 'user' || session.assistant === false) return;
+    const sessionId = message.sessionId;
+    this.stopEverywhere(sessionId);
+    if (!this.rate.take(idString(user._id))) {
+      void publishReplyEvent(this.services, sessionId, {
+        kind: 'limited',
+        messageId: message.id,
+        message: `No reply: at most ${this.config.repliesPerMinute} replies a minute. Regenerate in a minute to ask again.`,
+      });
+      return;
+    }
+    this.start(user, session._id, false).catch((e) =>
+      log.warn('reply not started', { session: sessionId, error: String(e) }),
+    );
+  }
+
+  /** Stops the session's running reply, keeping what arrived; the stopped reply, or null if none ran here. */
+  async stop(user: UserDoc, sessionId: string): Promise<Message | null> {
+    await loadOwnedSession(this.services, user._id, sessionId);
+    const local = this.running.get(sessionId);
+    this.stopEverywhere(sessionId);
+    return local ? local.finished : null;
+  }
+
+  /** Stops the session's reply here at once, and in whichever other process runs it. */
+  private stopEverywhere(sessionId: string): void {
+    this.abort(sessionId, 'stopped');
+    this.services.bus.publish(stopChannel, { sessionId, before: Date.now() }).catch(() => {
+      // Other processes cannot hear it; this one has stopped its own.
+    });
+  }
+
+  /**
+   * Writes the session's last reply again: in place when the newest message is a reply
+   * (its text moves to `previous`), else a new reply to the newest user message.
+   */
+  async regenerate(user: UserDoc, sessionId: string): Promise<Message> {
+    const session = await loadOwnedSession(this.services, user._id, sessionId);
+    if (session.deleted) {
+      throw new TRPCError({
+        code: 'PRECONDITION_FAILED',
+        message: 'This session is in the trash.',
+      });
+    }
+    if (!this.rate.take(idString(user._id))) {
+      throw new TRPCError({
+        code: 'TOO_MANY_REQUESTS',
+        message: `At most ${this.config.repliesPerMinute} replies a minute. Try again shortly.`,
+      });
+    }
+    this.stopEverywhere(sessionId);
+    const started = await this.start(user, session._id, true);
+    if (!started) {
+      throw new TRPCError({
+        code: 'PRECONDITION_FAILED',
+        message: 'There is nothing to answer yet.',
+      });
+    }
+    return started;
+  }
+
+  state(session: SessionDoc): AssistantState {
+    return { available: true, on: session.assistant !== false, model: this.config.model };
+  }
+
+  /** The reply streaming in this process for the session, with all its text so far. */
+  draftOf(sessionId: string): Message | null {
+    const r = this.running.get(sessionId);
+    return r ? { ...apiReply(r.reply), content: r.content, status: 'streaming' } : null;
+  }
+
+  /** Ends every running reply as interrupted (saved as such) before Parley stops. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.unfollow();
+    const all = [...this.running.values()];
+    for (const r of all) r.abort.abort(new ReplyEnded('interrupted'));
+    await Promise.all(all.map((r) => r.finished));
+  }
+
+  /**
+   * A draft another process may still be writing (it saves at least every idle timeout).
+   * One older than that was left by a process that died; its next start marks it.
+   */
+  private beingWritten(draft: StoredReply): boolean {
+    const quiet = Date.now() - draft.updated_at.getTime();
+    return quiet < this.config.idleTimeoutMs + 2 * this.config.saveEveryMs;
+  }
+
+  private abort(sessionId: string, reason: 'stopped' | 'interrupted'): void {
+    const r = this.running.get(sessionId);
+    if (r && !r.abort.signal.aborted) r.abort.abort(new ReplyEnded(reason));
+  }
+
+  private start(user: UserDoc, sessionId: ObjectId, again: boolean): Promise<Message | null> {
+    const key = idString(sessionId);
+    return this.services.locks.run(`reply:${key}`, async () => {
+      const earlier = this.running.get(key);
+      if (earlier) {
+        earlier.abort.abort(new ReplyEnded('stopped'));
+        await earlier.finished;
+      }
+      if (this.closed) return null;
+      let reply: StoredReply;
+      if (again) {
+        const session = await this.services.db.sessions.findOne({ _id: sessionId });
+        const newest = session && (await newestMessage(this.services, session));
+        if (!newest) return null;
+        if (newest.role === 'assistant') {
+          if (newest.status === 'streaming' && this.beingWritten(newest)) {
+            throw new TRPCError({
+              code: 'CONFLICT',
+              message: 'This reply is still being written. Try again in a moment.',
+            });
+          }
+          const previous = [
+            ...(newest.previous ?? []),
+            ...(newest.content ? [newest.content] : []),
+          ];
+          reply = await saveReply(this.services, newest, {
+            content: '',
+            status: 'streaming',
+            error: null,
+            model: this.config.model,
+            previous: previous.slice(-previousKept),
+          });
+          await register(this.services, reply);
+        } else {
+          const created = await createDraft(this.services, user, sessionId, this.config.model);
+          if (!created) return null;
+          reply = created.reply;
+        }
+      } else {
+        const created = await createDraft(this.services, user, sessionId, this.config.model);
+        if (!created) return null;
+        reply = created.reply;
+      }
+      const message = apiReply(reply);
+      void publishReplyEvent(this.services, key, { kind: 'draft', message });
+      this.run(reply);
+      return message;
+    });
+  }
+
+  /** Streams one reply to its end; its `finished` settles once the end is saved. */
+  private run(stored: StoredReply): void {
+    const sessionId = idString(stored.session_id);
+    const abort = new AbortController();
+    let settle: (m: Message | null) => void = () => {};
+    const r: Running = {
+      reply: stored,
+      startedAt: Date.now(),
+      content: '',
+      abort,
+      finished: new Promise((resolve) => {
+        settle = resolve;
+      }),
+    };
+    this.running.set(sessionId, r);
+    let saving: Promise<unknown> = Promise.resolve();
+    let saveTimer: NodeJS.Timeout | undefined;
+    let ended = false;
+    const saveDraft = () => {
+      saveTimer = undefined;
+      if (ended) return;
+      const content = r.content;
+      saving = saving
+        .then(async () => {
+          if (ended) return;
+          r.reply = await saveReply(this.services, r.reply, { content, status: 'streaming' });
+          await publishReplyEvent(this.services, sessionId, {
+            kind: 'draft',
+            message: { ...apiReply(r.reply), content: r.content },
+          });
+        })
+        .catch((e) => log.warn('reply draft not saved', { session: sessionId, error: String(e) }));
+    };
+    const onText = (text: string) => {
+      const offset = r.content.length;
+      r.content += text;
+      void publishReplyEvent(this.services, sessionId, {
+        kind: 'delta',
+        messageId: idString(stored._id),
+        seq: stored.seq,
+        offset,
+        text,
+      });
+      if (r.content.length >= maxReplyChars) abort.abort(new ReplyEnded('too long'));
+      saveTimer ??= setTimeout(saveDraft, this.config.saveEveryMs);
+    };
+
+    void (async () => {
+      let status: ReplyStatus = 'done';
+      let error: string | null = null;
+      let release = () => {};
+      try {
+        release = await this.slots.acquire(abort.signal);
+        const session = await this.services.db.sessions.findOne({ _id: stored.session_id });
+        if (!session) throw new ReplyEnded('stopped');
+        const context = await contextFor(this.services, this.config, session, stored.seq);
+        await this.model.stream(context, abort.signal, onText);
+      } catch (e) {
+        const ours = abort.signal.aborted ? (abort.signal.reason as ReplyEnded) : null;
+        if (ours?.reason === 'stopped') status = 'stopped';
+        else if (ours?.reason === 'interrupted') {
+          status = 'interrupted';
+          error = interruptedText;
+        } else if (ours?.reason === 'too long') {
+          status = 'stopped';
+          error = 'The reply reached its length limit.';
+        } else if (e instanceof QueueFull) {
+          status = 'failed';
+          error = 'Too many replies are waiting for the model. Try again in a moment.';
+        } else {
+          status = 'failed';
+          error = describeFailure(e, this.config);
+        }
+      } finally {
+        release();
+      }
+      ended = true;
+      clearTimeout(saveTimer);
+      await saving;
+      let final: Message | null = null;
+      try {
+        r.reply = await saveReply(this.services, r.reply, { content: r.content, status, error });
+        final = apiReply(r.reply);
+        await unregister(this.services, stored._id);
+      } catch (e) {
+        // Left listed: the next start marks it interrupted.
+        log.warn('reply end not saved', { session: sessionId, error: String(e) });
+      }
+      if (this.running.get(sessionId) === r) this.running.delete(sessionId);
+      if (final) await publishReplyEvent(this.services, sessionId, { kind: 'end', message: final });
+      settle(final);
+    })();
+  }
+}
+
+/** Turns the assistant on or off for one session of the user's. */
+export async function setSessionAssistant(
+  services: Services,
+  user: UserDoc,
+  id: string,
+  on: boolean,
+): Promise<AssistantState> {
+  const session = await loadOwnedSession(services, user._id, id);
+  await services.locks.run(sessionLockKey(id), () =>
+    services.db.sessions.updateOne({ _id: session._id }, { $set: { assistant: on } }),
+  );
+  return assistantState(services, { ...session, assistant: on });
+}
+
+export function assistantState(services: Services, session: SessionDoc): AssistantState {
+  return services.assistant?.state(session) ?? { available: false, on: false, model: null };
+}

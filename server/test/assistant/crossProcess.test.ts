@@ -1,0 +1,66 @@
+// Two Parley processes on one database and one Redis: a reply running on A streams to
+// a view on B, and a stop sent to B stops it on A.
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Parley } from '../../src/app';
+import { type Client, clientFor, findRedis, tokenFor } from '../realtime/support';
+import { freshDbName, newUser, startTestServer } from '../support/harness';
+import { ModelServer } from '../support/modelServer';
+import { waitFor, waitForNewest, watchReplies } from './support';
+
+const redis = await findRedis();
+const skipReason = 'reason' in redis ? redis.reason : null;
+if (skipReason) console.warn(`SKIPPED: cross-process reply tests need Redis: ${skipReason}`);
+
+describe.skipIf(skipReason !== null)('replies across two processes', () => {
+  let model: ModelServer;
+  let a: Parley;
+  let b: Parley;
+  let onA: Client;
+  let onB: Client;
+
+  beforeAll(async () => {
+    model = await ModelServer.start();
+    const env = {
+      MONGODB_DB: freshDbName(),
+      REDIS_URL: 'url' in redis ? redis.url : '',
+      REDIS_PREFIX: `parley-test-${randomBytes(4).toString('hex')}:`,
+      ASSISTANT_BASE_URL: model.baseUrl,
+      ASSISTANT_MODEL: 'test-model',
+      ASSISTANT_SAVE_EVERY_MS: '100',
+    };
+    a = await startTestServer({ ...env, ASSISTANT_INSTANCE: 'a' });
+    b = await startTestServer({ ...env, ASSISTANT_INSTANCE: 'b' });
+    const { user } = await newUser(a.services);
+    const token = tokenFor(a.services, user);
+    onA = clientFor(a.url, token);
+    onB = clientFor(b.url, token);
+  });
+  afterAll(async () => {
+    await a?.stop();
+    await b?.stop();
+    await model?.close();
+    if ('stop' in redis) await redis.stop();
+  });
+
+  it('a view on B follows a reply running on A, and a stop sent to B ends it', async () => {
+    const session = await onA.session.create.mutate({ title: 'across' });
+    const view = watchReplies(onB, session.id);
+    await view.started();
+    await onA.message.send.mutate({ sessionId: session.id, content: 'Hi from A' });
+    const call = await model.next();
+    call.send('Streaming ');
+    call.send('from A');
+    await waitFor('B to see the tokens', () => view.reply?.content === 'Streaming from A');
+    expect(a.services.assistant?.activeReplies).toBe(1);
+    expect(b.services.assistant?.activeReplies).toBe(0);
+
+    // Not running on B: B answers at once and A stops it.
+    expect(await onB.message.stopReply.mutate({ sessionId: session.id })).toBeNull();
+    await waitFor('the model request to be dropped', () => call.closed);
+    await waitFor('B to see it stopped', () => view.reply?.status === 'stopped');
+    const items = await waitForNewest(onB, session.id, 'stored', (m) => m.status === 'stopped');
+    expect(items.at(-1)?.content).toBe('Streaming from A');
+    view.stop();
+  });
+});
