@@ -59,5 +59,6 @@ export function toApiMessage(entry: BucketEntry, sessionId: ObjectId): Message {
     createdAt: entry.created_at,
     updatedAt: entry.updated_at,
     clientId: entry.client_id ?? null,
+    editedAt: entry.edited_at instanceof Date ? entry.edited_at : null,
   };
 }

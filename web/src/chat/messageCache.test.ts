@@ -15,6 +15,7 @@ function message(seq: number, content = `m${seq}`): Message {
     createdAt: at,
     updatedAt: at,
     clientId: null,
+    editedAt: null,
   };
 }
 function pages(...lists: [number[], string | null][]): MessagePages<string | null> {
