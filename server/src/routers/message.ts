@@ -1,14 +1,18 @@
 import {
   limits,
+  messageEditInput,
+  messageIdInput,
   messageListInput,
+  messageOnChangeInput,
   messageOnNewInput,
   messagePageSchema,
   messageSchema,
   messageSendInput,
 } from '@parley/shared';
 import type { TRPCRouterRecord } from '@trpc/server';
+import { deleteMessage, editMessage, restoreMessage } from '../chat/messageEdits';
 import { listMessages, sendMessage } from '../chat/messages';
-import { streamMessages } from '../realtime/messageStream';
+import { streamMessageEvents, streamMessages } from '../realtime/messageStream';
 import { protectedProcedure } from '../trpc/init';
 import { parsed } from '../trpc/schemas';
 
@@ -29,7 +33,28 @@ export const messageRouter = {
       }),
     ),
 
+  edit: protectedProcedure
+    .input(parsed(messageEditInput))
+    .output(parsed(messageSchema))
+    .mutation(({ ctx, input }) => editMessage(ctx.services, ctx.user, input.id, input.content)),
+
+  delete: protectedProcedure
+    .input(parsed(messageIdInput))
+    .output(parsed(messageSchema))
+    .mutation(({ ctx, input }) => deleteMessage(ctx.services, ctx.user, input.id)),
+
+  /** Undo of a delete. */
+  restore: protectedProcedure
+    .input(parsed(messageIdInput))
+    .output(parsed(messageSchema))
+    .mutation(({ ctx, input }) => restoreMessage(ctx.services, ctx.user, input.id)),
+
   onNew: protectedProcedure
     .input(parsed(messageOnNewInput))
     .subscription(({ ctx, input, signal }) => streamMessages(ctx, input, signal)),
+
+  /** onNew's stream with edits, deletes and restores too: what a conversation view follows. */
+  onChange: protectedProcedure
+    .input(parsed(messageOnChangeInput))
+    .subscription(({ ctx, input, signal }) => streamMessageEvents(ctx, input, signal)),
 } satisfies TRPCRouterRecord;
