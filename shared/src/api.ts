@@ -54,7 +54,10 @@ export function pageSchema<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 }
 export const sessionPageSchema = pageSchema(sessionSchema);
-export const messagePageSchema = pageSchema(messageSchema);
+export const messagePageSchema = pageSchema(messageSchema).extend({
+  /** The session's changes (edits, deletes) so far: message.onChange resumes after `<newest seq>:<this>`. */
+  changeCount: z.number().int().nonnegative().optional(),
+});
 
 const cursorSchema = z.string({ error: 'Cursor must be text' }).min(1).max(200);
 

@@ -228,7 +228,7 @@ export async function listMessages(
   services: Services,
   user: UserDoc,
   opts: { sessionId: string; limit: number; cursor?: string | null },
-): Promise<{ items: Message[]; nextCursor: string | null }> {
+): Promise<{ items: Message[]; nextCursor: string | null; changeCount: number }> {
   // Checked whole before any read: a cursor's number bounds the buckets fetched below.
   const cursor = opts.cursor
     ? decodeCursor<MessageCursor>(opts.cursor, messageCursorRules, { s: opts.sessionId })
@@ -261,6 +261,8 @@ export async function listMessages(
   return {
     items: kept.filter((e) => !e.deleted).map((e) => toApiMessage(e, session._id)),
     nextCursor: from > 1 ? messageCursor(opts.sessionId, from) : null,
+    // Read before the messages: a change made meanwhile is at worst replayed, never missed.
+    changeCount: session.change_count ?? 0,
   };
 }
 

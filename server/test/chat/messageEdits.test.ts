@@ -51,6 +51,7 @@ describe('message.edit', () => {
     expect(edited.updatedAt.getTime()).toBeGreaterThanOrEqual(target.updatedAt.getTime());
 
     const listed = messagePageSchema.parse(await caller.message.list({ sessionId: session.id }));
+    expect(listed.changeCount).toBe(1);
     expect(listed.items.map((m) => [m.seq, m.content, m.editedAt !== null])).toEqual([
       [1, 'one', false],
       [2, 'TWO', true],
