@@ -18,13 +18,15 @@ import { MessageList } from './MessageList';
 import { useOutboxContext } from './OutboxProvider';
 import { visibleOutgoing } from './outbox';
 import { useArrivals } from './useArrivals';
+import { useMessageActions } from './useMessageActions';
 import { useMessages } from './useMessages';
 import { type SendInput, useOutbox } from './useOutbox';
 
 export function Conversation({ sessionId, onMenu }: { sessionId: string; onMenu: () => void }) {
   const utils = trpc.useUtils();
   const session = trpc.session.get.useQuery({ id: sessionId });
-  const { query, messages, add, liveStatus } = useMessages(sessionId);
+  const { query, messages, add, remove: removeCached, liveStatus } = useMessages(sessionId);
+  const messageActions = useMessageActions(sessionId, { add, remove: removeCached });
   const send = useCallback(
     (input: SendInput, signal: AbortSignal) => utils.client.message.send.mutate(input, { signal }),
     [utils],
@@ -129,6 +131,7 @@ export function Conversation({ sessionId, onMenu }: { sessionId: string; onMenu:
           loadOlder={() => void query.fetchNextPage()}
           onRetry={(id) => void outbox.retry(id)}
           onDiscard={outbox.discard}
+          actions={deleted ? undefined : messageActions}
         />
       )}
       <p className="visually-hidden" aria-live="polite">

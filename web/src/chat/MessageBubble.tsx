@@ -1,5 +1,8 @@
 // One message: the person's own on the right, others on the left; an outgoing one
-// shows that it is sending, or that it failed with Retry and Discard.
+// shows that it is sending, or that it failed with Retry and Discard. A stored one
+// has its actions (Copy, Edit, Delete), an editor in its place while edited, and
+// "edited" beside its time once changed.
+import type { ReactNode } from 'react';
 import { MessageContent } from './MessageContent';
 import type { OutgoingMessage } from './outbox';
 
@@ -14,6 +17,11 @@ interface MessageBubbleProps {
   showTime?: boolean;
   onRetry?: () => void;
   onDiscard?: () => void;
+  editedAt?: Date | null;
+  /** The message's toolbar (MessageActions). */
+  actions?: ReactNode;
+  /** Shown instead of the content while the message is edited (MessageEditor). */
+  editor?: ReactNode;
 }
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
@@ -28,6 +36,9 @@ export function MessageBubble({
   showTime = true,
   onRetry,
   onDiscard,
+  editedAt = null,
+  actions,
+  editor,
 }: MessageBubbleProps) {
   const failed = outgoing?.status === 'failed';
   const sending = outgoing?.status === 'sending';
@@ -40,11 +51,14 @@ export function MessageBubble({
       {author !== 'user' && (
         <span className="message__role">{author === 'assistant' ? 'Assistant' : 'System'}</span>
       )}
-      <div className="message__bubble">
-        <MessageContent content={content} />
-      </div>
+      {editor ?? (
+        <div className="message__bubble">
+          <MessageContent content={content} />
+        </div>
+      )}
+      {!editor && actions}
       <div
-        className={`message__meta${!failed && !sending && !showTime ? ' message__meta--hidden' : ''}`}
+        className={`message__meta${!failed && !sending && !showTime && !editedAt ? ' message__meta--hidden' : ''}`}
       >
         {failed ? (
           <span className="message__failure" role="alert">
@@ -59,10 +73,18 @@ export function MessageBubble({
         ) : sending ? (
           <span>Sending…</span>
         ) : (
-          <time dateTime={createdAt.toISOString()} title={fullFormat.format(createdAt)}>
-            <span aria-hidden="true">{timeFormat.format(createdAt)}</span>
-            <span className="visually-hidden">{fullFormat.format(createdAt)}</span>
-          </time>
+          <>
+            <time dateTime={createdAt.toISOString()} title={fullFormat.format(createdAt)}>
+              <span aria-hidden="true">{timeFormat.format(createdAt)}</span>
+              <span className="visually-hidden">{fullFormat.format(createdAt)}</span>
+            </time>
+            {editedAt && (
+              <span className="message__edited" title={`Edited ${fullFormat.format(editedAt)}`}>
+                {' '}
+                · edited
+              </span>
+            )}
+          </>
         )}
       </div>
     </li>
