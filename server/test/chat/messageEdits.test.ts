@@ -5,7 +5,7 @@ import { messagePageSchema, messageSchema } from '@parley/shared';
 import { TRPCError } from '@trpc/server';
 import { ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bucketId } from '../../src/chat/readModel';
+import { bucketId, rebuildReadModel } from '../../src/chat/readModel';
 import type { Services } from '../../src/services';
 import { closeServices, newUser, testServices } from '../support/harness';
 
@@ -140,6 +140,33 @@ describe('message.delete and message.restore', () => {
     });
     expect(third.items.map((m) => m.seq)).toEqual([1]);
     expect(third.nextCursor).toBeNull();
+  });
+});
+
+describe('a repair of the read model', () => {
+  it('keeps deleted messages in their seqs and edits as they are: no seq is reused', async () => {
+    const { caller } = await newUser(services);
+    const { session, sent } = await chatWith(caller, ['a', 'b', 'c']);
+    await caller.message.delete({ id: sent[1]?.id ?? '' });
+    await caller.message.edit({ id: sent[2]?.id ?? '', content: 'C' });
+    const doc = await services.db.sessions.findOne({ _id: new ObjectId(session.id) });
+    if (!doc) throw new Error('no session');
+    const rebuilt = await rebuildReadModel(services.db, doc);
+    expect(rebuilt.message_count).toBe(3);
+    const bucket = await services.db.buckets.findOne({ _id: bucketId(doc._id, 0) });
+    expect(
+      bucket?.messages.map((e) => [e.seq, e.content, e.deleted === true, !!e.edited_at]),
+    ).toEqual([
+      [1, 'a', false, false],
+      [2, 'b', true, false],
+      [3, 'C', false, true],
+    ]);
+    const listed = await caller.message.list({ sessionId: session.id });
+    expect(listed.items.map((m) => [m.seq, m.content])).toEqual([
+      [1, 'a'],
+      [3, 'C'],
+    ]);
+    expect((await caller.message.send({ sessionId: session.id, content: 'd' })).seq).toBe(4);
   });
 });
 
