@@ -10,11 +10,14 @@ import {
   messageSendInput,
 } from '@parley/shared';
 import type { TRPCRouterRecord } from '@trpc/server';
+import { z } from 'zod';
 import { deleteMessage, editMessage, restoreMessage } from '../chat/messageEdits';
 import { listMessages, sendMessage } from '../chat/messages';
 import { streamMessageEvents, streamMessages } from '../realtime/messageStream';
 import { protectedProcedure } from '../trpc/init';
 import { parsed } from '../trpc/schemas';
+
+const okSchema = z.object({ ok: z.literal(true) });
 
 export const messageRouter = {
   send: protectedProcedure
@@ -40,8 +43,11 @@ export const messageRouter = {
 
   delete: protectedProcedure
     .input(parsed(messageIdInput))
-    .output(parsed(messageSchema))
-    .mutation(({ ctx, input }) => deleteMessage(ctx.services, ctx.user, input.id)),
+    .output(parsed(okSchema))
+    .mutation(async ({ ctx, input }) => {
+      await deleteMessage(ctx.services, ctx.user, input.id);
+      return { ok: true as const };
+    }),
 
   /** Undo of a delete. */
   restore: protectedProcedure
