@@ -121,6 +121,7 @@ describe('a message of your own', () => {
     const there = messageWith(other, 'Pack a raincoat');
     // No wait for its live stream: it resumes from what its list saw, so the edit comes either way.
     await there.waitFor();
+    await page.bringToFront();
     const item = messageWith(page, 'Pack a raincoat');
     await item.hover();
     await item.getByRole('button', { name: 'Edit message' }).click();
