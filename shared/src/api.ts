@@ -56,6 +56,8 @@ export const messageSchema = z.object({
   model: z.string().optional(),
   /** Earlier texts of a regenerated reply, oldest first. */
   previous: z.array(z.string()).optional(),
+  /** When the content was last edited; null for a message never edited. */
+  editedAt: z.date().nullable(),
 });
 export type Message = z.infer<typeof messageSchema>;
 
@@ -63,7 +65,10 @@ export function pageSchema<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 }
 export const sessionPageSchema = pageSchema(sessionSchema);
-export const messagePageSchema = pageSchema(messageSchema);
+export const messagePageSchema = pageSchema(messageSchema).extend({
+  /** The session's changes (edits, deletes) so far: message.onChange resumes after `<newest seq>:<this>`. */
+  changeCount: z.number().int().nonnegative().optional(),
+});
 
 const cursorSchema = z.string({ error: 'Cursor must be text' }).min(1).max(200);
 
@@ -92,6 +97,24 @@ export const messageOnNewInput = z.object({
   sessionId: idSchema,
   lastEventId: z.string().max(40).nullish(),
 });
+/** message.onChange: the same stream as onNew, with edits and deletes too (MessageEvents). */
+export const messageOnChangeInput = messageOnNewInput;
+export const messageEditInput = z.object({ id: idSchema, content: contentSchema });
+export const messageIdInput = z.object({ id: idSchema });
+
+/**
+ * What message.onChange yields: each new message, each edit, delete and
+ * restore (the message as it is now), and `reset` when a resume is too old to replay
+ * the changes missed: the client then reloads the conversation.
+ */
+export const messageEventSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('new'), message: messageSchema }),
+  z.object({ kind: z.literal('edited'), message: messageSchema }),
+  z.object({ kind: z.literal('deleted'), message: messageSchema }),
+  z.object({ kind: z.literal('restored'), message: messageSchema }),
+  z.object({ kind: z.literal('reset') }),
+]);
+export type MessageEvent = z.infer<typeof messageEventSchema>;
 export const sessionOnChangeInput = z
   .object({ lastEventId: z.string().max(80).nullish() })
   .optional();

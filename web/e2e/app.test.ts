@@ -122,7 +122,7 @@ describe('the web app', () => {
   });
 
   it('renames a chat in place', async () => {
-    await sidebar(page).getByRole('button', { name: 'Rename “New Chat”' }).click();
+    await sidebar(page).getByRole('button', { name: 'Rename “Hello from the browser 👋”' }).click();
     const title = page.getByLabel('Chat title');
     await title.fill('Trip plans');
     await title.press('Enter');
@@ -183,12 +183,12 @@ describe('the web app', () => {
   });
 
   it('shows when the live stream is down, and recovers by itself', async () => {
-    await page.route('**/trpc/message.onNew**', (route) => route.abort('connectionfailed'));
+    await page.route('**/trpc/message.onChange**', (route) => route.abort('connectionfailed'));
     await page.goto(chatUrl);
     const status = page.locator('.main-header').getByRole('status');
     await status.getByText(/Connecting to live updates…|Reconnecting…/).waitFor();
     await screenshot(page, 'desktop-chat-connecting');
-    await page.unroute('**/trpc/message.onNew**');
+    await page.unroute('**/trpc/message.onChange**');
     await status.waitFor({ state: 'detached', timeout: 20_000 });
   });
 

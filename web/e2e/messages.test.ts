@@ -89,8 +89,8 @@ describe('messages in the browser', () => {
     const full = await list.locator('time').last().getAttribute('title');
     expect(full).toContain(String(new Date().getFullYear()));
 
-    await list.getByRole('button', { name: 'Copy' }).click();
-    await list.getByRole('button', { name: 'Copied' }).waitFor();
+    await list.getByRole('button', { name: 'Copy', exact: true }).click();
+    await list.getByRole('button', { name: 'Copied', exact: true }).waitFor();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(code);
 
     await screenshot(page, 'desktop-markdown');

@@ -61,5 +61,6 @@ export function toApiMessage(entry: BucketEntry, sessionId: ObjectId): Message {
     updatedAt: entry.updated_at,
     clientId: entry.client_id ?? null,
     ...apiReplyFields(entry),
+    editedAt: entry.edited_at instanceof Date ? entry.edited_at : null,
   };
 }

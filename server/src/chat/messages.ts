@@ -15,6 +15,7 @@ import { toApiMessage, toApiSession } from './mappers';
 import { appendToReadModel, fetchBuckets, readRange, rebuildReadModel, toEntry } from './readModel';
 import { entryOf, refreshIndexEntry, withIndexEntry } from './sessionIndex';
 import { loadOwnedSession, sessionLockKey, sessionNotFound } from './sessions';
+import { titleFromFirstMessage } from './titles';
 
 /** Sessions whose last write failed half-way in this process: repaired before next use. */
 const damaged = new Set<string>();
@@ -150,6 +151,7 @@ export async function sendMessage(
         damaged.add(idString(reserved._id));
         throw e;
       }
+      await titleFromFirstMessage(services, user, reserved, doc);
       return { message: toApiMessage(toEntry(doc), reserved._id), session: reserved };
     },
   );
@@ -227,7 +229,7 @@ export async function listMessages(
   services: Services,
   user: UserDoc,
   opts: { sessionId: string; limit: number; cursor?: string | null },
-): Promise<{ items: Message[]; nextCursor: string | null }> {
+): Promise<{ items: Message[]; nextCursor: string | null; changeCount: number }> {
   // Checked whole before any read: a cursor's number bounds the buckets fetched below.
   const cursor = opts.cursor
     ? decodeCursor<MessageCursor>(opts.cursor, messageCursorRules, { s: opts.sessionId })
@@ -256,9 +258,12 @@ export async function listMessages(
   );
   const kept = newestThatFit(read.entries);
   const from = kept[0]?.seq ?? 1;
+  // Deleted messages are left out, but their seqs still count: pages and cursors go by seq.
   return {
-    items: kept.map((e) => toApiMessage(e, session._id)),
+    items: kept.filter((e) => !e.deleted).map((e) => toApiMessage(e, session._id)),
     nextCursor: from > 1 ? messageCursor(opts.sessionId, from) : null,
+    // Read before the messages: a change made meanwhile is at worst replayed, never missed.
+    changeCount: session.change_count ?? 0,
   };
 }
 
@@ -269,5 +274,5 @@ export async function messagesAfter(
   afterSeq: number,
 ): Promise<Message[]> {
   const read = await readMessages(services, session, (s) => [afterSeq + 1, s.message_count ?? 0]);
-  return read.entries.map((e) => toApiMessage(e, session._id));
+  return read.entries.filter((e) => !e.deleted).map((e) => toApiMessage(e, session._id));
 }

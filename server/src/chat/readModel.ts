@@ -28,6 +28,8 @@ export function toEntry(m: MessageDoc & { seq: number }): BucketEntry {
     updated_at: m.updated_at,
     ...(m.client_id ? { client_id: m.client_id } : {}),
     ...replyFieldsOf(m),
+    ...(m.edited_at instanceof Date ? { edited_at: m.edited_at } : {}),
+    ...(m.deleted === true ? { deleted: true, deleted_at: m.deleted_at ?? m.updated_at } : {}),
   };
 }
 
@@ -151,9 +153,11 @@ export class UnreadableMessagesError extends TRPCError {
  */
 export async function rebuildReadModel(db: Database, session: SessionDoc): Promise<SessionDoc> {
   const started = Date.now();
-  const found = await db.messages
-    .find({ session_id: { $in: storedRefs(session._id) as ObjectId[] }, deleted: { $ne: true } })
-    .toArray();
+  // A message deleted in Parley keeps its seq (seqs are never reused); one the old
+  // service deleted never had one and stays out.
+  const found = (
+    await db.messages.find({ session_id: { $in: storedRefs(session._id) as ObjectId[] } }).toArray()
+  ).filter((m) => m.deleted !== true || typeof m.seq === 'number');
   for (const m of found) {
     const why = unreadable(m);
     if (why) throw new UnreadableMessagesError(session._id, why);

@@ -150,7 +150,12 @@ async function changeSession(
 }
 
 export function renameSession(services: Services, user: UserDoc, id: string, title: string) {
-  return changeSession(services, user, id, 'renamed', (_doc, now) => ({ title, updated_at: now }));
+  // title_set: the user's own title, which a first message never replaces (chat/titles.ts).
+  return changeSession(services, user, id, 'renamed', (_doc, now) => ({
+    title,
+    title_set: true,
+    updated_at: now,
+  }));
 }
 
 export function deleteSession(services: Services, user: UserDoc, id: string) {

@@ -47,6 +47,19 @@ export interface SessionDoc {
   read_model?: number;
   /** false: the assistant does not answer in this session (absent: it does, when configured). */
   assistant?: boolean;
+  /** True once the title is the user's own (a rename): a first message never replaces it. */
+  title_set?: boolean;
+  /** Edits, deletes and restores of this session's messages so far: what live streams resume by. */
+  change_count?: number;
+  /** The newest changes (at most recentChangesKept), oldest first, so a resume can replay them. */
+  recent_changes?: MessageChangeRecord[];
+}
+
+/** One change of a message: its number in the session's changes, the message's seq, and what. */
+export interface MessageChangeRecord {
+  n: number;
+  seq: number;
+  kind: 'edited' | 'deleted' | 'restored';
 }
 
 export interface MessageDoc extends ReplyFields {
@@ -62,6 +75,8 @@ export interface MessageDoc extends ReplyFields {
   /** 1-based position in the session; missing on messages the old service wrote. */
   seq?: number;
   client_id?: string;
+  /** When the content was last edited; absent or null if never. */
+  edited_at?: Date | null;
 }
 
 /** A message as kept inside a bucket of the read model. */
@@ -74,6 +89,10 @@ export interface BucketEntry extends ReplyFields {
   created_at: Date;
   updated_at: Date;
   client_id?: string;
+  edited_at?: Date;
+  /** A deleted message keeps its entry (so seqs keep their places), marked. */
+  deleted?: boolean;
+  deleted_at?: Date;
 }
 
 /** A page of a session's messages, addressed by `_id` = `<sessionId>:<bucket number>`. */

@@ -42,3 +42,26 @@ export async function publishNewMessage(
   await publishSafely(services, sessionChannel(session.id), message);
   await publishSessionChange(services, { kind: 'message', session, message });
 }
+
+/** On the session's channel beside new messages: change `n` is stored; streams read it by _id. */
+export interface MessageChangeNudge {
+  kind: 'changed';
+  n: number;
+}
+
+export function isMessageChangeNudge(payload: unknown): payload is MessageChangeNudge {
+  return (
+    typeof payload === 'object' &&
+    payload !== null &&
+    (payload as { kind?: unknown }).kind === 'changed'
+  );
+}
+
+export async function publishMessageChange(
+  services: Services,
+  sessionId: string,
+  n: number,
+): Promise<void> {
+  const nudge: MessageChangeNudge = { kind: 'changed', n };
+  await publishSafely(services, sessionChannel(sessionId), nudge);
+}

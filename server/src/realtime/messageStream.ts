@@ -1,9 +1,11 @@
 // message.onNew: a session's messages in seq order, each exactly once. Listens on the
 // bus first, then delivers what is stored after lastEventId, then live events; a live
 // event that arrives ahead of its predecessors (other processes, concurrent sends)
-// waits until the gap is filled from the read model.
-import type { Message } from '@parley/shared';
-import { TRPCError, tracked } from '@trpc/server';
+// waits until the gap is filled from the read model. message.onChange is the same
+// stream carrying edits, deletes and restores too (messageChanges.ts); deleted
+// messages are stepped over by both.
+import type { Message, MessageEvent } from '@parley/shared';
+import { type TrackedEnvelope, tracked } from '@trpc/server';
 import { toApiMessage } from '../chat/mappers';
 import { readMessages } from '../chat/messages';
 import { loadOwnedSession } from '../chat/sessions';
@@ -11,8 +13,9 @@ import { idString } from '../db/ids';
 import { log } from '../log';
 import type { Services } from '../services';
 import { busResync } from './bus';
-import { sessionChannel } from './channels';
+import { isMessageChangeNudge, sessionChannel } from './channels';
 import { fellBehind, LiveFeed, superseded } from './feed';
+import { changesAfter, eventId, parseEventId } from './messageChanges';
 import { storedRun } from './storedMessages';
 import type { Viewer } from './viewer';
 
@@ -22,26 +25,51 @@ const holeRetryMs = 100;
 /** A seq still missing after this long is a failed write: repair once, then move past it. */
 const holeGiveUpMs = 5_000;
 
-function resumePoint(lastEventId: string | null | undefined, count: number): number {
-  if (lastEventId === undefined || lastEventId === null || lastEventId === '') return count;
-  if (!/^\d{1,15}$/.test(lastEventId)) {
-    throw new TRPCError({ code: 'BAD_REQUEST', message: 'lastEventId must be a message seq.' });
-  }
-  return Math.min(Number(lastEventId), count);
-}
+type StreamInput = { sessionId: string; lastEventId?: string | null | undefined };
 
-export async function* streamMessages(
+/** message.onNew: each new message, tracked by its seq. */
+export function streamMessages(
   services: Services,
   viewer: Viewer,
-  input: { sessionId: string; lastEventId?: string | null | undefined },
+  input: StreamInput,
   signal: AbortSignal | undefined,
 ) {
+  return stream(services, viewer, input, signal, false) as AsyncGenerator<TrackedEnvelope<Message>>;
+}
+
+/** message.onChange: new messages, edits, deletes and restores, tracked by `<seq>:<change>`. */
+export function streamMessageEvents(
+  services: Services,
+  viewer: Viewer,
+  input: StreamInput,
+  signal: AbortSignal | undefined,
+) {
+  return stream(services, viewer, input, signal, true) as AsyncGenerator<
+    TrackedEnvelope<MessageEvent>
+  >;
+}
+
+async function* stream(
+  services: Services,
+  viewer: Viewer,
+  input: StreamInput,
+  signal: AbortSignal | undefined,
+  withChanges: boolean,
+): AsyncGenerator<TrackedEnvelope<Message | MessageEvent>> {
   // Checked before listening: someone else's session is refused without touching the bus.
   // Without lastEventId the stream starts from this count, so a message sent while the
   // stream opens is delivered, not mistaken for history.
   const opened = await loadOwnedSession(services, viewer.user._id, input.sessionId);
   const sessionId = opened._id;
-  let last = resumePoint(input.lastEventId, opened.message_count ?? 0);
+  const resume = parseEventId(input.lastEventId);
+  let last = Math.min(resume?.seq ?? Number.POSITIVE_INFINITY, opened.message_count ?? 0);
+  /** The last change delivered; without one given, changes from the stream's opening on. */
+  let lastChange = Math.min(resume?.change ?? Number.POSITIVE_INFINITY, opened.change_count ?? 0);
+  /** A new message: a bare Message for streams that did not opt in to changes. */
+  const newOne = (m: Message) =>
+    withChanges
+      ? tracked(eventId(m.seq, lastChange), { kind: 'new', message: m } as MessageEvent)
+      : tracked(String(m.seq), m as Message | MessageEvent);
   const feed = await LiveFeed.open(services, viewer, sessionChannel(input.sessionId), signal);
   try {
     // Read again once listening: whatever is stored now comes from here, anything later from the bus.
@@ -54,6 +82,8 @@ export async function* streamMessages(
     /** The highest seq known to exist; everything up to it goes out before waiting on the bus. */
     let known = session.message_count ?? 0;
     last = Math.min(last, known);
+    /** The newest change known to be stored. */
+    let changeKnown = session.change_count ?? 0;
     /** Live events that arrived before their predecessors, by seq. */
     const early = new Map<number, Message>();
     let holeSince = 0;
@@ -63,7 +93,7 @@ export async function* streamMessages(
         const next = early.get(last + 1);
         if (next) {
           early.delete(next.seq);
-          yield tracked(String(next.seq), next);
+          yield newOne(next);
           last = next.seq;
           continue;
         }
@@ -74,12 +104,24 @@ export async function* streamMessages(
           Math.min(known, last + pageSize),
         );
         if (run.length === 0) break;
-        for (const m of run) {
-          yield tracked(String(m.seq), m);
-          last = m.seq;
+        for (const { message, deleted } of run) {
+          if (!deleted) yield newOne(message);
+          last = message.seq;
         }
       }
       for (const seq of early.keys()) if (seq <= last) early.delete(seq);
+
+      if (withChanges && lastChange < changeKnown) {
+        // After the new messages: every change then concerns one already delivered.
+        const fresh = (await services.db.sessions.findOne({ _id: sessionId })) ?? session;
+        changeKnown = Math.max(changeKnown, fresh.change_count ?? 0);
+        for (const change of await changesAfter(services.db, fresh, lastChange, last)) {
+          lastChange = change.n;
+          if (change.event) yield tracked(eventId(last, lastChange), change.event);
+        }
+        changeKnown = lastChange; // a nudge ahead of what is stored is not waited for
+        continue;
+      }
 
       if (last < known) {
         holeSince ||= Date.now();
@@ -92,7 +134,7 @@ export async function* streamMessages(
           ]);
           const found = read.entries.filter((e) => e.seq > last);
           for (const e of found) {
-            yield tracked(String(e.seq), toApiMessage(e, sessionId));
+            if (!e.deleted) yield newOne(toApiMessage(e, sessionId));
             last = e.seq;
           }
           if (found.length === 0) {
@@ -115,12 +157,18 @@ export async function* streamMessages(
       if (event === busResync) {
         const fresh = await services.db.sessions.findOne({ _id: sessionId });
         known = Math.max(known, fresh?.message_count ?? 0);
+        changeKnown = Math.max(changeKnown, fresh?.change_count ?? 0);
+        continue;
+      }
+      if (isMessageChangeNudge(event)) {
+        changeKnown = Math.max(changeKnown, event.n);
+        early.clear(); // a live copy waiting for its turn may be stale now: read it stored
         continue;
       }
       const m = event as Message;
       if (m.seq <= last) continue;
       if (m.seq === last + 1 && last === known) {
-        yield tracked(String(m.seq), m);
+        yield newOne(m);
         last = known = m.seq;
         continue;
       }

@@ -1,7 +1,10 @@
 import {
   assistantStateSchema,
   limits,
+  messageEditInput,
+  messageIdInput,
   messageListInput,
+  messageOnChangeInput,
   messageOnNewInput,
   messageOnReplyInput,
   messagePageSchema,
@@ -11,14 +14,18 @@ import {
 } from '@parley/shared';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
 import { streamReplies } from '../assistant/replyStream';
 import { assistantState } from '../assistant/service';
+import { deleteMessage, editMessage, restoreMessage } from '../chat/messageEdits';
 import { listMessages, sendMessage } from '../chat/messages';
 import { loadOwnedSession } from '../chat/sessions';
-import { streamMessages } from '../realtime/messageStream';
+import { streamMessageEvents, streamMessages } from '../realtime/messageStream';
 import type { Services } from '../services';
 import { protectedProcedure, viewerOf } from '../trpc/init';
 import { parsed } from '../trpc/schemas';
+
+const okSchema = z.object({ ok: z.literal(true) });
 
 export const messageRouter = {
   send: protectedProcedure
@@ -36,6 +43,25 @@ export const messageRouter = {
         cursor: input.cursor,
       }),
     ),
+
+  edit: protectedProcedure
+    .input(parsed(messageEditInput))
+    .output(parsed(messageSchema))
+    .mutation(({ ctx, input }) => editMessage(ctx.services, ctx.user, input.id, input.content)),
+
+  delete: protectedProcedure
+    .input(parsed(messageIdInput))
+    .output(parsed(okSchema))
+    .mutation(async ({ ctx, input }) => {
+      await deleteMessage(ctx.services, ctx.user, input.id);
+      return { ok: true as const };
+    }),
+
+  /** Undo of a delete. */
+  restore: protectedProcedure
+    .input(parsed(messageIdInput))
+    .output(parsed(messageSchema))
+    .mutation(({ ctx, input }) => restoreMessage(ctx.services, ctx.user, input.id)),
 
   onNew: protectedProcedure
     .input(parsed(messageOnNewInput))
@@ -69,6 +95,13 @@ export const messageRouter = {
         ctx.services,
         await loadOwnedSession(ctx.services, ctx.user._id, input.sessionId),
       ),
+    ),
+
+  /** onNew's stream with edits, deletes and restores too: what a conversation view follows. */
+  onChange: protectedProcedure
+    .input(parsed(messageOnChangeInput))
+    .subscription(({ ctx, input, signal }) =>
+      streamMessageEvents(ctx.services, viewerOf(ctx), input, signal),
     ),
 } satisfies TRPCRouterRecord;
 

@@ -94,6 +94,19 @@ describe('the request path on the embedded database', () => {
       await caller.message.send({ sessionId: first, content: 'two', clientId });
       await caller.message.send({ sessionId: first, content: 'two', clientId });
     });
+    const untitled = await caller.session.create();
+    await check('message.send that titles its chat', () =>
+      caller.message.send({ sessionId: untitled.id, content: '# A first message' }),
+    );
+    const sent = await caller.message.send({ sessionId: first, content: 'to change' });
+    await check('message.edit', () => caller.message.edit({ id: sent.id, content: 'changed' }));
+    await check('message.delete', () => caller.message.delete({ id: sent.id }));
+    await check('message.restore', () => caller.message.restore({ id: sent.id }));
+    await caller.message.edit({ id: sent.id, content: 'missed while away' });
+    await check('message.onChange resume after a missed edit', async () => {
+      const stream = await caller.message.onChange({ sessionId: first, lastEventId: '3:3' });
+      for await (const _ of stream) break; // the missed edit; break ends the stream
+    });
     for (let i = 0; i < 60; i++) await caller.message.send({ sessionId: second, content: `m${i}` });
     let cursor: string | null = null;
     await check('message.list', async () => {
@@ -126,6 +139,6 @@ describe('the request path on the embedded database', () => {
 
     const scanning = Object.fromEntries(Object.entries(seen).filter(([, s]) => s.length > 0));
     expect(scanning).toEqual({});
-    expect(Object.keys(seen)).toHaveLength(18);
+    expect(Object.keys(seen)).toHaveLength(23);
   });
 });

@@ -18,6 +18,7 @@ import { MessageList } from './MessageList';
 import { useOutboxContext } from './OutboxProvider';
 import { visibleOutgoing } from './outbox';
 import { useArrivals } from './useArrivals';
+import { useMessageActions } from './useMessageActions';
 import { useMessages } from './useMessages';
 import { type SendInput, useOutbox } from './useOutbox';
 import { useReplies } from './useReplies';
@@ -25,7 +26,8 @@ import { useReplies } from './useReplies';
 export function Conversation({ sessionId, onMenu }: { sessionId: string; onMenu: () => void }) {
   const utils = trpc.useUtils();
   const session = trpc.session.get.useQuery({ id: sessionId });
-  const { query, messages, add, liveStatus } = useMessages(sessionId);
+  const { query, messages, add, remove: removeCached, liveStatus } = useMessages(sessionId);
+  const messageActions = useMessageActions(sessionId, { add, remove: removeCached });
   const send = useCallback(
     (input: SendInput, signal: AbortSignal) => utils.client.message.send.mutate(input, { signal }),
     [utils],
@@ -147,6 +149,7 @@ export function Conversation({ sessionId, onMenu }: { sessionId: string; onMenu:
               ? { store: replies.store, onStop: replies.stop, onRegenerate: replies.regenerate }
               : undefined
           }
+          actions={deleted ? undefined : messageActions}
         />
       )}
       <p className="visually-hidden" aria-live="polite">

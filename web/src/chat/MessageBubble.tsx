@@ -1,6 +1,8 @@
 // One message: the person's own on the right, others on the left; an outgoing one
-// shows that it is sending, or that it failed with Retry and Discard. An assistant
-// reply names its model, says while it is being written, and carries its buttons.
+// shows that it is sending, or that it failed with Retry and Discard. A stored one
+// has its actions (Copy, Edit, Delete), an editor in its place while edited, and
+// "edited" beside its time once changed. An assistant reply names its model, says
+// while it is being written, and carries its buttons.
 import type { ReactNode } from 'react';
 import { MessageContent } from './MessageContent';
 import type { OutgoingMessage } from './outbox';
@@ -22,6 +24,11 @@ interface MessageBubbleProps {
   streaming?: boolean;
   /** Shown after the time: a reply's status and its buttons. */
   children?: ReactNode;
+  editedAt?: Date | null;
+  /** The message's toolbar (MessageActions). */
+  actions?: ReactNode;
+  /** Shown instead of the content while the message is edited (MessageEditor). */
+  editor?: ReactNode;
 }
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
@@ -39,6 +46,9 @@ export function MessageBubble({
   model,
   streaming = false,
   children,
+  editedAt = null,
+  actions,
+  editor,
 }: MessageBubbleProps) {
   const failed = outgoing?.status === 'failed';
   const sending = outgoing?.status === 'sending';
@@ -54,11 +64,14 @@ export function MessageBubble({
           {model && <span className="message__model"> · {model}</span>}
         </span>
       )}
-      <div className="message__bubble">
-        <MessageContent content={content} />
-      </div>
+      {editor ?? (
+        <div className="message__bubble">
+          <MessageContent content={content} />
+        </div>
+      )}
+      {!editor && actions}
       <div
-        className={`message__meta${!failed && !sending && !showTime ? ' message__meta--hidden' : ''}`}
+        className={`message__meta${!failed && !sending && !showTime && !editedAt ? ' message__meta--hidden' : ''}`}
       >
         {failed ? (
           <span className="message__failure" role="alert">
@@ -75,12 +88,20 @@ export function MessageBubble({
         ) : streaming ? (
           <span className="message__writing">Writing…</span>
         ) : (
-          <time dateTime={createdAt.toISOString()} title={fullFormat.format(createdAt)}>
-            <span aria-hidden="true">{timeFormat.format(createdAt)}</span>
-            <span className="visually-hidden">{fullFormat.format(createdAt)}</span>
-          </time>
+          <>
+            <time dateTime={createdAt.toISOString()} title={fullFormat.format(createdAt)}>
+              <span aria-hidden="true">{timeFormat.format(createdAt)}</span>
+              <span className="visually-hidden">{fullFormat.format(createdAt)}</span>
+            </time>
+            {editedAt && (
+              <span className="message__edited" title={`Edited ${fullFormat.format(editedAt)}`}>
+                {' '}
+                · edited
+              </span>
+            )}
+          </>
         )}
-        {children && <span className="message__actions">{children}</span>}
+        {children && <span className="message__reply-actions">{children}</span>}
       </div>
     </li>
   );

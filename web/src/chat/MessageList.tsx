@@ -1,12 +1,14 @@
 // The conversation's messages, oldest at the top: older pages load when the top
 // comes into view, without moving what the person is reading.
-import { useCallback, useMemo, useRef } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import type { Message } from '../trpc/types';
 import { Spinner } from '../ui/Spinner';
 import { useOnVisible } from '../ui/useOnVisible';
 import { AssistantReply } from './AssistantReply';
 import { dayBreaks } from './days';
+import { MessageActions } from './MessageActions';
 import { MessageBubble } from './MessageBubble';
+import { MessageEditor } from './MessageEditor';
 import type { OutgoingMessage } from './outbox';
 import type { ReplyStore } from './replyStore';
 import { useScrollKeeper } from './useScrollKeeper';
@@ -32,11 +34,30 @@ interface MessageListProps {
   onDiscard: (clientId: string) => void;
   /** Live replies and their buttons, when the chat has an assistant. */
   replies?: { store: ReplyStore; onStop: () => void; onRegenerate: () => void } | undefined;
+  /** What the person can do to stored messages; none in a chat in the Trash. */
+  actions?: {
+    copy: (message: Message) => void;
+    save: (message: Message, content: string) => void;
+    remove: (message: Message) => void;
+  };
 }
 
 export function MessageList(props: MessageListProps) {
-  const { messages, outgoing, hasOlder, loadingOlder, loadOlder, onRetry, onDiscard, replies } =
-    props;
+  const {
+    messages,
+    outgoing,
+    hasOlder,
+    loadingOlder,
+    loadOlder,
+    onRetry,
+    onDiscard,
+    actions,
+    replies,
+  } = props;
+  const [editing, setEditing] = useState<string | null>(null);
+  /** The message whose toolbar is the list's Tab stop: the last one focused, else the newest. */
+  const [active, setActive] = useState<string | null>(null);
+  const tabStop = messages.some((m) => m.id === active) ? active : messages.at(-1)?.id;
   const scroller = useRef<HTMLDivElement>(null);
   const top = useRef<HTMLDivElement>(null);
   const lastOutgoing = outgoing[outgoing.length - 1];
@@ -91,8 +112,33 @@ export function MessageList(props: MessageListProps) {
               author={m.role}
               content={m.content}
               createdAt={m.createdAt}
+              editedAt={m.editedAt}
               day={days[i]}
               showTime={endsRun(m, messages[i + 1])}
+              editor={
+                actions && editing === m.id ? (
+                  <MessageEditor
+                    content={m.content}
+                    onCancel={() => setEditing(null)}
+                    onSave={(content) => {
+                      setEditing(null);
+                      actions.save(m, content);
+                    }}
+                  />
+                ) : undefined
+              }
+              actions={
+                actions && (
+                  <MessageActions
+                    tabStop={m.id === tabStop}
+                    own={m.role === 'user'}
+                    onFocus={() => setActive(m.id)}
+                    onCopy={() => actions.copy(m)}
+                    onEdit={() => setEditing(m.id)}
+                    onDelete={() => actions.remove(m)}
+                  />
+                )
+              }
             />
           ),
         )}

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../trpc/types';
-import { addMessage, flattenMessages, type MessagePages, newestSeq } from './messageCache';
+import {
+  addMessage,
+  flattenMessages,
+  type MessagePages,
+  newestSeq,
+  removeMessage,
+} from './messageCache';
 
 const sessionId = 'b'.repeat(24);
 function message(seq: number, content = `m${seq}`): Message {
@@ -15,6 +21,7 @@ function message(seq: number, content = `m${seq}`): Message {
     createdAt: at,
     updatedAt: at,
     clientId: null,
+    editedAt: null,
   };
 }
 function pages(...lists: [number[], string | null][]): MessagePages<string | null> {
@@ -52,5 +59,13 @@ describe('the cached conversation', () => {
   it('resumes the live stream after the newest loaded message, or from 0 for an empty chat', () => {
     expect(newestSeq(pages([[7, 8], 'c'], [[5, 6], null]))).toBe(8);
     expect(newestSeq(pages([[], null]))).toBe(0);
+  });
+
+  it('takes a deleted message out of whichever page holds it, and brings it back by seq', () => {
+    const data = pages([[4, 5], 'c'], [[2, 3], null]);
+    const without = removeMessage(data, message(3).id);
+    expect(seqs(without)).toEqual([2, 4, 5]);
+    expect(removeMessage(without, message(3).id)).toBe(without);
+    expect(seqs(addMessage(without, message(3)))).toEqual([2, 3, 4, 5]);
   });
 });

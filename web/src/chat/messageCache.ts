@@ -28,6 +28,21 @@ export function addMessage<P>(
   return { ...data, pages: [{ ...newest, items }, ...pages.slice(1)] };
 }
 
+/** Takes a message out of every page it is in (deleted here or elsewhere). */
+export function removeMessage<P>(
+  data: MessagePages<P> | undefined,
+  id: string,
+): MessagePages<P> | undefined {
+  if (!data) return data;
+  let changed = false;
+  const pages = data.pages.map((page) => {
+    if (!page.items.some((m) => m.id === id)) return page;
+    changed = true;
+    return { ...page, items: page.items.filter((m) => m.id !== id) };
+  });
+  return changed ? { ...data, pages } : data;
+}
+
 /** Every loaded message, oldest first, once each. */
 export function flattenMessages(data: MessagePages | undefined): Message[] {
   const seen = new Set<number>();

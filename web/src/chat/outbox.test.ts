@@ -23,6 +23,7 @@ function stored(
     createdAt: at,
     updatedAt: at,
     clientId,
+    editedAt: null,
   };
 }
 

@@ -12,6 +12,7 @@ const reply = (id: string): Message => ({
   createdAt: new Date(0),
   updatedAt: new Date(0),
   clientId: null,
+  editedAt: null,
   status: 'streaming',
   error: null,
 });

@@ -15,6 +15,7 @@ function message(seq: number): Message {
     createdAt: at,
     updatedAt: at,
     clientId: null,
+    editedAt: null,
   };
 }
 const range = (from: number, to: number) =>

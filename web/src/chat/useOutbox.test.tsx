@@ -42,6 +42,7 @@ function stored(input: SendInput, seq: number): Message {
     createdAt: at,
     updatedAt: at,
     clientId: null,
+    editedAt: null,
   };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Session } from '../trpc/types';
-import { flattenSessions, placeSession, type SessionPages } from './sessionCache';
+import { emptySession, flattenSessions, placeSession, type SessionPages } from './sessionCache';
 import { makeSession } from './testSessions';
 
 const t = (hour: number) => new Date(2026, 10, 24, hour);
@@ -65,5 +65,16 @@ describe('placing a changed session in a cached list', () => {
       b.id,
       c.id,
     ]);
+  });
+});
+
+describe('the empty chat New Chat opens', () => {
+  it('is a loaded chat with no messages that is not in the Trash', () => {
+    const busy = makeSession({ messageCount: 3 });
+    const trashed = makeSession({ messageCount: 0, deleted: true });
+    const empty = makeSession({ messageCount: 0 });
+    expect(emptySession(pages([[busy, trashed], 'c1'], [[empty], null]))?.id).toBe(empty.id);
+    expect(emptySession(pages([[busy, trashed], null]))).toBeNull();
+    expect(emptySession(undefined)).toBeNull();
   });
 });

@@ -46,3 +46,8 @@ export function flattenSessions(data: SessionPages | undefined): Session[] {
   }
   return out;
 }
+
+/** A loaded chat with no messages that is not in the Trash: New Chat opens it instead of another. */
+export function emptySession(data: SessionPages | undefined): Session | null {
+  return flattenSessions(data).find((s) => s.messageCount === 0 && !s.deleted) ?? null;
+}

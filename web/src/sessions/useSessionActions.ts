@@ -1,4 +1,5 @@
-// What a person does to sessions: start one, rename, delete (with Undo) and restore.
+// What a person does to sessions: start one (or open the empty one), rename, delete
+// (with Undo) and restore.
 // Each result goes straight into the caches, so the sidebar changes at once.
 import { useCallback } from 'react';
 import { navigate } from '../app/route';
@@ -6,6 +7,8 @@ import { describeError } from '../trpc/errors';
 import { trpc } from '../trpc/trpc';
 import type { Session } from '../trpc/types';
 import { useToast } from '../ui/Toasts';
+import { liveListInput } from './queries';
+import { emptySession } from './sessionCache';
 import { useApplySession } from './useApplySession';
 
 export function useSessionActions() {
@@ -20,6 +23,12 @@ export function useSessionActions() {
   );
 
   const create = useCallback(async () => {
+    // An empty chat already there is opened, so the list never fills with empty "New Chat"s.
+    const empty = emptySession(utils.session.list.getInfiniteData(liveListInput));
+    if (empty) {
+      navigate({ view: 'chat', sessionId: empty.id });
+      return empty;
+    }
     try {
       const session = await utils.client.session.create.mutate({});
       apply(session);

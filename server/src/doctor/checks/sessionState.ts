@@ -11,15 +11,20 @@ import { type Check, newFinding, note } from '../types';
 
 const iso = (d: unknown) => (d instanceof Date ? d.toISOString() : showId(d ?? null));
 
-/** The session's live messages, oldest first, with references still possibly strings. */
+/**
+ * The session's numbered messages, oldest first, with references still possibly strings:
+ * the live ones, and those deleted in Parley, which keep their seq (the old service's had none).
+ */
 async function liveMessages(db: Database, id: ObjectId): Promise<Document[]> {
-  const messages = await db.db
-    .collection('messages')
-    .find(
-      { session_id: { $in: [id, id.toHexString()] }, deleted: { $ne: true } },
-      { projection: { _id: 1, seq: 1, created_at: 1, user_id: 1 } },
-    )
-    .toArray();
+  const messages = (
+    await db.db
+      .collection('messages')
+      .find(
+        { session_id: { $in: [id, id.toHexString()] } },
+        { projection: { _id: 1, seq: 1, created_at: 1, user_id: 1, deleted: 1 } },
+      )
+      .toArray()
+  ).filter((m) => m.deleted !== true || typeof m.seq === 'number');
   return messages.sort(
     (a, b) =>
       (a.created_at?.getTime?.() ?? 0) - (b.created_at?.getTime?.() ?? 0) ||

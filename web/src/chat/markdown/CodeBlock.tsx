@@ -1,30 +1,13 @@
 // A fenced code block: its language, a Copy button, and highlighting once the
 // highlighter has loaded (plain text until then).
 import { type ReactNode, useEffect, useState } from 'react';
+import { copyText } from '../clipboard';
 
 type Highlight = typeof import('./highlight').highlight;
 let highlighter: Promise<Highlight> | null = null;
 function loadHighlighter(): Promise<Highlight> {
   highlighter ??= import('./highlight').then((m) => m.highlight);
   return highlighter;
-}
-
-/** Pages served over plain http (a LAN address) have no clipboard API: the old way. */
-function copyBySelection(text: string): boolean {
-  const area = document.createElement('textarea');
-  area.value = text;
-  area.setAttribute('readonly', '');
-  area.style.position = 'fixed';
-  area.style.opacity = '0';
-  document.body.append(area);
-  area.select();
-  try {
-    return document.execCommand('copy');
-  } catch {
-    return false;
-  } finally {
-    area.remove();
-  }
 }
 
 export function CodeBlock({ code, language }: { code: string; language?: string | null }) {
@@ -49,15 +32,7 @@ export function CodeBlock({ code, language }: { code: string; language?: string 
   }, [copied]);
 
   const copy = () => {
-    const clipboard = navigator.clipboard;
-    if (clipboard) {
-      clipboard.writeText(code).then(
-        () => setCopied('copied'),
-        () => setCopied(copyBySelection(code) ? 'copied' : 'failed'),
-      );
-    } else {
-      setCopied(copyBySelection(code) ? 'copied' : 'failed');
-    }
+    void copyText(code).then((ok) => setCopied(ok ? 'copied' : 'failed'));
   };
 
   return (
