@@ -107,7 +107,7 @@ export class GroupWrite<D> {
     } catch (e) {
       const perDoc = docErrors(e);
       if (!perDoc) {
-        for (const w of group) w.reject(e);
+        for (const w of group) w.reject(unwrapped(e));
         return;
       }
       failed = perDoc;
@@ -118,6 +118,21 @@ export class GroupWrite<D> {
       at += w.item.length;
     }
   }
+}
+
+/**
+ * The error a bulk write failed with as a whole: the driver wraps a lost
+ * connection in a bulk error, which would hide that it is worth a retry (503).
+ */
+function unwrapped(e: unknown): unknown {
+  if (
+    e instanceof MongoBulkWriteError &&
+    !e.writeConcernError &&
+    e.errorResponse instanceof Error
+  ) {
+    return e.errorResponse;
+  }
+  return e;
 }
 
 /** The failing documents of an unordered bulk write, by index; null if it failed as a whole. */
