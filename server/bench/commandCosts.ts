@@ -44,8 +44,10 @@ async function main(): Promise<void> {
     const db = client.db('costs');
     const sessions = db.collection<Document>('chat_sessions');
     const messages = db.collection<Document>('messages');
-    const buckets = db.collection<Document>('message_buckets');
-    const index = db.collection<Document>('session_index');
+    const buckets = db.collection<{ _id: string; n: number; messages: Document[] }>(
+      'message_buckets',
+    );
+    const index = db.collection<{ _id: string } & Document>('session_index');
     const sessionIds = Array.from({ length: 64 }, () => new ObjectId());
     await sessions.insertMany(
       sessionIds.map((_id) => ({ _id, title: 'a session', message_count: 0, deleted: false })),
