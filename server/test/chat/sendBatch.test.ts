@@ -169,6 +169,31 @@ describe('batched sends', () => {
     }
   });
 
+  it('a batch whose bucket write fails fails every send in it, and the read model is repaired', async () => {
+    const { user, caller } = await newUser(services);
+    const s = await caller.session.create();
+    // A bucket no $push can append to: the batch's last write fails.
+    await services.db.buckets.insertOne({
+      _id: `${s.id}:0`,
+      session_id: ObjectId.createFromHexString(s.id),
+      n: 0,
+      messages: 'not a list' as unknown as [],
+    });
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 6 }, (_, i) =>
+        sendMessage(services, user, { sessionId: s.id, content: `f${i + 1}` }),
+      ),
+    );
+    expect(outcomes.map((o) => o.status)).toEqual(Array(6).fill('rejected'));
+    // The messages were stored before the bucket failed: the repair numbers them 1..6.
+    const repaired = await listed(caller, s.id);
+    expect(repaired.map((m) => m.seq)).toEqual(oneTo(6));
+    expect(repaired.map((m) => m.content)).toEqual(oneTo(6).map((i) => `f${i}`));
+    expect((await caller.session.get({ id: s.id })).messageCount).toBe(6);
+    const next = await caller.message.send({ sessionId: s.id, content: 'after' });
+    expect(next.seq).toBe(7);
+  });
+
   it('a burst of 16 sends into one session makes a handful of commands, all by _id', async () => {
     const { user, caller } = await newUser(services);
     const s = await caller.session.create();
