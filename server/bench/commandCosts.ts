@@ -102,6 +102,17 @@ async function main(): Promise<void> {
         { upsert: true },
       ),
     );
+    // For comparison: the same entries stored as one JSON string each, as the session index does.
+    await time('bucket $push of one entry as a JSON string (avg. 25 in bucket)', 400, (i) =>
+      buckets.updateOne(
+        { _id: `p:${Math.floor(i / 50)}` },
+        {
+          $push: { messages: JSON.stringify(entry(i)) as unknown as Document },
+          $setOnInsert: { n: 0 },
+        },
+        { upsert: true },
+      ),
+    );
     await time('bucket $push $each of 16 entries', 60, (i) =>
       buckets.updateOne(
         { _id: `c:${Math.floor(i / 3)}` },
