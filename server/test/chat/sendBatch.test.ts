@@ -169,6 +169,36 @@ describe('batched sends', () => {
     }
   });
 
+  it('refuses, one by one, the sends in a batch from someone who does not own the session', async () => {
+    const owner = await newUser(services);
+    const stranger = await newUser(services);
+    const s = await owner.caller.session.create();
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) =>
+        sendMessage(services, i % 2 ? stranger.user : owner.user, {
+          sessionId: s.id,
+          content: `o${i + 1}`,
+        }),
+      ),
+    );
+    const codes = outcomes.map((o) =>
+      o.status === 'fulfilled' ? 'OK' : (o.reason as { code?: string }).code,
+    );
+    expect(codes).toEqual([
+      'OK',
+      'NOT_FOUND',
+      'OK',
+      'NOT_FOUND',
+      'OK',
+      'NOT_FOUND',
+      'OK',
+      'NOT_FOUND',
+    ]);
+    const stored = await listed(owner.caller, s.id);
+    expect(stored.map((m) => m.content)).toEqual(['o1', 'o3', 'o5', 'o7']);
+    expect(stored.map((m) => m.seq)).toEqual(oneTo(4));
+  });
+
   it('a batch whose bucket write fails fails every send in it, and the read model is repaired', async () => {
     const { user, caller } = await newUser(services);
     const s = await caller.session.create();
