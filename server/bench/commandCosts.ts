@@ -3,7 +3,7 @@
 // and wall time per command. FERRETDB_BIN picks another build of the wrapper, so
 // SQLite settings can be compared side by side.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Document, MongoClient, ObjectId } from 'mongodb';
@@ -27,6 +27,15 @@ const entry = (seq: number) => {
   const { session_id: _s, deleted: _d, deleted_at: _a, ...e } = message(new ObjectId(), seq);
   return e;
 };
+
+/** The process's peak resident memory, as /proc tells it. */
+function peakRss(pid: number): string {
+  try {
+    return /VmHWM:\s*(.+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]?.trim() ?? '?';
+  } catch {
+    return '?';
+  }
+}
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'parley-costs-'));
@@ -123,6 +132,7 @@ async function main(): Promise<void> {
         { upsert: true },
       ),
     );
+    console.log(`database peak RSS: ${peakRss(pid)}`);
     console.log('\n| command | database CPU | wall |\n| --- | --- | --- |');
     for (const [what, , cpu, wall] of rows) {
       console.log(`| ${what} | ${cpu.toFixed(2)} ms | ${wall.toFixed(2)} ms |`);
