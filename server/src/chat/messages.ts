@@ -5,156 +5,28 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Message } from '@parley/shared';
 import { TRPCError } from '@trpc/server';
-import type { Filter, ObjectId } from 'mongodb';
-import type { BucketDoc, MessageDoc, SessionDoc, UserDoc } from '../db/documents';
-import { idString, isDuplicateKey, newId, toObjectId } from '../db/ids';
+import type { BucketDoc, SessionDoc, UserDoc } from '../db/documents';
+import { idString, toObjectId } from '../db/ids';
 import { publishNewMessage } from '../realtime/channels';
 import type { Services } from '../services';
 import { decodeCursor, type MessageCursor, messageCursor, messageCursorRules } from './cursor';
+import { damaged, ensureReadModel } from './damage';
 import { toApiMessage, toApiSession } from './mappers';
-import { appendToReadModel, fetchBuckets, readRange, rebuildReadModel, toEntry } from './readModel';
-import { entryOf, refreshIndexEntry, withIndexEntry } from './sessionIndex';
-import { loadOwnedSession, sessionLockKey, sessionNotFound } from './sessions';
-import { titleFromFirstMessage } from './titles';
-
-/** Sessions whose last write failed half-way in this process: repaired before next use. */
-const damaged = new Set<string>();
-
-const deletedSession = () =>
-  new TRPCError({
-    code: 'PRECONDITION_FAILED',
-    message: 'This session is in the trash. Restore it to send messages.',
-  });
-
-async function findMessage(services: Services, id: ObjectId): Promise<MessageDoc | null> {
-  return services.db.messages.findOne({ _id: id });
-}
-
-/** Brings a session's read model up to date if it was never built or a write broke it. */
-async function ensureReadModel(services: Services, session: SessionDoc): Promise<SessionDoc> {
-  const key = idString(session._id);
-  if (session.read_model === 1 && !damaged.has(key)) return session;
-  const rebuilt = await rebuildReadModel(services.db, session);
-  damaged.delete(key);
-  await refreshIndexEntry(services, rebuilt);
-  return rebuilt;
-}
-
-type SendInput = { sessionId: string; content: string; clientId?: string | undefined };
-type Sent = { message: Message; session: SessionDoc | null };
-
-/** Takes the next seq of a session matching `filter` and marks its activity; null if none matches. */
-function reserveSeq(services: Services, filter: Filter<SessionDoc>, now: Date) {
-  return services.db.sessions.findOneAndUpdate(
-    filter,
-    {
-      $inc: { message_count: 1 },
-      $set: { last_message_at: now, updated_at: now, activity_at: now },
-    },
-    { returnDocument: 'after' },
-  );
-}
-
-/** Records that `clientId` is being sent as `messageId`; false if it was recorded before. */
-async function claimClientId(services: Services, key: string, messageId: ObjectId, now: Date) {
-  try {
-    await services.db.messageKeys.insertOne({
-      _id: key,
-      message_id: messageId,
-      seq: null,
-      created_at: now,
-    });
-    return true;
-  } catch (e) {
-    if (isDuplicateKey(e)) return false;
-    throw e;
-  }
-}
-
-/** A clientId sent before: its message if it was stored, or the id to finish it under. */
-async function settleClientId(
-  services: Services,
-  session: SessionDoc,
-  keyId: string,
-): Promise<{ earlier: Message } | { messageId: ObjectId }> {
-  const key = await services.db.messageKeys.findOne({ _id: keyId });
-  if (!key) {
-    throw new TRPCError({
-      code: 'CONFLICT',
-      message: 'This message is being sent already; retry to get it.',
-    });
-  }
-  const earlier = await findMessage(services, key.message_id);
-  if (earlier?.seq) {
-    return { earlier: toApiMessage(toEntry({ ...earlier, seq: earlier.seq }), session._id) };
-  }
-  return { messageId: key.message_id }; // an earlier attempt stopped half-way: finish it
-}
+import { fetchBuckets, readRange, type toEntry } from './readModel';
+import { queueSend, type SendInput } from './sendBatch';
+import { loadOwnedSession, sessionLockKey } from './sessions';
 
 /**
- * A send, under the session's lock: the session by _id (ownership, the trash and the
- * read model checked on it), the clientId claimed, the owner's index and the seq
- * taken by _id-only writes (FerretDB scans any other filter), then the message and
- * its bucket.
+ * A send: queued behind the session's lock with the other sends waiting for it,
+ * stored with them as one batch of `_id`-only writes (sendBatch.ts), answered
+ * once that batch is stored, then published.
  */
 export async function sendMessage(
   services: Services,
   user: UserDoc,
   input: SendInput,
 ): Promise<Message> {
-  const result = await services.locks.run(
-    sessionLockKey(input.sessionId),
-    async (): Promise<Sent> => {
-      const now = new Date();
-      let session = await loadOwnedSession(services, user._id, input.sessionId);
-      if (session.deleted) throw deletedSession();
-      session = await ensureReadModel(services, session);
-      let messageId = newId(now.getTime());
-      if (input.clientId) {
-        const keyId = `${input.sessionId}:${input.clientId}`;
-        if (!(await claimClientId(services, keyId, messageId, now))) {
-          const settled = await settleClientId(services, session, keyId);
-          if ('earlier' in settled) return { message: settled.earlier, session: null };
-          messageId = settled.messageId;
-        }
-      }
-      const at = now.getTime();
-      const was = entryOf(session);
-      const entry = { ...was, activity: at, updated: at, lastMessage: at, count: was.count + 1 };
-      const reserved = await withIndexEntry(services, user, entry, () =>
-        reserveSeq(services, { _id: session._id }, now),
-      );
-      if (!reserved) throw sessionNotFound();
-      if (reserved.deleted) {
-        // Deleted meanwhile by another process: the seq is spent, so the count needs repair.
-        damaged.add(idString(reserved._id));
-        throw deletedSession();
-      }
-      const doc: MessageDoc & { seq: number } = {
-        _id: messageId,
-        session_id: reserved._id,
-        user_id: user._id,
-        content: input.content,
-        role: 'user',
-        created_at: now,
-        updated_at: now,
-        deleted: false,
-        deleted_at: null,
-        seq: reserved.message_count,
-        ...(input.clientId ? { client_id: input.clientId } : {}),
-      };
-      try {
-        await services.db.messages.insertOne(doc);
-        await appendToReadModel(services.db, reserved._id, toEntry(doc));
-      } catch (e) {
-        // The counter moved but the message or its bucket may not have: repair before the next use.
-        damaged.add(idString(reserved._id));
-        throw e;
-      }
-      await titleFromFirstMessage(services, user, reserved, doc);
-      return { message: toApiMessage(toEntry(doc), reserved._id), session: reserved };
-    },
-  );
+  const result = await queueSend(services, user, input);
   if (result.session)
     await publishNewMessage(services, toApiSession(result.session), result.message);
   if (result.session) services.assistant?.onUserMessage(user, result.session, result.message);

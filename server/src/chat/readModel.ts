@@ -4,7 +4,7 @@
 // source of truth; buckets are checked against the session's message_count and
 // rebuilt from `messages` when they disagree or are missing.
 import { TRPCError } from '@trpc/server';
-import { ObjectId } from 'mongodb';
+import { type AnyBulkWriteOperation, ObjectId } from 'mongodb';
 import type { Database } from '../db/database';
 import type { BucketDoc, BucketEntry, MessageDoc, SessionDoc } from '../db/documents';
 import { asObjectId, idString, storedRefs } from '../db/ids';
@@ -102,18 +102,36 @@ export async function readRange(
   return out.length === to - from + 1 ? out : null;
 }
 
-/** Appends one message to its bucket (creating the bucket with its first message). */
+/**
+ * The bucket writes that append `entries` (consecutive seqs, oldest first): one
+ * `$push` with `$each` per bucket they fall in, creating a bucket with its first.
+ */
+export function bucketAppends(
+  sessionId: ObjectId,
+  entries: BucketEntry[],
+): Array<AnyBulkWriteOperation<BucketDoc>> {
+  const byBucket = new Map<number, BucketEntry[]>();
+  for (const e of entries) {
+    const n = bucketOf(e.seq);
+    byBucket.set(n, [...(byBucket.get(n) ?? []), e]);
+  }
+  return [...byBucket].map(([n, each]) => ({
+    updateOne: {
+      filter: { _id: bucketId(sessionId, n) },
+      update: { $push: { messages: { $each: each } }, $setOnInsert: { session_id: sessionId, n } },
+      upsert: true,
+    },
+  }));
+}
+
+/** Appends messages (one, or consecutive seqs) to their buckets. */
 export async function appendToReadModel(
   db: Database,
   sessionId: ObjectId,
-  entry: BucketEntry,
+  entries: BucketEntry | BucketEntry[],
 ): Promise<void> {
-  const n = bucketOf(entry.seq);
-  await db.buckets.updateOne(
-    { _id: bucketId(sessionId, n) },
-    { $push: { messages: entry }, $setOnInsert: { session_id: sessionId, n } },
-    { upsert: true },
-  );
+  const ops = bucketAppends(sessionId, Array.isArray(entries) ? entries : [entries]);
+  if (ops.length > 0) await db.buckets.bulkWrite(ops, { ordered: true });
 }
 
 const roles = new Set(['user', 'assistant', 'system']);

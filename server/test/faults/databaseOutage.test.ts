@@ -1,8 +1,10 @@
 // The database dies mid-traffic (SIGKILL) and comes back on the same port: every
 // acknowledged send survives with a correct count and read model, sends during
 // the outage fail with a retryable 503 and Retry-After, the server recovers by
-// itself, and a retry with the same clientId stores nothing twice. Each phase
-// lasts until what it waits for is seen, so a slow machine only makes it longer.
+// itself, and a retry with the same clientId stores nothing twice. Sends into one
+// session are stored in batches: the first phase lasts until acknowledged sends
+// have shared one. Each phase lasts until what it waits for is seen, so a slow
+// machine only makes it longer.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +22,7 @@ interface Attempt {
   sessionId: string;
   clientId: string;
   content: string;
-  outcome: Outcome<{ id: string; seq: number }>;
+  outcome: Outcome<{ id: string; seq: number; createdAt?: string }>;
   phase: 'before' | 'outage' | 'after';
 }
 
@@ -57,7 +59,7 @@ describe('the database killed mid-traffic', () => {
   it('loses no acknowledged send, fails fast while down, recovers, and dedupes retries', async () => {
     const base = parley.url;
     const token = await signUp(base, 'outage_user');
-    // Two sessions with two writers each, so writes to one session interleave.
+    // Two sessions with four writers each, so sends to one session wait together and batch.
     const sessions = [await newSession(base, token), await newSession(base, token)];
     const attempts: Attempt[] = [];
     let phase: Attempt['phase'] = 'before';
@@ -68,7 +70,7 @@ describe('the database killed mid-traffic', () => {
         const clientId = randomUUID();
         const content = `message ${++n}`;
         const at = phase;
-        const outcome = await trpcCall<{ id: string; seq: number }>(
+        const outcome = await trpcCall<{ id: string; seq: number; createdAt?: string }>(
           base,
           'mutation',
           'message.send',
@@ -80,14 +82,17 @@ describe('the database killed mid-traffic', () => {
         await sleep(outcome.ok ? 10 : 100);
       }
     };
-    const writers = [...sessions, ...sessions].map(writer);
+    const writers = [...sessions, ...sessions, ...sessions, ...sessions].map(writer);
     const acked = (from: number) => attempts.slice(from).filter((a) => a.outcome.ok).length;
 
     let restartedAt = 0;
     let rest: { status: number; retryAfter: string | null } = { status: 0, retryAfter: null };
     try {
       // Each phase lasts until what it is for has been seen (bounded), never a fixed time.
-      await waitFor('sends acknowledged before the outage', () => acked(0) >= 10);
+      await waitFor(
+        'sends acknowledged before the outage, some of them in one batch',
+        () => acked(0) >= 10 && batchedSends(attempts) > 0,
+      );
       phase = 'outage';
       const killedAt = attempts.length;
       await database.kill('SIGKILL');
@@ -110,7 +115,9 @@ describe('the database killed mid-traffic', () => {
 
     const failed = attempts.filter((a) => !a.outcome.ok);
     const codes = [...new Set(failed.map((a) => a.outcome.code))];
-    console.log(`outage: ${attempts.length} sends, ${failed.length} failed (${codes.join(', ')})`);
+    console.log(
+      `outage: ${attempts.length} sends, ${failed.length} failed (${codes.join(', ')}), ${batchedSends(attempts)} acknowledged in shared batches`,
+    );
     expect(attempts.filter((a) => a.phase === 'before' && a.outcome.ok).length).toBeGreaterThan(0);
     expect(attempts.filter((a) => a.phase === 'outage' && !a.outcome.ok).length).toBeGreaterThan(0);
     expect(attempts.slice(restartedAt).some((a) => a.outcome.ok)).toBe(true);
@@ -189,6 +196,20 @@ describe('the database killed mid-traffic', () => {
     }
   }, 180_000);
 });
+
+/**
+ * Acknowledged sends that shared a batch with another: a batch stores its messages
+ * with one creation time, so two in one session with the same createdAt were one.
+ */
+function batchedSends(attempts: Attempt[]): number {
+  const seen = new Map<string, number>();
+  for (const a of attempts) {
+    if (!a.outcome.ok || !a.outcome.data?.createdAt) continue;
+    const key = `${a.sessionId} ${a.outcome.data.createdAt}`;
+    seen.set(key, (seen.get(key) ?? 0) + 1);
+  }
+  return [...seen.values()].filter((n) => n > 1).reduce((s, n) => s + n, 0);
+}
 
 /** Waits until `check` holds, polling; fails with `what` once the bound passes. */
 async function waitFor(what: string, check: () => boolean, ms = 30_000): Promise<void> {

@@ -1,0 +1,152 @@
+// Two ways of turning many waiting writes into few database commands, without a
+// timer: whatever queued while the previous write ran goes in the next one, so a
+// lone write starts at once and a busy key gets bigger batches.
+import { MongoBulkWriteError, MongoServerError } from 'mongodb';
+import type { KeyedLock } from '../lib/keyedLock';
+
+interface Waiting<T, R> {
+  item: T;
+  resolve: (r: R) => void;
+  reject: (e: unknown) => void;
+}
+
+/**
+ * Items queued per key, taken as one batch by whoever next holds the key's lock:
+ * each item queues one lock task, so a later task always picks up what an earlier
+ * batch left (at most `max` are taken at a time).
+ */
+export class LockedBatches<T, R> {
+  private readonly queues = new Map<string, Waiting<T, R>[]>();
+
+  constructor(
+    private readonly locks: KeyedLock,
+    private readonly max: number,
+    /** Stores the batch; answers one result per item, in order, or throws for all. */
+    private readonly store: (key: string, items: T[]) => Promise<Array<R | Error>>,
+  ) {}
+
+  add(lockKey: string, item: T): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      const queue = this.queues.get(lockKey) ?? [];
+      this.queues.set(lockKey, queue);
+      queue.push({ item, resolve, reject });
+      void this.locks.run(lockKey, () => this.drain(lockKey));
+    });
+  }
+
+  private async drain(lockKey: string): Promise<void> {
+    const queue = this.queues.get(lockKey);
+    if (!queue) return; // taken by an earlier batch
+    const batch = queue.splice(0, this.max);
+    if (queue.length === 0) this.queues.delete(lockKey);
+    try {
+      const results = await this.store(
+        lockKey,
+        batch.map((w) => w.item),
+      );
+      batch.forEach((w, i) => {
+        const r = results[i];
+        if (r instanceof Error) w.reject(r);
+        else w.resolve(r as R);
+      });
+    } catch (e) {
+      for (const w of batch) w.reject(e);
+    }
+  }
+}
+
+/** Per document of a group write: null if it was stored, else its error. */
+export type DocOutcome = Error | null;
+
+/**
+ * Group commit: documents submitted while one write is in flight go together in
+ * the next, as one command (`write`, unordered). A caller learns the outcome of
+ * its own documents; a command that fails as a whole fails every caller in it.
+ */
+export class GroupWrite<D> {
+  private queue: Array<Waiting<D[], DocOutcome[]>> = [];
+  private busy = false;
+
+  constructor(
+    private readonly write: (docs: D[]) => Promise<unknown>,
+    private readonly maxDocs: number,
+  ) {}
+
+  submit(docs: D[]): Promise<DocOutcome[]> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ item: docs, resolve, reject });
+      if (!this.busy) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.busy = true;
+    try {
+      while (this.queue.length > 0) {
+        let n = 0;
+        let take = 0;
+        while (
+          take < this.queue.length &&
+          (take === 0 || n + (this.queue[take]?.item.length ?? 0) <= this.maxDocs)
+        ) {
+          n += this.queue[take]?.item.length ?? 0;
+          take++;
+        }
+        await this.writeGroup(this.queue.splice(0, take));
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async writeGroup(group: Array<Waiting<D[], DocOutcome[]>>): Promise<void> {
+    const docs = group.flatMap((w) => w.item);
+    let failed = new Map<number, Error>();
+    try {
+      await this.write(docs);
+    } catch (e) {
+      const perDoc = docErrors(e);
+      if (!perDoc) {
+        for (const w of group) w.reject(unwrapped(e));
+        return;
+      }
+      failed = perDoc;
+    }
+    let at = 0;
+    for (const w of group) {
+      w.resolve(w.item.map((_, i) => failed.get(at + i) ?? null));
+      at += w.item.length;
+    }
+  }
+}
+
+/**
+ * The error a bulk write failed with as a whole: the driver wraps a lost
+ * connection in a bulk error, which would hide that it is worth a retry (503).
+ */
+function unwrapped(e: unknown): unknown {
+  if (
+    e instanceof MongoBulkWriteError &&
+    !e.writeConcernError &&
+    e.errorResponse instanceof Error
+  ) {
+    return e.errorResponse;
+  }
+  return e;
+}
+
+/** The failing documents of an unordered bulk write, by index; null if it failed as a whole. */
+function docErrors(e: unknown): Map<number, Error> | null {
+  if (!(e instanceof MongoBulkWriteError) || e.writeConcernError) return null;
+  const list = Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors];
+  if (list.length === 0) return null;
+  const out = new Map<number, Error>();
+  for (const w of list) {
+    // A server error, so a lost lock race still reads as retryable (db/errors.ts).
+    out.set(
+      w.index,
+      new MongoServerError({ message: w.errmsg ?? 'write failed', errmsg: w.errmsg, code: w.code }),
+    );
+  }
+  return out;
+}

@@ -1,0 +1,304 @@
+// Sends, batched. Under a session's lock, the sends waiting for it are stored as
+// one batch: one session read, one claim of their clientIds, one index $set, one
+// counter update by their number, one insert of the messages and one bucket
+// append (two across a bucket boundary). The index $set, the inserts and the
+// bucket appends are shared with other sessions' batches in flight at the same
+// time (group commit, no timer). A send is answered only once its batch is stored.
+// The batches' writes go to the database one at a time: SQLite takes one writer at
+// a time anyway, and writers that queue inside it sleep in its busy handler (1, 2,
+// 5, 10… ms) where here they wait only for the write ahead of them.
+import type { Message } from '@parley/shared';
+import { TRPCError } from '@trpc/server';
+import type { AnyBulkWriteOperation, ObjectId } from 'mongodb';
+import type { BucketDoc, MessageDoc, MessageKeyDoc, SessionDoc, UserDoc } from '../db/documents';
+import { asObjectId, idString, isDuplicateKey, newId, toObjectId } from '../db/ids';
+import { KeyedLock } from '../lib/keyedLock';
+import type { Services } from '../services';
+import { GroupWrite, LockedBatches } from './batching';
+import { damaged, ensureReadModel } from './damage';
+import { toApiMessage } from './mappers';
+import { bucketAppends, bucketSize, toEntry } from './readModel';
+import { entryOf, type IndexEntry, packIndex, rebuildIndex, userLockKey } from './sessionIndex';
+import { sessionLockKey, sessionNotFound } from './sessions';
+import { titleFromFirstMessage } from './titles';
+
+export type SendInput = { sessionId: string; content: string; clientId?: string | undefined };
+/** A stored send, and the session as it stood after it (null: nothing new to publish). */
+export type Sent = { message: Message; session: SessionDoc | null };
+
+interface SendItem {
+  user: UserDoc;
+  input: SendInput;
+}
+
+/** An index entry to write under the user's lock, then the session write it announces. */
+interface IndexJob {
+  user: UserDoc;
+  entry: IndexEntry;
+  write: () => Promise<SessionDoc | null>;
+}
+
+interface Pipeline {
+  /** Runs the pipeline's writes one at a time, in order. */
+  write: <T>(task: () => Promise<T>) => Promise<T>;
+  sends: LockedBatches<SendItem, Sent>;
+  index: LockedBatches<IndexJob, SessionDoc | null>;
+  messages: GroupWrite<MessageDoc>;
+  keys: GroupWrite<MessageKeyDoc>;
+  buckets: GroupWrite<AnyBulkWriteOperation<BucketDoc>>;
+}
+
+/** At most a bucket's worth per batch, so a batch touches at most two buckets. */
+const maxSends = bucketSize;
+/** FerretDB v1 stalls on a bulk write of a hundred-odd updates (DESIGN.md). */
+const maxBucketWrites = 40;
+const maxInserts = 100;
+
+const pipelines = new WeakMap<Services, Pipeline>();
+
+function pipelineOf(services: Services): Pipeline {
+  let p = pipelines.get(services);
+  if (p) return p;
+  const { db } = services;
+  const gate = new KeyedLock();
+  const write = <T>(task: () => Promise<T>) => gate.run('writes', task);
+  p = {
+    write,
+    sends: new LockedBatches(services.locks, maxSends, (_, items) =>
+      storeSends(services, pipelineOf(services), items),
+    ),
+    index: new LockedBatches(services.locks, Number.POSITIVE_INFINITY, (_, jobs) =>
+      storeIndexJobs(services, write, jobs),
+    ),
+    messages: new GroupWrite(
+      (docs) => write(() => db.messages.insertMany(docs, { ordered: false })),
+      maxInserts,
+    ),
+    keys: new GroupWrite(
+      (docs) => write(() => db.messageKeys.insertMany(docs, { ordered: false })),
+      maxInserts,
+    ),
+    buckets: new GroupWrite(
+      (ops) => write(() => db.buckets.bulkWrite(ops, { ordered: false })),
+      maxBucketWrites,
+    ),
+  };
+  pipelines.set(services, p);
+  return p;
+}
+
+/** Queues a send behind its session's lock; resolves once its batch is stored. */
+export function queueSend(services: Services, user: UserDoc, input: SendInput): Promise<Sent> {
+  return pipelineOf(services).sends.add(sessionLockKey(input.sessionId), { user, input });
+}
+
+export const deletedSession = () =>
+  new TRPCError({
+    code: 'PRECONDITION_FAILED',
+    message: 'This session is in the trash. Restore it to send messages.',
+  });
+
+/** Takes the next `n` seqs of a session and marks its activity; null if it is gone. */
+function reserveSeqs(services: Services, id: ObjectId, n: number, now: Date) {
+  return services.db.sessions.findOneAndUpdate(
+    { _id: id },
+    {
+      $inc: { message_count: n },
+      $set: { last_message_at: now, updated_at: now, activity_at: now },
+    },
+    { returnDocument: 'after' },
+  );
+}
+
+/** A clientId sent before: its message if it was stored, or the id to finish it under. */
+async function settleClientId(
+  services: Services,
+  session: SessionDoc,
+  keyId: string,
+): Promise<{ earlier: Message } | { messageId: ObjectId }> {
+  const key = await services.db.messageKeys.findOne({ _id: keyId });
+  if (!key) {
+    throw new TRPCError({
+      code: 'CONFLICT',
+      message: 'This message is being sent already; retry to get it.',
+    });
+  }
+  const earlier = await services.db.messages.findOne({ _id: key.message_id });
+  if (earlier?.seq) {
+    return { earlier: toApiMessage(toEntry({ ...earlier, seq: earlier.seq }), session._id) };
+  }
+  return { messageId: key.message_id }; // an earlier attempt stopped half-way: finish it
+}
+
+type Outcome = Sent | Error;
+const asError = (e: unknown) => (e instanceof Error ? e : new Error(String(e)));
+
+/**
+ * One session's batch, under its lock: checked on the session (ownership, the
+ * trash, the read model), clientIds claimed, then the index, the counter, the
+ * messages and their buckets, each one command for the whole batch.
+ */
+async function storeSends(services: Services, p: Pipeline, items: SendItem[]): Promise<Outcome[]> {
+  const out: Array<Outcome | undefined> = items.map(() => undefined);
+  const sessionId = items[0]?.input.sessionId ?? '';
+  const now = new Date();
+  const stored = await services.db.sessions.findOne({ _id: toObjectId(sessionId) });
+  // The old service may have stored user_id as the owner's hex string.
+  const owner = stored ? asObjectId(stored.user_id) : null;
+  const live: number[] = [];
+  items.forEach((item, i) => {
+    if (!stored || !owner?.equals(item.user._id)) out[i] = sessionNotFound();
+    else if (stored.deleted) out[i] = deletedSession();
+    else live.push(i);
+  });
+  if (!stored || live.length === 0) return out as Outcome[];
+  const session = await ensureReadModel(services, stored);
+
+  const messageIds = new Map<number, ObjectId>(live.map((i) => [i, newId(now.getTime())]));
+  // A clientId repeated inside the batch is one send: the repeats get the first's answer.
+  const firstOfKey = new Map<string, number>();
+  const repeatOf = new Map<number, number>();
+  for (const i of live) {
+    const clientId = items[i]?.input.clientId;
+    if (!clientId) continue;
+    const keyId = `${sessionId}:${clientId}`;
+    const first = firstOfKey.get(keyId);
+    if (first === undefined) firstOfKey.set(keyId, i);
+    else repeatOf.set(i, first);
+  }
+  const claims = [...firstOfKey];
+  if (claims.length > 0) {
+    const claimed = await p.keys.submit(
+      claims.map(([keyId, i]) => ({
+        _id: keyId,
+        message_id: messageIds.get(i) as ObjectId,
+        seq: null,
+        created_at: now,
+      })),
+    );
+    for (const [k, [keyId, i]] of claims.entries()) {
+      const err = claimed[k];
+      if (!err) continue;
+      if (!isDuplicateKey(err)) {
+        out[i] = err;
+        continue;
+      }
+      try {
+        const settled = await settleClientId(services, session, keyId);
+        if ('earlier' in settled) out[i] = { message: settled.earlier, session: null };
+        else messageIds.set(i, settled.messageId);
+      } catch (e) {
+        out[i] = asError(e);
+      }
+    }
+  }
+
+  const writers = live.filter((i) => out[i] === undefined && !repeatOf.has(i));
+  if (writers.length > 0) {
+    try {
+      const sent = await storeWriters(services, p, session, items, writers, messageIds, now);
+      writers.forEach((i, k) => {
+        out[i] = sent[k];
+      });
+    } catch (e) {
+      for (const i of writers) out[i] = asError(e);
+    }
+  }
+  for (const [i, first] of repeatOf) {
+    const o = out[first] as Outcome;
+    out[i] = o instanceof Error ? o : { message: o.message, session: null };
+  }
+  return out as Outcome[];
+}
+
+/** The writes of a batch's new messages: index, counter, messages, buckets. */
+async function storeWriters(
+  services: Services,
+  p: Pipeline,
+  session: SessionDoc,
+  items: SendItem[],
+  writers: number[],
+  messageIds: Map<number, ObjectId>,
+  now: Date,
+): Promise<Sent[]> {
+  const n = writers.length;
+  const user = items[writers[0] as number]?.user as UserDoc;
+  const at = now.getTime();
+  const was = entryOf(session);
+  const entry = { ...was, activity: at, updated: at, lastMessage: at, count: was.count + n };
+  const reserved = await p.index.add(userLockKey(user._id), {
+    user,
+    entry,
+    write: () => reserveSeqs(services, session._id, n, now),
+  });
+  if (!reserved) throw sessionNotFound();
+  if (reserved.deleted) {
+    // Deleted meanwhile by another process: the seqs are spent, so the count needs repair.
+    damaged.add(idString(reserved._id));
+    throw deletedSession();
+  }
+  const first = (reserved.message_count ?? n) - n + 1;
+  const docs = writers.map((i, k): MessageDoc & { seq: number } => {
+    const input = items[i]?.input as SendInput;
+    return {
+      _id: messageIds.get(i) as ObjectId,
+      session_id: reserved._id,
+      user_id: user._id,
+      content: input.content,
+      role: 'user',
+      created_at: now,
+      updated_at: now,
+      deleted: false,
+      deleted_at: null,
+      seq: first + k,
+      ...(input.clientId ? { client_id: input.clientId } : {}),
+    };
+  });
+  try {
+    const inserted = await p.messages.submit(docs);
+    const failedInsert = inserted.find((e) => e);
+    if (failedInsert) throw failedInsert;
+    const appended = await p.buckets.submit(bucketAppends(reserved._id, docs.map(toEntry)));
+    const failedAppend = appended.find((e) => e);
+    if (failedAppend) throw failedAppend;
+  } catch (e) {
+    // The counter moved but the messages or their buckets may not have: repair before the next use.
+    damaged.add(idString(reserved._id));
+    throw e;
+  }
+  const [firstDoc] = docs;
+  if (firstDoc) await titleFromFirstMessage(services, user, reserved, firstDoc);
+  return docs.map((doc) => ({
+    message: toApiMessage(toEntry(doc), reserved._id),
+    // Each message is published with the session as it stood right after it.
+    session: { ...reserved, message_count: doc.seq },
+  }));
+}
+
+/**
+ * One user's index entries, under the user's lock: one $set of them all (the
+ * index is written before the sessions, see sessionIndex.ts), then each
+ * session's write, at once (they are different documents).
+ */
+async function storeIndexJobs(
+  services: Services,
+  write: Pipeline['write'],
+  jobs: IndexJob[],
+): Promise<Array<SessionDoc | null | Error>> {
+  const user = jobs[0]?.user as UserDoc;
+  const fields: Record<string, string> = {};
+  for (const [id, packed] of Object.entries(packIndex(jobs.map((j) => j.entry)))) {
+    fields[`e.${id}`] = packed;
+  }
+  const set = (upsert: boolean) =>
+    write(() =>
+      services.db.sessionIndex.updateOne({ _id: idString(user._id) }, { $set: fields }, { upsert }),
+    );
+  // As withIndexEntry: a user kept an index from the start has none to lose; any other
+  // gets it built whole first, never a partial one.
+  if ((await set(user.session_index === 1)).matchedCount === 0 && user.session_index !== 1) {
+    await rebuildIndex(services.db, user._id);
+    await set(true);
+  }
+  return Promise.all(jobs.map((j) => write(j.write).catch(asError)));
+}

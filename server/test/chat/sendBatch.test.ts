@@ -1,0 +1,249 @@
+// Sends waiting for the same session are stored as one batch: these hold the
+// guarantees of single sends (seq 1..N once each, one message per clientId, the
+// read model across a bucket boundary, many sessions at once) and count the
+// database commands a burst makes, every one of them by `{ _id }` alone.
+import type { Message } from '@parley/shared';
+import { type CommandStartedEvent, MongoClient, ObjectId } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { sendMessage } from '../../src/chat/messages';
+import { bucketSize } from '../../src/chat/readModel';
+import { openDatabase } from '../../src/db/database';
+import type { UserDoc } from '../../src/db/documents';
+import { ensureIndexes } from '../../src/db/indexes';
+import { InProcessBus } from '../../src/realtime/bus';
+import { createServices, type Services } from '../../src/services';
+import { newUser, testConfig } from '../support/harness';
+
+let services: Services;
+let client: MongoClient;
+const commands: CommandStartedEvent[] = [];
+
+beforeAll(async () => {
+  const config = testConfig();
+  client = await MongoClient.connect(inject('mongoUri'), { monitorCommands: true });
+  client.on('commandStarted', (e) => commands.push(e));
+  const db = openDatabase(client, config.mongoDb);
+  await ensureIndexes(db);
+  services = createServices(config, db, new InProcessBus());
+});
+afterAll(() => client.close());
+
+type Caller = Awaited<ReturnType<typeof newUser>>['caller'];
+
+/** Every message of a session through message.list, oldest first. */
+async function listed(caller: Caller, sessionId: string): Promise<Message[]> {
+  const pages: Message[][] = [];
+  let cursor: string | null = null;
+  for (let i = 0; i < 100; i++) {
+    const page: { items: Message[]; nextCursor: string | null } = await caller.message.list({
+      sessionId,
+      limit: 20,
+      cursor,
+    });
+    pages.unshift(page.items);
+    cursor = page.nextCursor;
+    if (!cursor) break;
+  }
+  return pages.flat();
+}
+
+const oneTo = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+
+/** Sends queued in the same tick, so they wait on the session's lock together. */
+function burst(user: UserDoc, sessionId: string, n: number, clientId?: (i: number) => string) {
+  return Promise.all(
+    Array.from({ length: n }, (_, i) =>
+      sendMessage(services, user, {
+        sessionId,
+        content: `b${i + 1}`,
+        ...(clientId ? { clientId: clientId(i) } : {}),
+      }),
+    ),
+  );
+}
+
+function isIdOnly(filter: unknown): boolean {
+  if (typeof filter !== 'object' || filter === null) return false;
+  const keys = Object.keys(filter);
+  const id = (filter as { _id?: unknown })._id;
+  return (
+    keys.length === 1 && keys[0] === '_id' && (typeof id === 'string' || id instanceof ObjectId)
+  );
+}
+
+/** The filters a command reads or writes by. */
+function filtersOf(e: CommandStartedEvent): unknown[] {
+  const c = e.command as Record<string, unknown>;
+  if (e.commandName === 'find') return [c.filter ?? {}];
+  if (e.commandName === 'update') return (c.updates as Array<{ q: unknown }>).map((u) => u.q);
+  if (e.commandName === 'findAndModify') return [c.query];
+  if (e.commandName === 'delete') return (c.deletes as Array<{ q: unknown }>).map((d) => d.q);
+  return [];
+}
+
+const dataCommands = () => commands.filter((e) => e.commandName !== 'endSessions');
+
+describe('batched sends', () => {
+  it('50 concurrent sends into one session get seq 1..50 once each and a count of 50', async () => {
+    const { user, caller } = await newUser(services);
+    const s = await caller.session.create();
+    const sent = await burst(user, s.id, 50);
+    expect(sent.map((m) => m.seq).sort((a, b) => a - b)).toEqual(oneTo(50));
+    // Order per session: the queue's order is the seq order.
+    expect(sent.map((m) => m.content)).toEqual(oneTo(50).map((i) => `b${i}`));
+    expect((await caller.session.get({ id: s.id })).messageCount).toBe(50);
+    const sid = ObjectId.createFromHexString(s.id);
+    expect(await services.db.messages.countDocuments({ session_id: sid })).toBe(50);
+    expect((await listed(caller, s.id)).map((m) => m.seq)).toEqual(oneTo(50));
+    // The owner's index (what the sidebar reads) counts them too.
+    const list = await caller.session.list({});
+    expect(list.items.find((x) => x.id === s.id)?.messageCount).toBe(50);
+  });
+
+  it('stores each clientId once when copies of it are sent concurrently, in one batch and across batches', async () => {
+    const { user, caller } = await newUser(services);
+    const s = await caller.session.create();
+    const ids = Array.from({ length: 8 }, () => crypto.randomUUID());
+    // Three copies of each clientId in one burst, then the same again in a second burst.
+    const first = await burst(user, s.id, 24, (i) => ids[i % 8] as string);
+    const second = await burst(user, s.id, 24, (i) => ids[i % 8] as string);
+    for (const [k, clientId] of ids.entries()) {
+      const copies = [...first, ...second].filter((m) => m.clientId === clientId);
+      expect(copies).toHaveLength(6);
+      expect(new Set(copies.map((m) => m.id)).size, `clientId #${k}`).toBe(1);
+    }
+    expect(new Set(first.map((m) => m.seq))).toEqual(new Set(oneTo(8)));
+    expect((await caller.session.get({ id: s.id })).messageCount).toBe(8);
+    const stored = await listed(caller, s.id);
+    expect(stored.map((m) => m.seq)).toEqual(oneTo(8));
+    expect(new Set(stored.map((m) => m.clientId))).toEqual(new Set(ids));
+  });
+
+  it('a batch across a bucket boundary is one insert and one bucket write, and reads back in order', async () => {
+    const { user, caller } = await newUser(services);
+    const s = await caller.session.create();
+    const before = bucketSize - 5;
+    for (let i = 0; i < before; i++) {
+      await caller.message.send({ sessionId: s.id, content: `m${i + 1}` });
+    }
+    commands.length = 0;
+    const sent = await burst(user, s.id, 12);
+    expect(sent.map((m) => m.seq)).toEqual(oneTo(12).map((i) => before + i));
+    const inserts = dataCommands().filter((e) => e.commandName === 'insert');
+    expect(inserts.map((e) => (e.command.documents as unknown[]).length)).toEqual([12]);
+    const bucketWrites = dataCommands().filter((e) => e.command.update === 'message_buckets');
+    expect(bucketWrites).toHaveLength(1);
+    expect(bucketWrites[0]?.command.updates).toHaveLength(2);
+
+    const all = await listed(caller, s.id);
+    expect(all.map((m) => m.seq)).toEqual(oneTo(before + 12));
+    expect(all.map((m) => m.content)).toEqual([
+      ...oneTo(before).map((i) => `m${i}`),
+      ...oneTo(12).map((i) => `b${i}`),
+    ]);
+    const b0 = await services.db.buckets.findOne({ _id: `${s.id}:0` });
+    const b1 = await services.db.buckets.findOne({ _id: `${s.id}:1` });
+    expect(b0?.messages.map((m) => m.seq)).toEqual(oneTo(bucketSize));
+    expect(b1?.messages.map((m) => m.seq)).toEqual(
+      oneTo(before + 12 - bucketSize).map((i) => bucketSize + i),
+    );
+  });
+
+  it('sends into 16 sessions at once keep each session numbered 1..N, and share the inserts', async () => {
+    const { user, caller } = await newUser(services);
+    const sessions = await Promise.all(Array.from({ length: 16 }, () => caller.session.create()));
+    commands.length = 0;
+    const rounds = 4;
+    const sent = await Promise.all(sessions.map((s) => burst(user, s.id, rounds)));
+    const inserts = dataCommands().filter((e) => e.command.insert === 'messages');
+    expect(inserts.length).toBeLessThan(16 * rounds);
+    for (const [i, s] of sessions.entries()) {
+      expect(sent[i]?.map((m) => m.seq)).toEqual(oneTo(rounds));
+      expect((await listed(caller, s.id)).map((m) => m.content)).toEqual(
+        oneTo(rounds).map((k) => `b${k}`),
+      );
+    }
+    const list = await caller.session.list({ limit: 50 });
+    for (const s of sessions) {
+      expect(list.items.find((x) => x.id === s.id)?.messageCount).toBe(rounds);
+    }
+  });
+
+  it('refuses, one by one, the sends in a batch from someone who does not own the session', async () => {
+    const owner = await newUser(services);
+    const stranger = await newUser(services);
+    const s = await owner.caller.session.create();
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) =>
+        sendMessage(services, i % 2 ? stranger.user : owner.user, {
+          sessionId: s.id,
+          content: `o${i + 1}`,
+        }),
+      ),
+    );
+    const codes = outcomes.map((o) =>
+      o.status === 'fulfilled' ? 'OK' : (o.reason as { code?: string }).code,
+    );
+    expect(codes).toEqual([
+      'OK',
+      'NOT_FOUND',
+      'OK',
+      'NOT_FOUND',
+      'OK',
+      'NOT_FOUND',
+      'OK',
+      'NOT_FOUND',
+    ]);
+    const stored = await listed(owner.caller, s.id);
+    expect(stored.map((m) => m.content)).toEqual(['o1', 'o3', 'o5', 'o7']);
+    expect(stored.map((m) => m.seq)).toEqual(oneTo(4));
+  });
+
+  it('a batch whose bucket write fails fails every send in it, and the read model is repaired', async () => {
+    const { user, caller } = await newUser(services);
+    const s = await caller.session.create();
+    // A bucket no $push can append to: the batch's last write fails.
+    await services.db.buckets.insertOne({
+      _id: `${s.id}:0`,
+      session_id: ObjectId.createFromHexString(s.id),
+      n: 0,
+      messages: 'not a list' as unknown as [],
+    });
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 6 }, (_, i) =>
+        sendMessage(services, user, { sessionId: s.id, content: `f${i + 1}` }),
+      ),
+    );
+    expect(outcomes.map((o) => o.status)).toEqual(Array(6).fill('rejected'));
+    // The messages were stored before the bucket failed: the repair numbers them 1..6.
+    const repaired = await listed(caller, s.id);
+    expect(repaired.map((m) => m.seq)).toEqual(oneTo(6));
+    expect(repaired.map((m) => m.content)).toEqual(oneTo(6).map((i) => `f${i}`));
+    expect((await caller.session.get({ id: s.id })).messageCount).toBe(6);
+    const next = await caller.message.send({ sessionId: s.id, content: 'after' });
+    expect(next.seq).toBe(7);
+  });
+
+  it('a burst of 16 sends into one session makes a handful of commands, all by _id', async () => {
+    const { user, caller } = await newUser(services);
+    const s = await caller.session.create();
+    await caller.message.send({ sessionId: s.id, content: 'warm' });
+    // Today's single send: session, index, counter, message, bucket; a clientId adds its key.
+    const perSendBefore = 6;
+    commands.length = 0;
+    const sent = await burst(user, s.id, 16, () => crypto.randomUUID());
+    expect(sent.map((m) => m.seq)).toEqual(oneTo(16).map((i) => i + 1));
+    const sentCommands = dataCommands();
+    console.log(
+      `16 sends: ${sentCommands.length} commands (${sentCommands.map((e) => e.commandName).join(', ')})`,
+    );
+    expect(sentCommands.length).toBeLessThan(16 * perSendBefore);
+    expect(sentCommands.length).toBeLessThanOrEqual(8);
+    const scans = sentCommands.flatMap((e) =>
+      filtersOf(e)
+        .filter((f) => !isIdOnly(f))
+        .map((f) => `${e.commandName}: ${JSON.stringify(f)}`),
+    );
+    expect(scans).toEqual([]);
+  });
+});
