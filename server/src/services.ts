@@ -24,6 +24,8 @@ export interface Services {
   callers: CallerCache;
   /** Serialises writes to one document within this process (FerretDB v1 updates are not atomic). */
   locks: KeyedLock;
+  /** Sessions whose last write failed half-way in this process: repaired before next use. */
+  damaged: Set<string>;
   /** When each user's listed sessions were last checked against chat_sessions. */
   listChecks: ListChecks;
   /** Live streams open in this process: caps, and ending them when a token is revoked. */
@@ -50,6 +52,7 @@ export function createServices(config: Config, db: Database, bus: EventBus): Ser
     callers,
     locks: new KeyedLock(),
     listChecks: new ListChecks(),
+    damaged: new Set(),
     streams,
     assistant: null,
   };

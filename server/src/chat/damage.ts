@@ -1,12 +1,11 @@
-// Sessions whose last write failed half-way in this process, and their repair:
-// the read model is rebuilt from `messages` before the session is next used.
+// Sessions whose last write failed half-way in this process (services.damaged,
+// where tests can see it), and their repair: the read model is rebuilt from
+// `messages` before the session is next used.
 import type { SessionDoc } from '../db/documents';
 import { idString } from '../db/ids';
 import type { Services } from '../services';
 import { rebuildReadModel } from './readModel';
 import { refreshIndexEntry } from './sessionIndex';
-
-export const damaged = new Set<string>();
 
 /** Brings a session's read model up to date if it was never built or a write broke it. */
 export async function ensureReadModel(
@@ -14,9 +13,14 @@ export async function ensureReadModel(
   session: SessionDoc,
 ): Promise<SessionDoc> {
   const key = idString(session._id);
-  if (session.read_model === 1 && !damaged.has(key)) return session;
+  if (session.read_model === 1 && !services.damaged.has(key)) return session;
   const rebuilt = await rebuildReadModel(services.db, session);
-  damaged.delete(key);
+  services.damaged.delete(key);
   await refreshIndexEntry(services, rebuilt);
   return rebuilt;
+}
+
+/** Marks a session whose write failed half-way: it is repaired before its next use. */
+export function markDamaged(services: Services, sessionId: string): void {
+  services.damaged.add(sessionId);
 }

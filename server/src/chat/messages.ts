@@ -10,7 +10,7 @@ import { idString, toObjectId } from '../db/ids';
 import { publishNewMessage } from '../realtime/channels';
 import type { Services } from '../services';
 import { decodeCursor, type MessageCursor, messageCursor, messageCursorRules } from './cursor';
-import { damaged, ensureReadModel } from './damage';
+import { ensureReadModel } from './damage';
 import { toApiMessage, toApiSession } from './mappers';
 import { fetchBuckets, readRange, type toEntry } from './readModel';
 import { queueSend, type SendInput } from './sendBatch';
@@ -56,7 +56,7 @@ export async function readMessages(
     (await services.db.sessions.findOne({ _id: session._id })) ?? s;
   let current = session;
   let fetched = prefetched;
-  if (current.read_model !== 1 || damaged.has(key)) {
+  if (current.read_model !== 1 || services.damaged.has(key)) {
     fetched = undefined; // read before the repair: stale
     current = await services.locks.run(sessionLockKey(key), async () =>
       ensureReadModel(services, await reload(session)),

@@ -15,7 +15,7 @@ import { asObjectId, idString, isDuplicateKey, newId, toObjectId } from '../db/i
 import { KeyedLock } from '../lib/keyedLock';
 import type { Services } from '../services';
 import { GroupWrite, LockedBatches } from './batching';
-import { damaged, ensureReadModel } from './damage';
+import { ensureReadModel, markDamaged } from './damage';
 import { toApiMessage } from './mappers';
 import { bucketAppends, bucketSize, toEntry } from './readModel';
 import { entryOf, type IndexEntry, packIndex, rebuildIndex, userLockKey } from './sessionIndex';
@@ -234,7 +234,7 @@ async function storeWriters(
   if (!reserved) throw sessionNotFound();
   if (reserved.deleted) {
     // Deleted meanwhile by another process: the seqs are spent, so the count needs repair.
-    damaged.add(idString(reserved._id));
+    markDamaged(services, idString(reserved._id));
     throw deletedSession();
   }
   const first = (reserved.message_count ?? n) - n + 1;
@@ -263,7 +263,7 @@ async function storeWriters(
     if (failedAppend) throw failedAppend;
   } catch (e) {
     // The counter moved but the messages or their buckets may not have: repair before the next use.
-    damaged.add(idString(reserved._id));
+    markDamaged(services, idString(reserved._id));
     throw e;
   }
   const [firstDoc] = docs;

@@ -215,8 +215,10 @@ describe('batched sends', () => {
       ),
     );
     expect(outcomes.map((o) => o.status)).toEqual(Array(6).fill('rejected'));
+    expect(services.damaged.has(s.id)).toBe(true);
     // The messages were stored before the bucket failed: the repair numbers them 1..6.
     const repaired = await listed(caller, s.id);
+    expect(services.damaged.has(s.id)).toBe(false);
     expect(repaired.map((m) => m.seq)).toEqual(oneTo(6));
     expect(repaired.map((m) => m.content)).toEqual(oneTo(6).map((i) => `f${i}`));
     expect((await caller.session.get({ id: s.id })).messageCount).toBe(6);
