@@ -10,6 +10,7 @@ import type { Config } from './config/env';
 import type { Database } from './db/database';
 import type { EventBus } from './realtime/bus';
 import { LiveStreams } from './realtime/streams';
+import { SearchIndexes } from './search/indexes';
 
 export interface Services {
   config: Config;
@@ -27,6 +28,8 @@ export interface Services {
   listChecks: ListChecks;
   /** Live streams open in this process: caps, and ending them when a token is revoked. */
   streams: LiveStreams;
+  /** Search indexes of the users who searched lately, in this process. */
+  search: SearchIndexes;
 }
 
 export function createServices(config: Config, db: Database, bus: EventBus): Services {
@@ -48,5 +51,6 @@ export function createServices(config: Config, db: Database, bus: EventBus): Ser
     locks: new KeyedLock(),
     listChecks: new ListChecks(),
     streams,
+    search: new SearchIndexes(config.search),
   };
 }
