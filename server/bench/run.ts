@@ -9,6 +9,7 @@ import { measureLive } from './live';
 import { LoadProcess } from './load';
 import { measureLogin } from './login';
 import { machine, writeReport } from './report';
+import { measureSearch } from './search';
 import { measureSoak } from './soak';
 import { measureSpa } from './spa';
 import { startStack } from './stack';
@@ -23,6 +24,7 @@ const steps: Array<[string, (b: Bench) => Promise<void>, 'all' | 'full']> = [
   ['soak: 5 minutes, 50 users', measureSoak, 'full'],
   ['capacity of the embedded database', measureCapacity, 'all'],
   ['growth: one user while the database grows', measureGrowth, 'all'],
+  ['search at 100,000 messages (quick: 20,000)', measureSearch, 'all'],
   ['the SPA bundle', measureSpa, 'all'],
 ];
 
