@@ -3,6 +3,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { navigate } from '../app/route';
 import { useDocumentTitle } from '../app/useDocumentTitle';
+import { clearJump, useJump } from '../search/jump';
+import { useMessagesAround } from '../search/useMessagesAround';
 import { useSessionActions } from '../sessions/useSessionActions';
 import { describeError, errorCode } from '../trpc/errors';
 import { trpc } from '../trpc/trpc';
@@ -24,7 +26,12 @@ import { type SendInput, useOutbox } from './useOutbox';
 export function Conversation({ sessionId, onMenu }: { sessionId: string; onMenu: () => void }) {
   const utils = trpc.useUtils();
   const session = trpc.session.get.useQuery({ id: sessionId });
-  const { query, messages, add, liveStatus } = useMessages(sessionId);
+  // Opened at a search hit: the page around it, paging both ways, instead of the newest.
+  const hitSeq = useJump(sessionId);
+  const newest = useMessages(sessionId, hitSeq === null);
+  const around = useMessagesAround(sessionId, hitSeq);
+  const { messages, add, liveStatus } = hitSeq === null ? newest : around;
+  const query = hitSeq === null ? newest.query : around.query;
   const send = useCallback(
     (input: SendInput, signal: AbortSignal) => utils.client.message.send.mutate(input, { signal }),
     [utils],
@@ -127,6 +134,10 @@ export function Conversation({ sessionId, onMenu }: { sessionId: string; onMenu:
           hasOlder={Boolean(query.hasNextPage)}
           loadingOlder={query.isFetchingNextPage}
           loadOlder={() => void query.fetchNextPage()}
+          hasNewer={hitSeq !== null && Boolean(around.query.hasPreviousPage)}
+          loadingNewer={around.query.isFetchingPreviousPage}
+          loadNewer={() => void around.query.fetchPreviousPage()}
+          highlightSeq={hitSeq}
           onRetry={(id) => void outbox.retry(id)}
           onDiscard={outbox.discard}
         />
@@ -139,7 +150,11 @@ export function Conversation({ sessionId, onMenu }: { sessionId: string; onMenu:
         draftKey={owner ? { owner, sessionId } : undefined}
         disabled={deleted}
         placeholder={deleted ? 'Restore this chat to write in it' : undefined}
-        onSend={(content) => void outbox.submit(content, messages.at(-1)?.seq ?? 0)}
+        onSend={(content) => {
+          // Sent from further up a chat opened at a hit: back to its newest messages.
+          if (hitSeq !== null && !around.atNewest) clearJump();
+          void outbox.submit(content, messages.at(-1)?.seq ?? 0);
+        }}
       />
     </section>
   );

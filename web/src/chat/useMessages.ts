@@ -8,11 +8,13 @@ import { addMessage, flattenMessages, newestSeq } from './messageCache';
 
 export const messagePageSize = limits.messagePageDefault;
 
-export function useMessages(sessionId: string) {
+/** `enabled` false: nothing is fetched or streamed (the chat is open at a search hit instead). */
+export function useMessages(sessionId: string, enabled = true) {
   const utils = trpc.useUtils();
   const input = { sessionId, limit: messagePageSize };
   const query = trpc.message.list.useInfiniteQuery(input, {
     getNextPageParam: (page) => page.nextCursor,
+    enabled,
   });
 
   // Fixed once per conversation: later events arrive through the stream itself.
@@ -33,7 +35,7 @@ export function useMessages(sessionId: string) {
 
   const live = trpc.message.onNew.useSubscription(
     { sessionId, lastEventId: String(resumeFrom?.seq ?? 0) },
-    { enabled: resumeFrom?.sessionId === sessionId, onData: (event) => add(event.data) },
+    { enabled: enabled && resumeFrom?.sessionId === sessionId, onData: (event) => add(event.data) },
   );
 
   const messages = useMemo(() => flattenMessages(query.data), [query.data]);
