@@ -118,6 +118,7 @@ export default function SearchDialog({ onClose }: { onClose: () => void }) {
             aria-controls="search-results"
             aria-activedescendant={hits.length > 0 ? `search-hit-${active}` : undefined}
             aria-autocomplete="list"
+            aria-label="Search chats and messages"
             placeholder="Search chats and messages"
             maxLength={queryMax}
             value={text}
