@@ -94,6 +94,7 @@ describe('search matching', () => {
     await expect(caller.search.query({ q: 'other', cursor: first.nextCursor })).rejects.toThrow(
       /cursor/,
     );
+    expect((await caller.search.query({ q: '"!?" …' })).items).toEqual([]);
     await expect(caller.search.query({ q: '' })).rejects.toThrow();
     await expect(caller.search.query({ q: 'x'.repeat(201) })).rejects.toThrow();
     await expect(caller.search.query({ q: 'x', limit: 51 })).rejects.toThrow();
