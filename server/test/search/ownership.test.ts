@@ -1,7 +1,10 @@
 // search.query answers only the caller's own chats: another user's titles and
 // messages never appear, not even as a snippet; the trash never; and a rename,
 // a delete or a restore shows in the very next search.
+import { ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bucketId } from '../../src/chat/readModel';
+import { userChannel } from '../../src/realtime/channels';
 import type { Services } from '../../src/services';
 import { closeServices, newUser, testServices } from '../support/harness';
 
@@ -59,5 +62,44 @@ describe('search ownership and the trash', () => {
     expect((await caller.search.query({ q: 'ocelot' })).items).toHaveLength(1);
     services.search.forget(user);
     expect((await caller.search.query({ q: 'ocelot' })).items).toHaveLength(1);
+  });
+
+  it('drops a chat whose entry leaves the session index, as a purge leaves it', async () => {
+    const { caller, user } = await newUser(services);
+    const s = await caller.session.create({ title: 'Short lived' });
+    await caller.message.send({ sessionId: s.id, content: 'gone tomorrow, narwhal' });
+    expect((await caller.search.query({ q: 'narwhal' })).items).toHaveLength(1);
+    const held = services.search.stats().texts;
+    // What a purge stores: no entry in the owner's index, no session, no buckets.
+    await services.db.sessionIndex.updateOne(
+      { _id: user._id.toHexString() },
+      { $unset: { [`e.${s.id}`]: '' } },
+    );
+    await services.db.sessions.deleteOne({ _id: ObjectId.createFromHexString(s.id) });
+    await services.db.buckets.deleteOne({ _id: bucketId(ObjectId.createFromHexString(s.id), 0) });
+    expect((await caller.search.query({ q: 'narwhal' })).items).toEqual([]);
+    expect((await caller.search.query({ q: 'short' })).items).toEqual([]);
+    expect(services.search.stats().texts).toBe(held - 2); // its title and message, gone from memory
+  });
+
+  it('reads a chat again when its user channel tells of a change in place (an edit)', async () => {
+    const { caller, user } = await newUser(services);
+    const s = await caller.session.create({ title: 'Edits' });
+    const m = await caller.message.send({ sessionId: s.id, content: 'a typo here: teh' });
+    expect((await caller.search.query({ q: 'teh' })).items).toHaveLength(1);
+    // An edit as it will be stored: the bucket's entry changes, the count does not.
+    await services.db.buckets.updateOne(
+      { _id: bucketId(ObjectId.createFromHexString(s.id), 0) },
+      { $set: { 'messages.0.content': 'a typo here: the' } },
+    );
+    const session = await caller.session.get({ id: s.id });
+    await services.bus.publish(userChannel(user._id.toHexString()), {
+      id: 'edit',
+      change: { kind: 'edited', session, message: { ...m, content: 'a typo here: the' } },
+    });
+    expect((await caller.search.query({ q: 'teh' })).items).toEqual([]);
+    expect((await caller.search.query({ q: 'here' })).items.map((h) => h.message?.content)).toEqual(
+      ['a typo here: the'],
+    );
   });
 });
