@@ -36,8 +36,11 @@ interface ChatState {
   /** Indexed message ids by seq - 1, so a chat's text can be dropped whole. */
   ids: string[];
   title: string | null;
-  /** The count a read stopped short of (a bucket not written yet or damaged): not retried until it moves. */
-  stuckAt: number;
+  /**
+   * A read stopped short of this count (a send between its count and its bucket, on
+   * any process, or damage): retried once the count moves or after stuckRetryMs.
+   */
+  stuck: { count: number; at: number } | null;
   /** Its messages changed in place (an edit or a delete): read again from seq 1. */
   dirty: boolean;
 }
@@ -50,6 +53,15 @@ const chatsAtOnce = 4;
 export const bytesPerDoc = 1_500;
 
 const titleId = (sessionId: string) => `t:${sessionId}`;
+
+/** How long a chat whose read stopped at a gap waits before it is tried again. */
+const stuckRetryMs = 1_000;
+
+function isStuck(chat: ChatState, entry: IndexEntry, now = Date.now()): boolean {
+  return (
+    chat.stuck !== null && chat.stuck.count === entry.count && now - chat.stuck.at < stuckRetryMs
+  );
+}
 
 export interface Filters {
   folderId?: string | null | undefined;
@@ -116,7 +128,7 @@ export class UserIndex {
       this.indexTitle(entry);
       const chat = this.chatOf(entry.id);
       const from = chat.dirty ? 1 : chat.read + 1;
-      if (entry.count >= from && chat.stuckAt !== entry.count) {
+      if (entry.count >= from && !isStuck(chat, entry)) {
         stale.push(entry.id);
         backlog += Math.ceil((entry.count - from + 1) / bucketSize);
       }
@@ -138,15 +150,18 @@ export class UserIndex {
 
   private async catchUp(): Promise<void> {
     const started = Date.now();
+    // Each chat once per run: a read reads all it can, so a second pass could only spin.
+    const tried = new Set<string>();
     for (;;) {
       if (this.closed) return;
       const next = [...this.entries.values()]
         .filter((e) => {
           const chat = this.chatOf(e.id);
-          return e.count >= (chat.dirty ? 1 : chat.read + 1) && chat.stuckAt !== e.count;
+          return !tried.has(e.id) && e.count >= (chat.dirty ? 1 : chat.read + 1);
         })
         .slice(0, chatsAtOnce);
       if (next.length === 0) break;
+      for (const e of next) tried.add(e.id);
       await Promise.all(next.map((e) => this.readChat(e.id)));
     }
     log.info('search index built', {
@@ -159,7 +174,7 @@ export class UserIndex {
   private chatOf(id: string): ChatState {
     let chat = this.chats.get(id);
     if (!chat) {
-      chat = { read: 0, ids: [], title: null, stuckAt: -1, dirty: false };
+      chat = { read: 0, ids: [], title: null, stuck: null, dirty: false };
       this.chats.set(id, chat);
     }
     return chat;
@@ -170,6 +185,8 @@ export class UserIndex {
     const run = (this.reads.get(id) ?? Promise.resolve()).then(() => this.readUnread(id));
     const tracked = run.catch((e) => {
       log.warn('search index read failed', { session: id, error: String(e) });
+      const chat = this.chats.get(id);
+      if (chat) chat.stuck = { count: this.entries.get(id)?.count ?? 0, at: Date.now() };
     });
     this.reads.set(id, tracked);
     void tracked.then(() => {
@@ -215,9 +232,10 @@ export class UserIndex {
         chat.read = m.seq;
       }
       if (chat.read < to) {
-        chat.stuckAt = entry.count; // a send between its count and its bucket, or damage
+        chat.stuck = { count: entry.count, at: Date.now() };
         return;
       }
+      chat.stuck = null;
     }
   }
 
@@ -258,7 +276,7 @@ export class UserIndex {
     for (const id of chat.ids) this.remove(id);
     chat.ids = [];
     chat.read = 0;
-    chat.stuckAt = -1;
+    chat.stuck = null;
   }
 
   private dropChat(id: string): void {
