@@ -92,10 +92,19 @@ describe('search in the browser', () => {
     // Newer pages load below and older ones above, each without moving what is on screen.
     const scroller = page.locator('.messages');
     const bubbles = list.locator(':scope > li');
-    const topOf = (text: string) =>
-      list
-        .getByText(text, { exact: true })
-        .evaluate((el) => Math.round(el.getBoundingClientRect().top));
+    // Where the words `text` stand on screen, after scrolling `to` an end first (in one
+    // step in the page, so no page can arrive in between).
+    const topOf = (text: string, to?: 'top' | 'bottom') =>
+      scroller.evaluate(
+        (el, [text, to]) => {
+          if (to) el.scrollTop = to === 'bottom' ? el.scrollHeight : 0;
+          const words = [...el.querySelectorAll('.messages__list > li *')].find(
+            (e) => e.textContent === text,
+          );
+          return words ? Math.round(words.getBoundingClientRect().top) : null;
+        },
+        [text, to] as const,
+      );
     const edge = async (which: 'first' | 'last') => {
       const texts = await list.getByText(/^Filler line \d+$/).allTextContents();
       return (which === 'first' ? texts[0] : texts.at(-1)) ?? '';
@@ -103,10 +112,7 @@ describe('search in the browser', () => {
     for (const way of ['newer', 'older'] as const) {
       const count = await bubbles.count();
       const anchor = await edge(way === 'newer' ? 'last' : 'first');
-      await scroller.evaluate((el, down) => {
-        el.scrollTop = down ? el.scrollHeight : 0;
-      }, way === 'newer');
-      const at = await topOf(anchor);
+      const at = await topOf(anchor, way === 'newer' ? 'bottom' : 'top');
       await expect.poll(() => bubbles.count(), { timeout: 15_000 }).toBeGreaterThan(count);
       await expect.poll(() => topOf(anchor)).toBe(at);
     }
@@ -140,5 +146,17 @@ describe('search in the browser', () => {
         .filter((i) => i !== hitSeq)
         .map((i) => `Filler line ${i}`),
     );
+  });
+
+  it('opens the chat at its newest messages when reached another way', async () => {
+    await page.getByRole('link', { name: 'Parley' }).click();
+    await page.getByRole('heading', { name: 'What shall we talk about?' }).waitFor();
+    await page
+      .getByRole('navigation', { name: 'Chats' })
+      .getByRole('link', { name: 'Long history' })
+      .click();
+    const list = page.getByRole('list', { name: 'Messages' });
+    await list.getByText(`Filler line ${total}`, { exact: true }).waitFor();
+    expect(await list.locator('.message--hit').count()).toBe(0);
   });
 });

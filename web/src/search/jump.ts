@@ -1,37 +1,43 @@
-// Where a chosen search hit opens: the chat, and the message to show and mark.
-// A small store outside the URL, so the address stays the chat's own.
+// Where a chosen search hit opens: the chat, at the message to show and mark. The
+// seq rides on the history entry, so Back returns to the hit and opening the chat
+// any other way (the sidebar, a link) starts at its newest messages.
 import { useSyncExternalStore } from 'react';
 import { navigate } from '../app/route';
 
-export interface Jump {
-  sessionId: string;
-  seq: number;
-}
-
-let current: Jump | null = null;
 const listeners = new Set<() => void>();
-
-function set(jump: Jump | null): void {
-  current = jump;
+const notify = () => {
   for (const l of listeners) l();
+};
+
+function hitOfEntry(): number | null {
+  const seq = (window.history.state as { parleyHit?: unknown } | null)?.parleyHit;
+  return typeof seq === 'number' && Number.isSafeInteger(seq) && seq > 0 ? seq : null;
 }
 
 /** Opens the chat; with a seq, scrolled to that message and marked. */
 export function openHit(sessionId: string, seq: number | null): void {
-  set(seq === null ? null : { sessionId, seq });
   navigate({ view: 'chat', sessionId });
+  window.history.replaceState(seq === null ? null : { parleyHit: seq }, '');
+  notify();
 }
 
 /** Back to the chat's newest messages (a send from further up). */
-export const clearJump = (): void => set(null);
+export function clearJump(): void {
+  window.history.replaceState(null, '');
+  notify();
+}
 
 function subscribe(listener: () => void) {
   listeners.add(listener);
-  return () => listeners.delete(listener);
+  window.addEventListener('popstate', listener);
+  return () => {
+    listeners.delete(listener);
+    window.removeEventListener('popstate', listener);
+  };
 }
 
-/** The seq to open `sessionId` at, or null for its newest messages. */
+/** The seq the open chat `sessionId` shows first, or null for its newest messages. */
 export function useJump(sessionId: string): number | null {
-  const jump = useSyncExternalStore(subscribe, () => current);
-  return jump?.sessionId === sessionId ? jump.seq : null;
+  const seq = useSyncExternalStore(subscribe, hitOfEntry);
+  return window.location.pathname === `/c/${sessionId}` ? seq : null;
 }
