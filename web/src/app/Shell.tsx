@@ -13,8 +13,9 @@ import { useDrawerFocus } from './useDrawerFocus';
 import { useNarrow } from './useNarrow';
 import { useShortcuts } from './useShortcuts';
 
-/** The search box, loaded on first use: it stays out of the first visit's JavaScript. */
-const SearchDialog = lazy(() => import('../search/SearchDialog'));
+/** The search box: out of the first visit's JavaScript, fetched once the app is idle. */
+const loadSearch = () => import('../search/SearchDialog');
+const SearchDialog = lazy(loadSearch);
 
 export function Shell() {
   const [route] = useRoute();
@@ -44,6 +45,11 @@ export function Shell() {
     setSearching(true);
   }, []);
   const closeSearch = useCallback(() => setSearching(false), []);
+  useEffect(() => {
+    // Ready before the first Ctrl+K, so no keystroke is typed into nothing.
+    const t = setTimeout(() => void loadSearch().catch(() => {}), 2_000);
+    return () => clearTimeout(t);
+  }, []);
   useShortcuts({ newChat, search: openSearch });
 
   useEffect(() => {
