@@ -11,6 +11,7 @@ import { LoadProcess } from './load';
 import { measureLogin } from './login';
 import { measurePortability } from './portability';
 import { machine, writeReport } from './report';
+import { measureSearch } from './search';
 import { measureSoak } from './soak';
 import { measureSpa } from './spa';
 import { startStack } from './stack';
@@ -26,6 +27,7 @@ const steps: Array<[string, (b: Bench) => Promise<void>, 'all' | 'full']> = [
   ['soak: 5 minutes, 50 users', measureSoak, 'full'],
   ['capacity of the embedded database', measureCapacity, 'all'],
   ['growth: one user while the database grows', measureGrowth, 'all'],
+  ['search at 100,000 messages (quick: 20,000)', measureSearch, 'all'],
   ['the SPA bundle', measureSpa, 'all'],
   ['portability: export and import', measurePortability, 'all'],
 ];

@@ -11,6 +11,7 @@ import type { Database } from './db/database';
 import { KeyedLock } from './lib/keyedLock';
 import type { EventBus } from './realtime/bus';
 import { LiveStreams } from './realtime/streams';
+import { SearchIndexes } from './search/indexes';
 
 export interface Services {
   config: Config;
@@ -32,6 +33,8 @@ export interface Services {
   streams: LiveStreams;
   /** Replies from the configured model; null when none is configured. */
   assistant: Assistant | null;
+  /** Search indexes of the users who searched lately, in this process. */
+  search: SearchIndexes;
 }
 
 export function createServices(config: Config, db: Database, bus: EventBus): Services {
@@ -55,6 +58,7 @@ export function createServices(config: Config, db: Database, bus: EventBus): Ser
     damaged: new Set(),
     streams,
     assistant: null,
+    search: new SearchIndexes(config.search),
   };
   if (config.assistant) services.assistant = new Assistant(services, config.assistant);
   return services;

@@ -65,7 +65,9 @@ export function pageSchema<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 }
 export const sessionPageSchema = pageSchema(sessionSchema);
+/** A page of messages: nextCursor walks to older pages, prevCursor to newer ones (null at the newest). */
 export const messagePageSchema = pageSchema(messageSchema).extend({
+  prevCursor: z.string().nullable(),
   /** The session's changes (edits, deletes) so far: message.onChange resumes after `<newest seq>:<this>`. */
   changeCount: z.number().int().nonnegative().optional(),
 });
@@ -92,6 +94,8 @@ export const messageListInput = z.object({
   sessionId: idSchema,
   limit: z.number().int().min(1).max(limits.messagePageMax).optional(),
   cursor: cursorSchema.nullish(),
+  /** Answers the page holding this seq (a hit opened in context); not with a cursor. */
+  aroundSeq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
 });
 export const messageOnNewInput = z.object({
   sessionId: idSchema,

@@ -5,4 +5,5 @@ export * from './ids';
 export * from './limits';
 export * from './reply';
 export * from './replyFold';
+export * from './search';
 export * from './text';

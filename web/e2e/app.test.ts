@@ -256,13 +256,15 @@ describe('the web app', () => {
     expect(await links.count()).toBeGreaterThan(35);
 
     await page.keyboard.press('Control+k');
-    const search = page.getByRole('searchbox', { name: /Search chats/ });
+    const search = page.getByRole('combobox', { name: /Search chats/ });
     await expect.poll(() => search.evaluate((el) => el === document.activeElement)).toBe(true);
     await page.keyboard.type('trip');
-    await expect.poll(() => links.count()).toBe(1);
+    const found = page.getByRole('dialog').getByRole('option');
+    await expect.poll(() => found.first().textContent()).toContain('Trip plans');
     await screenshot(page, 'desktop-search');
     await page.keyboard.press('Escape');
-    await expect.poll(() => links.count()).toBeGreaterThan(35);
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    expect(await links.count()).toBeGreaterThan(35);
 
     const before = page.url();
     await page.keyboard.press('Control+Shift+O');

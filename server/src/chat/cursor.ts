@@ -91,6 +91,34 @@ export const messageCursorRules: CursorRules<MessageCursor> = {
 export const messageCursor = (sessionId: string, before: number): string =>
   encodeCursor<MessageCursor>({ s: sessionId, b: before });
 
+/** Where `message.list` goes on towards newer messages: the page just after seq `a`. */
+export interface NewerMessageCursor {
+  s: string;
+  /** After: the next newer page holds messages with seq above this one. */
+  a: number;
+}
+
+export const newerMessageCursorRules: CursorRules<NewerMessageCursor> = {
+  s: { kind: 'id' },
+  a: { kind: 'int', min: 1, max: Number.MAX_SAFE_INTEGER },
+};
+
+/** The cursor of the page of `sessionId`'s messages with seq above `after`. */
+export const newerMessageCursor = (sessionId: string, after: number): string =>
+  encodeCursor<NewerMessageCursor>({ s: sessionId, a: after });
+
+/** Either way of paging a session's messages, told apart by the field it holds. */
+export function decodeMessageCursor(
+  cursor: string,
+  sessionId: string,
+): MessageCursor | NewerMessageCursor {
+  try {
+    return decodeCursor<MessageCursor>(cursor, messageCursorRules, { s: sessionId });
+  } catch {
+    return decodeCursor<NewerMessageCursor>(cursor, newerMessageCursorRules, { s: sessionId });
+  }
+}
+
 /** The latest time a JavaScript Date can hold, in ms since the epoch. */
 const maxTimeMs = 8_640_000_000_000_000;
 

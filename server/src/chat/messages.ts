@@ -9,7 +9,7 @@ import type { BucketDoc, SessionDoc, UserDoc } from '../db/documents';
 import { idString, toObjectId } from '../db/ids';
 import { publishNewMessage } from '../realtime/channels';
 import type { Services } from '../services';
-import { decodeCursor, type MessageCursor, messageCursor, messageCursorRules } from './cursor';
+import { decodeMessageCursor, messageCursor, newerMessageCursor } from './cursor';
 import { ensureReadModel } from './damage';
 import { toApiMessage, toApiSession } from './mappers';
 import { fetchBuckets, readRange, type toEntry } from './readModel';
@@ -97,43 +97,147 @@ function newestThatFit<T extends { content: string }>(entries: T[]): T[] {
   return entries.slice(i);
 }
 
+/** The oldest entries of `entries` (oldest first) whose contents fit in maxPageBytes; at least one. */
+function oldestThatFit<T extends { content: string }>(entries: T[]): T[] {
+  let bytes = 0;
+  let i = 0;
+  while (i < entries.length && bytes < maxPageBytes) {
+    bytes += Buffer.byteLength((entries[i] as T).content);
+    i++;
+  }
+  return entries.slice(0, i);
+}
+
+type Range = [number, number];
+
+/** Which page a list asks for: the newest, one older than a seq, one newer, or one around a seq. */
+type PageWanted =
+  | { kind: 'newest' }
+  | { kind: 'older'; before: number }
+  | { kind: 'newer'; after: number }
+  | { kind: 'around'; seq: number };
+
+const invalidCursor = () =>
+  new TRPCError({ code: 'BAD_REQUEST', message: 'That cursor is not valid for this list.' });
+
+/** The seqs of the page `want` names in a session of `count` messages, pages of `limit`. */
+function rangeOf(want: PageWanted, count: number, limit: number): Range {
+  switch (want.kind) {
+    case 'newest':
+      return [Math.max(1, count - limit + 1), count];
+    case 'older':
+      return [Math.max(1, want.before - limit), want.before - 1];
+    case 'newer':
+      return [want.after + 1, Math.min(count, want.after + limit)];
+    case 'around': {
+      const from = Math.max(1, Math.min(want.seq - Math.floor(limit / 2), count - limit + 1));
+      return [from, Math.min(count, from + limit - 1)];
+    }
+  }
+}
+
+/** The page's range when the session is at least as long as the page reaches: fetched alongside it. */
+function guessedRange(want: PageWanted, limit: number): Range | null {
+  switch (want.kind) {
+    case 'newest':
+      return null; // needs the count
+    case 'older':
+      return want.before > 1 ? rangeOf(want, Number.MAX_SAFE_INTEGER, limit) : null;
+    case 'newer':
+      return [want.after + 1, want.after + limit];
+    case 'around': {
+      const from = Math.max(1, want.seq - Math.floor(limit / 2));
+      return [from, from + limit - 1];
+    }
+  }
+}
+
+function pageWanted(opts: ListOptions): PageWanted {
+  if (opts.aroundSeq !== undefined) {
+    if (opts.cursor) {
+      throw new TRPCError({
+        code: 'BAD_REQUEST',
+        message: 'Ask for a page around a message or by cursor, not both.',
+      });
+    }
+    return { kind: 'around', seq: opts.aroundSeq };
+  }
+  if (!opts.cursor) return { kind: 'newest' };
+  const c = decodeMessageCursor(opts.cursor, opts.sessionId);
+  return 'b' in c ? { kind: 'older', before: c.b } : { kind: 'newer', after: c.a };
+}
+
+/** False when `want` points past the session's end: a cursor or seq it never gave. */
+function fits(want: PageWanted, count: number): boolean {
+  switch (want.kind) {
+    case 'newest':
+      return true;
+    case 'older':
+      return want.before <= count + 1;
+    case 'newer':
+      return want.after <= count;
+    case 'around':
+      return want.seq <= count;
+  }
+}
+
+type ListOptions = {
+  sessionId: string;
+  limit: number;
+  cursor?: string | null | undefined;
+  aroundSeq?: number | undefined;
+};
+
 export async function listMessages(
   services: Services,
   user: UserDoc,
-  opts: { sessionId: string; limit: number; cursor?: string | null },
-): Promise<{ items: Message[]; nextCursor: string | null; changeCount: number }> {
+  opts: ListOptions,
+): Promise<{
+  items: Message[];
+  nextCursor: string | null;
+  prevCursor: string | null;
+  changeCount: number;
+}> {
   // Checked whole before any read: a cursor's number bounds the buckets fetched below.
-  const cursor = opts.cursor
-    ? decodeCursor<MessageCursor>(opts.cursor, messageCursorRules, { s: opts.sessionId })
-    : null;
-  const pageOf = (end: number): [number, number] => [Math.max(1, end - opts.limit), end - 1];
-  // A cursor names the page's seqs, so its buckets are read alongside the session, not after
-  // it; they are used only once the session proves to be the caller's.
+  const want = pageWanted(opts);
+  // A cursor or a seq names the page's seqs, so its buckets are read alongside the session,
+  // not after it; they are used only once the session proves to be the caller's.
+  const guess = guessedRange(want, opts.limit);
   let prefetched: Promise<Array<BucketDoc | null>> | undefined;
-  if (cursor && cursor.b > 1) {
-    prefetched = fetchBuckets(services.db, toObjectId(cursor.s), ...pageOf(cursor.b));
+  if (guess) {
+    prefetched = fetchBuckets(services.db, toObjectId(opts.sessionId), ...guess);
     prefetched.catch(() => {}); // its failure surfaces where it is awaited, or nowhere
   }
   const session = await loadOwnedSession(services, user._id, opts.sessionId);
-  if (cursor && cursor.b > (session.message_count ?? 0) + 1) {
-    throw new TRPCError({
-      code: 'BAD_REQUEST',
-      message: 'That cursor is not valid for this list.',
-    });
+  if (!fits(want, session.message_count ?? 0)) {
+    if (want.kind === 'around') {
+      throw new TRPCError({ code: 'BAD_REQUEST', message: 'That message is not in this chat.' });
+    }
+    throw invalidCursor();
   }
-  const before = cursor?.b ?? null;
-  const read = await readMessages(
-    services,
-    session,
-    (s) => pageOf(before ?? (s.message_count ?? 0) + 1),
-    prefetched,
-  );
-  const kept = newestThatFit(read.entries);
+  const range = (s: SessionDoc) => rangeOf(want, s.message_count ?? 0, opts.limit);
+  const [from0, to0] = range(session);
+  const usable = guess && guess[0] === from0 && guess[1] === to0 ? prefetched : undefined;
+  const read = await readMessages(services, session, range, usable);
+  const count = read.session.message_count ?? 0;
+  let kept = read.entries;
+  if (want.kind === 'newer') kept = oldestThatFit(kept);
+  else if (want.kind === 'around') {
+    // The whole page when it fits; else one that starts at the message asked for.
+    const at = Math.max(
+      0,
+      kept.findIndex((e) => e.seq >= want.seq),
+    );
+    if (oldestThatFit(kept).length < kept.length) kept = oldestThatFit(kept.slice(at));
+  } else kept = newestThatFit(kept);
   const from = kept[0]?.seq ?? 1;
+  const to = kept.at(-1)?.seq ?? count;
   // Deleted messages are left out, but their seqs still count: pages and cursors go by seq.
   return {
     items: kept.filter((e) => !e.deleted).map((e) => toApiMessage(e, session._id)),
     nextCursor: from > 1 ? messageCursor(opts.sessionId, from) : null,
+    prevCursor:
+      want.kind !== 'newest' && to < count ? newerMessageCursor(opts.sessionId, to) : null,
     // Read before the messages: a change made meanwhile is at worst replayed, never missed.
     changeCount: session.change_count ?? 0,
   };

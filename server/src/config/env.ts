@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { HashingLimits } from '../auth/passwords';
 import type { RegistrationLimits } from '../auth/registrationThrottle';
 import type { LoginThrottleLimits } from '../auth/throttle';
+import type { SearchLimits } from '../search/indexes';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -108,6 +109,12 @@ const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9:_.-]{1,64}$/)
     .default('main'),
+  /** Users whose search index a process keeps in memory; the least recently used beyond it is dropped. */
+  SEARCH_MAX_USERS: z.coerce.number().int().min(1).max(100_000).default(100),
+  /** Estimated heap of all search indexes in a process, in MB, beyond which the oldest go. */
+  SEARCH_MAX_MB: z.coerce.number().int().min(1).max(65_536).default(512),
+  /** A search's catch-up of at most this many buckets (50 messages each) is waited for; more runs in the background. */
+  SEARCH_AWAIT_BUCKETS: z.coerce.number().int().min(0).max(1_000).default(20),
   ALLOWED_ORIGINS: z.string().optional(),
   DEMO_USERS: bool.optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -144,6 +151,8 @@ export interface Config {
   sessionsPerUser: number;
   /** The largest file an import takes, in bytes. */
   importMaxBytes: number;
+  /** Search indexes kept in memory (users, estimated MB) and how much catch-up a search waits for. */
+  search: SearchLimits;
   /** Proxies in front of the server whose X-Forwarded-For entries are trusted (0: none). */
   trustProxy: number;
   allowedOrigins: string[];
@@ -219,6 +228,11 @@ export function loadConfig(
     },
     sessionsPerUser: env.SESSIONS_PER_USER,
     importMaxBytes: env.IMPORT_MAX_BYTES,
+    search: {
+      maxUsers: env.SEARCH_MAX_USERS,
+      maxMb: env.SEARCH_MAX_MB,
+      awaitBuckets: env.SEARCH_AWAIT_BUCKETS,
+    },
     trustProxy: env.TRUST_PROXY,
     allowedOrigins: (env.ALLOWED_ORIGINS ?? '')
       .split(',')

@@ -3,12 +3,14 @@ import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { createCallerFactory, router } from '../trpc/init';
 import { authRouter } from './auth';
 import { messageRouter } from './message';
+import { searchRouter } from './search';
 import { sessionRouter } from './session';
 
 export const appRouter = router({
   auth: authRouter,
   session: sessionRouter,
   message: messageRouter,
+  search: searchRouter,
 });
 
 export type AppRouter = typeof appRouter;

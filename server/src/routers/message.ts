@@ -41,6 +41,7 @@ export const messageRouter = {
         sessionId: input.sessionId,
         limit: input.limit ?? limits.messagePageDefault,
         cursor: input.cursor,
+        aroundSeq: input.aroundSeq,
       }),
     ),
 

@@ -58,7 +58,7 @@ async function scansOf(work: () => Promise<unknown>): Promise<string[]> {
 }
 
 describe('the request path on the embedded database', () => {
-  it('uses only _id lookups and writes, from sign-up to a resumed live stream', async () => {
+  it('uses only _id lookups and writes, from sign-up to a resumed live stream and a search', async () => {
     const anonymous = callerFor(services, null, { clientAddress: '10.0.0.1' });
     const credentials = { username: 'flat_user', password: 'flat-path-password' };
     const seen: Record<string, string[]> = {};
@@ -115,6 +115,21 @@ describe('the request path on the embedded database', () => {
     await check('message.list with a cursor', () =>
       caller.message.list({ sessionId: second, cursor }),
     );
+    let newerCursor: string | null = null;
+    await check('message.list around a seq', async () => {
+      newerCursor = (await caller.message.list({ sessionId: second, aroundSeq: 5, limit: 10 }))
+        .prevCursor;
+    });
+    await check('message.list with a newer cursor', () =>
+      caller.message.list({ sessionId: second, cursor: newerCursor }),
+    );
+    await check('search.query, first load', async () => {
+      expect((await caller.search.query({ q: 'm1' })).items.length).toBeGreaterThan(0);
+    });
+    await caller.message.send({ sessionId: second, content: 'caught up later' });
+    await check('search.query, catching up', async () => {
+      expect((await caller.search.query({ q: 'caught' })).items).toHaveLength(1);
+    });
     let sessionCursor: string | null = null;
     await check('session.list', async () => {
       sessionCursor = (await caller.session.list({ limit: 2 })).nextCursor;
@@ -139,6 +154,6 @@ describe('the request path on the embedded database', () => {
 
     const scanning = Object.fromEntries(Object.entries(seen).filter(([, s]) => s.length > 0));
     expect(scanning).toEqual({});
-    expect(Object.keys(seen)).toHaveLength(23);
+    expect(Object.keys(seen)).toHaveLength(27);
   });
 });

@@ -1,6 +1,6 @@
 // The signed-in layout: sidebar beside the main panel on wide screens, a drawer on
 // narrow ones; the main panel shows the start page, a chat, or the Trash.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { useAuth } from '../auth/AuthContext';
 import { Conversation } from '../chat/Conversation';
 import { OutboxProvider } from '../chat/OutboxProvider';
@@ -13,11 +13,14 @@ import { useDrawerFocus } from './useDrawerFocus';
 import { useNarrow } from './useNarrow';
 import { useShortcuts } from './useShortcuts';
 
+/** The search box: out of the first visit's JavaScript, fetched once the app is idle. */
+const loadSearch = () => import('../search/SearchDialog');
+const SearchDialog = lazy(loadSearch);
+
 export function Shell() {
   const [route] = useRoute();
   const [drawerOpen, setDrawerOpen] = useState(false);
-  const [filter, setFilter] = useState('');
-  const search = useRef<HTMLInputElement>(null);
+  const [searching, setSearching] = useState(false);
   const { create } = useSessionActions();
   const { user } = useAuth();
 
@@ -37,11 +40,17 @@ export function Shell() {
     setDrawerOpen(false);
     void create();
   }, [create]);
-  const focusSearch = useCallback(() => {
-    setDrawerOpen(true);
-    requestAnimationFrame(() => search.current?.focus());
+  const openSearch = useCallback(() => {
+    setDrawerOpen(false);
+    setSearching(true);
   }, []);
-  useShortcuts({ newChat, search: focusSearch });
+  const closeSearch = useCallback(() => setSearching(false), []);
+  useEffect(() => {
+    // Ready before the first Ctrl+K, so no keystroke is typed into nothing.
+    const t = setTimeout(() => void loadSearch().catch(() => {}), 2_000);
+    return () => clearTimeout(t);
+  }, []);
+  useShortcuts({ newChat, search: openSearch });
 
   useEffect(() => {
     if (!drawerOpen) return;
@@ -59,9 +68,7 @@ export function Shell() {
         <aside ref={drawer} className="sidebar" aria-label="Chats and account">
           <Sidebar
             route={route}
-            filter={filter}
-            onFilter={setFilter}
-            searchRef={search}
+            onSearch={openSearch}
             onNewChat={newChat}
             onNavigated={closeDrawer}
           />
@@ -83,6 +90,11 @@ export function Shell() {
           )}
         </main>
       </div>
+      {searching && (
+        <Suspense fallback={null}>
+          <SearchDialog onClose={closeSearch} />
+        </Suspense>
+      )}
     </OutboxProvider>
   );
 }

@@ -1,5 +1,5 @@
-// Global keyboard shortcuts: Ctrl/⌘+Shift+O starts a new chat, Ctrl/⌘+K focuses the
-// chat filter, Escape leaves it.
+// Global keyboard shortcuts: Ctrl/⌘+Shift+O starts a new chat, Ctrl/⌘+K opens the
+// search box (Escape closes it).
 import { useEffect } from 'react';
 
 export interface Shortcuts {

@@ -3,6 +3,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { navigate } from '../app/route';
 import { useDocumentTitle } from '../app/useDocumentTitle';
+import { clearJump, useJump } from '../search/jump';
+import { useMessagesAround } from '../search/useMessagesAround';
 import { useSessionActions } from '../sessions/useSessionActions';
 import { describeError, errorCode } from '../trpc/errors';
 import { trpc } from '../trpc/trpc';
@@ -26,7 +28,12 @@ import { useReplies } from './useReplies';
 export function Conversation({ sessionId, onMenu }: { sessionId: string; onMenu: () => void }) {
   const utils = trpc.useUtils();
   const session = trpc.session.get.useQuery({ id: sessionId });
-  const { query, messages, add, remove: removeCached, liveStatus } = useMessages(sessionId);
+  // Opened at a search hit: the page around it, paging both ways, instead of the newest.
+  const hitSeq = useJump(sessionId);
+  const newest = useMessages(sessionId, hitSeq === null);
+  const around = useMessagesAround(sessionId, hitSeq);
+  const { messages, add, remove: removeCached, liveStatus } = hitSeq === null ? newest : around;
+  const query = hitSeq === null ? newest.query : around.query;
   const messageActions = useMessageActions(sessionId, { add, remove: removeCached });
   const send = useCallback(
     (input: SendInput, signal: AbortSignal) => utils.client.message.send.mutate(input, { signal }),
@@ -142,6 +149,10 @@ export function Conversation({ sessionId, onMenu }: { sessionId: string; onMenu:
           hasOlder={Boolean(query.hasNextPage)}
           loadingOlder={query.isFetchingNextPage}
           loadOlder={() => void query.fetchNextPage()}
+          hasNewer={hitSeq !== null && Boolean(around.query.hasPreviousPage)}
+          loadingNewer={around.query.isFetchingPreviousPage}
+          loadNewer={() => void around.query.fetchPreviousPage()}
+          highlightSeq={hitSeq}
           onRetry={(id) => void outbox.retry(id)}
           onDiscard={outbox.discard}
           replies={
@@ -170,7 +181,11 @@ export function Conversation({ sessionId, onMenu }: { sessionId: string; onMenu:
         draftKey={owner ? { owner, sessionId } : undefined}
         disabled={deleted}
         placeholder={deleted ? 'Restore this chat to write in it' : undefined}
-        onSend={(content) => void outbox.submit(content, messages.at(-1)?.seq ?? 0)}
+        onSend={(content) => {
+          // Sent from further up a chat opened at a hit: back to its newest messages.
+          if (hitSeq !== null && !around.atNewest) clearJump();
+          void outbox.submit(content, messages.at(-1)?.seq ?? 0);
+        }}
       />
     </section>
   );

@@ -1,6 +1,7 @@
 // The conversation's messages, oldest at the top: older pages load when the top
-// comes into view, without moving what the person is reading.
-import { useCallback, useMemo, useRef, useState } from 'react';
+// comes into view, newer ones (a chat opened at a search hit) when the bottom does,
+// without moving what the person is reading.
+import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Message } from '../trpc/types';
 import { Spinner } from '../ui/Spinner';
 import { useOnVisible } from '../ui/useOnVisible';
@@ -40,6 +41,11 @@ interface MessageListProps {
     save: (message: Message, content: string) => void;
     remove: (message: Message) => void;
   };
+  /** Opened at a search hit: newer pages below, and the hit scrolled to and marked. */
+  hasNewer?: boolean;
+  loadingNewer?: boolean;
+  loadNewer?: () => void;
+  highlightSeq?: number | null;
 }
 
 export function MessageList(props: MessageListProps) {
@@ -54,20 +60,44 @@ export function MessageList(props: MessageListProps) {
     actions,
     replies,
   } = props;
+  const { hasNewer = false, loadingNewer = false, loadNewer, highlightSeq = null } = props;
   const [editing, setEditing] = useState<string | null>(null);
   /** The message whose toolbar is the list's Tab stop: the last one focused, else the newest. */
   const [active, setActive] = useState<string | null>(null);
   const tabStop = messages.some((m) => m.id === active) ? active : messages.at(-1)?.id;
   const scroller = useRef<HTMLDivElement>(null);
   const top = useRef<HTMLDivElement>(null);
+  const bottom = useRef<HTMLDivElement>(null);
+  const list = useRef<HTMLOListElement>(null);
   const lastOutgoing = outgoing[outgoing.length - 1];
   const lastKey = lastOutgoing?.clientId ?? messages[messages.length - 1]?.id;
-  const { onScroll, markBeforeOlder, scrollToBottom, unseen } = useScrollKeeper(
+  const { onScroll, markBeforeOlder, markBeforeNewer, scrollToBottom, unseen } = useScrollKeeper(
     scroller,
     messages[0]?.id,
     lastKey,
     lastOutgoing !== undefined,
   );
+  const newer = useCallback(() => {
+    if (!hasNewer || loadingNewer || !loadNewer) return;
+    markBeforeNewer();
+    loadNewer();
+  }, [hasNewer, loadingNewer, loadNewer, markBeforeNewer]);
+  useOnVisible(bottom, newer, hasNewer && !loadingNewer, '300px');
+
+  // The hit, once: scrolled to the middle and marked.
+  const shownHit = useRef<number | null>(null);
+  useLayoutEffect(() => {
+    if (highlightSeq === null || shownHit.current === highlightSeq) return;
+    const at = messages.findIndex((m) => m.seq === highlightSeq);
+    const item = at < 0 ? null : list.current?.children[at];
+    if (!(item instanceof HTMLElement)) return;
+    shownHit.current = highlightSeq;
+    for (const old of list.current?.querySelectorAll('.message--hit') ?? [])
+      old.classList.remove('message--hit');
+    item.classList.add('message--hit');
+    item.scrollIntoView?.({ block: 'center' });
+    onScroll();
+  }, [highlightSeq, messages, onScroll]);
 
   const older = useCallback(() => {
     if (!hasOlder || loadingOlder) return;
@@ -93,7 +123,7 @@ export function MessageList(props: MessageListProps) {
           <p className="messages__start">The beginning of this chat</p>
         )}
       </div>
-      <ol className="messages__list" aria-label="Messages">
+      <ol ref={list} className="messages__list" aria-label="Messages">
         {messages.map((m, i) =>
           m.role === 'assistant' && m.status && replies ? (
             <AssistantReply
@@ -155,6 +185,9 @@ export function MessageList(props: MessageListProps) {
           />
         ))}
       </ol>
+      <div ref={bottom} className="messages__bottom">
+        {loadingNewer && <Spinner label="Loading newer messages" />}
+      </div>
       {unseen && (
         <button type="button" className="messages__jump" onClick={scrollToBottom}>
           New messages ↓

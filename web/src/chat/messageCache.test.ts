@@ -26,7 +26,11 @@ function message(seq: number, content = `m${seq}`): Message {
 }
 function pages(...lists: [number[], string | null][]): MessagePages<string | null> {
   return {
-    pages: lists.map(([seqs, nextCursor]) => ({ items: seqs.map((s) => message(s)), nextCursor })),
+    pages: lists.map(([seqs, nextCursor]) => ({
+      items: seqs.map((s) => message(s)),
+      nextCursor,
+      prevCursor: null,
+    })),
     pageParams: lists.map(() => null),
   };
 }

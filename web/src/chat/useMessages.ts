@@ -9,11 +9,13 @@ import { addMessage, flattenMessages, newestSeq, removeMessage } from './message
 
 export const messagePageSize = limits.messagePageDefault;
 
-export function useMessages(sessionId: string) {
+/** `enabled` false: nothing is fetched or streamed (the chat is open at a search hit instead). */
+export function useMessages(sessionId: string, enabled = true) {
   const utils = trpc.useUtils();
   const input = { sessionId, limit: messagePageSize };
   const query = trpc.message.list.useInfiniteQuery(input, {
     getNextPageParam: (page) => page.nextCursor,
+    enabled,
   });
 
   // Fixed once per conversation: later events arrive through the stream itself.
@@ -48,7 +50,7 @@ export function useMessages(sessionId: string) {
   const live = trpc.message.onChange.useSubscription(
     { sessionId, lastEventId: resumeFrom?.id ?? '0' },
     {
-      enabled: resumeFrom?.sessionId === sessionId,
+      enabled: enabled && resumeFrom?.sessionId === sessionId,
       onData: ({ data: event }) => {
         if (event.kind === 'reset') {
           // Away too long to replay the changes: read the conversation again.

@@ -14,6 +14,8 @@ export function useScrollKeeper(
 ) {
   const atBottom = useRef(true);
   const beforeOlder = useRef<{ height: number; top: number } | null>(null);
+  /** Newer messages are being loaded below: their arrival is not news to follow. */
+  const newerLoading = useRef(false);
   const [unseen, setUnseen] = useState(false);
 
   const onScroll = useCallback(() => {
@@ -28,6 +30,12 @@ export function useScrollKeeper(
     const el = scroller.current;
     if (el) beforeOlder.current = { height: el.scrollHeight, top: el.scrollTop };
   }, [scroller]);
+
+  /** Call just before newer messages are requested (a chat opened at a search hit). */
+  const markBeforeNewer = useCallback(() => {
+    atBottom.current = false;
+    newerLoading.current = true;
+  }, []);
 
   const scrollToBottom = useCallback(() => {
     const el = scroller.current;
@@ -49,6 +57,10 @@ export function useScrollKeeper(
   // A new message at the bottom: follow it if the person was there or sent it.
   useLayoutEffect(() => {
     if (lastKey === undefined) return;
+    if (newerLoading.current) {
+      newerLoading.current = false;
+      return;
+    }
     if (atBottom.current || lastIsMine) scrollToBottom();
     else setUnseen(true);
   }, [lastKey, lastIsMine, scrollToBottom]);
@@ -63,5 +75,5 @@ export function useScrollKeeper(
     return () => observer.disconnect();
   }, [scroller]);
 
-  return { onScroll, markBeforeOlder, scrollToBottom, unseen };
+  return { onScroll, markBeforeOlder, markBeforeNewer, scrollToBottom, unseen };
 }

@@ -1,5 +1,4 @@
-// The sidebar: new chat, the chat filter, the chats, the Trash and the account.
-import type { Ref } from 'react';
+// The sidebar: new chat, search, the chats, the Trash and the account.
 import { navigate, type Route } from '../app/route';
 import { useAuth } from '../auth/AuthContext';
 import { AccountDataButton } from '../portability/lazy';
@@ -12,21 +11,13 @@ import { useSessionChanges } from './useSessionChanges';
 
 interface SidebarProps {
   route: Route;
-  filter: string;
-  onFilter: (value: string) => void;
-  searchRef: Ref<HTMLInputElement>;
+  /** Opens the search box (Ctrl/⌘+K). */
+  onSearch: () => void;
   onNewChat: () => void;
   onNavigated: () => void;
 }
 
-export function Sidebar({
-  route,
-  filter,
-  onFilter,
-  searchRef,
-  onNewChat,
-  onNavigated,
-}: SidebarProps) {
+export function Sidebar({ route, onSearch, onNewChat, onNavigated }: SidebarProps) {
   const { user, signOut } = useAuth();
   const live = useLiveState(useSessionChanges());
   const activeId = route.view === 'chat' ? route.sessionId : null;
@@ -57,27 +48,19 @@ export function Sidebar({
         >
           <Icon name="plus" /> New Chat
         </button>
-        <div className="search">
+        <button
+          type="button"
+          className="search search--button"
+          onClick={onSearch}
+          aria-label={`Search chats and messages (${modKey}+K)`}
+          aria-keyshortcuts="Control+K Meta+K"
+        >
           <Icon name="search" size={16} />
-          <input
-            ref={searchRef}
-            type="search"
-            placeholder="Search chats"
-            aria-label={`Search chats (${modKey}+K)`}
-            aria-keyshortcuts="Control+K Meta+K"
-            value={filter}
-            onChange={(e) => onFilter(e.target.value)}
-            onKeyDown={(e) => {
-              if (e.key === 'Escape') {
-                onFilter('');
-                e.currentTarget.blur();
-              }
-            }}
-          />
-          {!filter && <kbd className="search__kbd">{modKey} K</kbd>}
-        </div>
+          <span className="search__placeholder">Search</span>
+          <kbd className="search__kbd">{modKey} K</kbd>
+        </button>
       </div>
-      <SessionList activeId={activeId} filter={filter} onOpened={onNavigated} />
+      <SessionList activeId={activeId} filter="" onOpened={onNavigated} />
       <div className="sidebar__bottom">
         <a
           className={`sidebar__link${route.view === 'trash' ? ' sidebar__link--active' : ''}`}

@@ -1,0 +1,113 @@
+// How search reads text: case and diacritics folded away ("Résumé" is "resume"),
+// words split on anything that is not a letter or digit, and runs of Chinese or
+// Japanese (written without spaces) cut into overlapping character pairs, so a
+// word of two or more characters is found wherever it stands.
+
+/** Scripts written without spaces between words. */
+const unspaced = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u30fc]/u;
+const wordChars = /[\p{L}\p{N}\p{M}]+/gu;
+
+/** One character folded: decomposed, its combining marks dropped, lower-cased. */
+function foldChar(ch: string): string {
+  return ch.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+/** Text folded as search compares it; `map[i]` is where folded character i came from. */
+export function fold(text: string): { folded: string; map: number[] } {
+  let folded = '';
+  const map: number[] = [];
+  let i = 0;
+  for (const ch of text) {
+    const f = foldChar(ch);
+    for (let k = 0; k < f.length; k++) map.push(i);
+    folded += f;
+    i += ch.length;
+  }
+  map.push(i);
+  return { folded, map };
+}
+
+export const foldText = (text: string): string => fold(text).folded;
+
+export interface Token {
+  term: string;
+  /** [start, end) in the folded text. */
+  start: number;
+  end: number;
+}
+
+/** The terms of already folded text, with where each stands. */
+export function tokensOf(folded: string): Token[] {
+  const out: Token[] = [];
+  for (const m of folded.matchAll(wordChars)) {
+    const word = m[0];
+    const at = m.index ?? 0;
+    if (!unspaced.test(word)) {
+      out.push({ term: word, start: at, end: at + word.length });
+      continue;
+    }
+    // Split into runs of spaced and unspaced script; unspaced runs become pairs.
+    const chars = [...word];
+    let run: string[] = [];
+    let runStart = at;
+    let offset = at;
+    let runUnspaced = false;
+    const flush = () => {
+      if (run.length === 0) return;
+      if (!runUnspaced || run.length === 1) {
+        const t = run.join('');
+        out.push({ term: t, start: runStart, end: runStart + t.length });
+      } else {
+        let p = runStart;
+        for (let k = 0; k + 1 < run.length; k++) {
+          const a = run[k] as string;
+          const b = run[k + 1] as string;
+          out.push({ term: a + b, start: p, end: p + a.length + b.length });
+          p += a.length;
+        }
+      }
+      run = [];
+    };
+    for (const ch of chars) {
+      const u = unspaced.test(ch);
+      if (run.length > 0 && u !== runUnspaced) flush();
+      if (run.length === 0) {
+        runStart = offset;
+        runUnspaced = u;
+      }
+      run.push(ch);
+      offset += ch.length;
+    }
+    flush();
+  }
+  return out;
+}
+
+/** The index's tokenizer: folded terms of raw text (also used for queries). */
+export const tokenize = (text: string): string[] => tokensOf(foldText(text)).map((t) => t.term);
+
+/** Folded text with every run of non-word characters one space: what phrases are checked in. */
+export function phraseForm(text: string): string {
+  return tokensOfWords(foldText(text));
+}
+
+function tokensOfWords(folded: string): string {
+  return (folded.match(wordChars) ?? []).join(' ');
+}
+
+export interface ParsedQuery {
+  /** Every term the answer must match (phrase words included). */
+  text: string;
+  /** Quoted phrases, in phrase form: each must appear as it is. */
+  phrases: string[];
+}
+
+/** Splits a query into its words and its "quoted phrases". */
+export function parseQuery(q: string): ParsedQuery {
+  const phrases: string[] = [];
+  for (const m of q.matchAll(/"([^"]*)"/g)) {
+    const p = phraseForm(m[1] ?? '');
+    if (p) phrases.push(p);
+  }
+  return { text: q.replaceAll('"', ' '), phrases };
+}
