@@ -100,7 +100,7 @@ async function changeMessage(
     );
     return { message: next, n };
   });
-  if (done.n !== null) await publishMessageChange(services, sessionId, done.n);
+  if (done.n !== null) await publishMessageChange(services, idString(user._id), sessionId, done.n);
   return toApiMessage(toEntry(done.message), sessionRef);
 }
 

@@ -6,6 +6,8 @@ import type { Services } from '../services';
 
 export const sessionChannel = (sessionId: string) => `session:${sessionId}`;
 export const userChannel = (userId: string) => `user:${userId}`;
+/** A message of the user's was edited, deleted or restored: its text changed in place. */
+export const userTextsChannel = (userId: string) => `user-texts:${userId}`;
 
 export interface SessionChangeEvent {
   /** Event id: the session's updatedAt in ms and its id, so it orders and resumes. */
@@ -59,9 +61,12 @@ export function isMessageChangeNudge(payload: unknown): payload is MessageChange
 
 export async function publishMessageChange(
   services: Services,
+  owner: string,
   sessionId: string,
   n: number,
 ): Promise<void> {
   const nudge: MessageChangeNudge = { kind: 'changed', n };
   await publishSafely(services, sessionChannel(sessionId), nudge);
+  // For what holds the owner's texts (search): which chat to read again.
+  await publishSafely(services, userTextsChannel(owner), { sessionId });
 }

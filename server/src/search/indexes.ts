@@ -9,7 +9,7 @@ import { indexOf } from '../chat/sessionIndex';
 import type { UserDoc } from '../db/documents';
 import { idString } from '../db/ids';
 import { busResync } from '../realtime/bus';
-import { type SessionChangeEvent, userChannel } from '../realtime/channels';
+import { type SessionChangeEvent, userChannel, userTextsChannel } from '../realtime/channels';
 import type { Services } from '../services';
 import { parseQuery } from './text';
 import { UserIndex } from './userIndex';
@@ -74,6 +74,15 @@ export class SearchIndexes {
       const change = (payload as SessionChangeEvent | null)?.change;
       if (change && !countable.has(change.kind)) loaded.markDirty(change.session.id);
     });
+    const unsubscribeTexts = await services.bus.subscribe(userTextsChannel(key), (payload) => {
+      const sessionId = (payload as { sessionId?: unknown } | null)?.sessionId;
+      if (typeof sessionId === 'string') loaded.markDirty(sessionId);
+    });
+    const unsubscribeChanges = loaded.unsubscribe;
+    loaded.unsubscribe = () => {
+      unsubscribeChanges();
+      unsubscribeTexts();
+    };
     return index;
   }
 

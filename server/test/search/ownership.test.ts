@@ -2,7 +2,7 @@
 // messages never appear, not even as a snippet; the trash never; and a rename,
 // a delete or a restore shows in the very next search.
 import { ObjectId } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bucketId } from '../../src/chat/readModel';
 import { userChannel } from '../../src/realtime/channels';
 import type { Services } from '../../src/services';
@@ -100,6 +100,27 @@ describe('search ownership and the trash', () => {
     expect((await caller.search.query({ q: 'teh' })).items).toEqual([]);
     expect((await caller.search.query({ q: 'here' })).items.map((h) => h.message?.content)).toEqual(
       ['a typo here: the'],
+    );
+  });
+});
+
+describe('search and message edits', () => {
+  it('finds an edited message by its new words, and a deleted one no more', async () => {
+    const { caller } = await newUser(services);
+    const s = await caller.session.create({ title: 'Edits' });
+    const kept = await caller.message.send({ sessionId: s.id, content: 'marmalade recipe' });
+    const gone = await caller.message.send({ sessionId: s.id, content: 'gooseberry recipe' });
+    expect((await caller.search.query({ q: 'gooseberry' })).items).toHaveLength(1);
+    await caller.message.edit({ id: kept.id, content: 'apricot recipe' });
+    await caller.message.delete({ id: gone.id });
+    await vi.waitFor(
+      async () => {
+        expect((await caller.search.query({ q: 'gooseberry' })).items).toEqual([]);
+        const edited = await caller.search.query({ q: 'apricot' });
+        expect(edited.items.map((h) => h.message?.id)).toEqual([kept.id]);
+        expect((await caller.search.query({ q: 'marmalade' })).items).toEqual([]);
+      },
+      { timeout: 3_000 },
     );
   });
 });
