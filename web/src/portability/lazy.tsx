@@ -38,13 +38,14 @@ export function ChatExportButton({ sessionId, title }: { sessionId: string; titl
 }
 
 /** The account area's "Your data" button: export the account, import chats. */
-export function AccountDataButton() {
+export function AccountDataButton({ tabIndex }: { tabIndex?: number }) {
   const [open, setOpen] = useState(false);
   return (
     <>
       <button
         type="button"
         className="icon-button"
+        tabIndex={tabIndex}
         aria-label="Export or import chats"
         title="Export or import chats"
         onClick={() => setOpen(true)}

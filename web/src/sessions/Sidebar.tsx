@@ -52,7 +52,7 @@ export function Sidebar({ route, onSearch, onNewChat, onNavigated }: SidebarProp
           type="button"
           className="search search--button"
           onClick={onSearch}
-          aria-label={`Search chats and messages (${modKey}+K)`}
+          title={`Search chats and messages (${modKey}+K)`}
           aria-keyshortcuts="Control+K Meta+K"
         >
           <Icon name="search" size={16} />
@@ -82,16 +82,32 @@ export function Sidebar({ route, onSearch, onNewChat, onNavigated }: SidebarProp
             {user?.username}
           </span>
           <ConnectionStatus state={live} compact />
-          <AccountDataButton />
-          <button
-            type="button"
-            className="icon-button"
-            aria-label="Sign out"
-            title="Sign out"
-            onClick={() => void signOut()}
+          {/* One Tab stop; the arrow keys move between its buttons. */}
+          <div
+            className="account__tools"
+            role="toolbar"
+            aria-label="Account"
+            onKeyDown={(e) => {
+              if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+              const buttons = [...e.currentTarget.querySelectorAll('button')];
+              const at = buttons.indexOf(document.activeElement as HTMLButtonElement);
+              const next =
+                buttons[(at + (e.key === 'ArrowRight' ? 1 : -1) + buttons.length) % buttons.length];
+              e.preventDefault();
+              next?.focus();
+            }}
           >
-            <Icon name="logout" size={16} />
-          </button>
+            <AccountDataButton tabIndex={-1} />
+            <button
+              type="button"
+              className="icon-button"
+              aria-label="Sign out"
+              title="Sign out"
+              onClick={() => void signOut()}
+            >
+              <Icon name="logout" size={16} />
+            </button>
+          </div>
         </div>
       </div>
     </div>
