@@ -221,7 +221,11 @@ describe('the web app', () => {
     expect(await list.getByRole('listitem').count()).toBe(50);
     await screenshot(page, 'desktop-long-chat');
 
+    // Messages show as plain text until the markdown renderer arrives, then re-render:
+    // measure once they have, or the swap itself moves (and detaches) the anchor.
+    await expect.poll(() => list.locator('.message__plain').count()).toBe(0);
     const anchor = list.getByText('Message 71', { exact: true });
+    await anchor.waitFor({ state: 'visible' });
     await page.locator('.messages').evaluate((el) => {
       el.scrollTop = 0;
     });
