@@ -242,13 +242,3 @@ export async function listMessages(
     changeCount: session.change_count ?? 0,
   };
 }
-
-/** For subscriptions: messages after `afterSeq`, oldest first. */
-export async function messagesAfter(
-  services: Services,
-  session: SessionDoc,
-  afterSeq: number,
-): Promise<Message[]> {
-  const read = await readMessages(services, session, (s) => [afterSeq + 1, s.message_count ?? 0]);
-  return read.entries.filter((e) => !e.deleted).map((e) => toApiMessage(e, session._id));
-}

@@ -172,7 +172,6 @@ async function storeSends(services: Services, p: Pipeline, items: SendItem[]): P
       claims.map(([keyId, i]) => ({
         _id: keyId,
         message_id: messageIds.get(i) as ObjectId,
-        seq: null,
         created_at: now,
       })),
     );

@@ -132,7 +132,6 @@ export interface RevokedFamilyDoc {
 export interface MessageKeyDoc {
   _id: string;
   message_id: ObjectId;
-  seq: number | null;
   created_at: Date;
 }
 
