@@ -175,6 +175,10 @@ function ops(p: Probe): Op[] {
       once: timed(base, () => trpcQuery('session.list', { deleted: true }, token)),
     },
     {
+      what: 'search.query (one word)',
+      once: timed(base, () => trpcQuery('search.query', { q: 'probe' }, token)),
+    },
+    {
       what: 'message.list first page',
       once: timed(base, () => trpcQuery('message.list', { sessionId }, token)),
     },
