@@ -78,6 +78,8 @@ const envSchema = z.object({
   LIVE_STREAMS_PER_PROCESS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   /** Chat sessions one user may store (the trash included). */
   SESSIONS_PER_USER: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
+  /** Days a chat stays in the trash before the sweep deletes it for good; 0 keeps it. */
+  TRASH_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(30),
   ALLOWED_ORIGINS: z.string().optional(),
   DEMO_USERS: bool.optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -112,6 +114,8 @@ export interface Config {
   };
   /** Chat sessions one user may store. */
   sessionsPerUser: number;
+  /** Days in the trash before a chat is purged by the sweep (0: never). */
+  trashRetentionDays: number;
   /** Proxies in front of the server whose X-Forwarded-For entries are trusted (0: none). */
   trustProxy: number;
   allowedOrigins: string[];
@@ -169,6 +173,7 @@ export function loadConfig(
       streamsPerProcess: env.LIVE_STREAMS_PER_PROCESS,
     },
     sessionsPerUser: env.SESSIONS_PER_USER,
+    trashRetentionDays: env.TRASH_RETENTION_DAYS,
     trustProxy: env.TRUST_PROXY,
     allowedOrigins: (env.ALLOWED_ORIGINS ?? '')
       .split(',')

@@ -1,6 +1,6 @@
 // What is published where: new messages on the session's channel, and every
 // change to a session (a new message included) on its owner's channel.
-import type { Message, Session, SessionChange } from '@parley/shared';
+import type { Folder, FolderChange, Message, Session, SessionChange } from '@parley/shared';
 import { log } from '../log';
 import type { Services } from '../services';
 
@@ -41,4 +41,26 @@ export async function publishNewMessage(
 ): Promise<void> {
   await publishSafely(services, sessionChannel(session.id), message);
   await publishSessionChange(services, { kind: 'message', session, message });
+}
+
+export const folderChannel = (userId: string) => `folders:${userId}`;
+
+/** A folder change event: its id is the change's time and the user's id. */
+export interface FolderChangeEvent {
+  id: string;
+  change: FolderChange;
+}
+
+/** The user's folders as they now are, to their folder.onChange streams. */
+export async function publishFolders(
+  services: Services,
+  userId: string,
+  folders: Folder[],
+  at: number,
+): Promise<void> {
+  const event: FolderChangeEvent = {
+    id: `${at}:${userId}`,
+    change: { folders, at: new Date(at) },
+  };
+  await publishSafely(services, folderChannel(userId), event);
 }

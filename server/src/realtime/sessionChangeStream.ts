@@ -5,7 +5,7 @@
 import type { Session, SessionChange } from '@parley/shared';
 import { TRPCError, tracked } from '@trpc/server';
 import { isServable, toApiSession } from '../chat/mappers';
-import { indexOf } from '../chat/sessionIndex';
+import { indexOf, purgedSince, sessionOf } from '../chat/sessionIndex';
 import type { SessionDoc, UserDoc } from '../db/documents';
 import { idString, toObjectId } from '../db/ids';
 import type { Context } from '../trpc/context';
@@ -78,7 +78,13 @@ export async function* streamSessionChanges(
         );
         for (const d of found) if (d && isServable(d)) docs.push(d);
       }
-      const sessions = docs.map(toApiSession).filter((s) => s.userId === userId);
+      const live = docs.map(toApiSession).filter((s) => s.userId === userId);
+      // Purged while away: the index keeps each one's last state for a week.
+      const purged = (await purgedSince(services.db, user._id, since.at)).map((e) =>
+        sessionOf(e, user._id),
+      );
+      const gone = new Set(purged.map((s) => s.id));
+      const sessions = [...live.filter((s) => !gone.has(s.id)), ...purged];
       sessions.sort(
         (a, b) => a.updatedAt.getTime() - b.updatedAt.getTime() || (a.id < b.id ? -1 : 1),
       );
@@ -87,7 +93,9 @@ export async function* streamSessionChanges(
         const pos = parseChangeId(id);
         if (!pos || !isAfter(pos, since) || !isNews(session)) continue;
         mark(session);
-        const change: SessionChange = { kind: 'updated', session };
+        const change: SessionChange = gone.has(session.id)
+          ? { kind: 'purged', session }
+          : { kind: 'updated', session };
         yield tracked(id, change);
       }
     }

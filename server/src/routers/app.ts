@@ -2,6 +2,7 @@
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { createCallerFactory, router } from '../trpc/init';
 import { authRouter } from './auth';
+import { folderRouter } from './folder';
 import { messageRouter } from './message';
 import { sessionRouter } from './session';
 
@@ -9,6 +10,7 @@ export const appRouter = router({
   auth: authRouter,
   session: sessionRouter,
   message: messageRouter,
+  folder: folderRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,6 +1,8 @@
 import {
   defaultSessionTitle,
   limits,
+  sessionBulkInput,
+  sessionBulkResultSchema,
   sessionCreateInput,
   sessionIdInput,
   sessionListInput,
@@ -8,9 +10,13 @@ import {
   sessionPageSchema,
   sessionRenameInput,
   sessionSchema,
+  sessionUpdateInput,
 } from '@parley/shared';
 import type { TRPCRouterRecord } from '@trpc/server';
+import { z } from 'zod';
+import { bulkSessions } from '../chat/bulk';
 import { toApiSession } from '../chat/mappers';
+import { emptyTrash, purgeSession } from '../chat/purge';
 import {
   createSession,
   deleteSession,
@@ -18,6 +24,7 @@ import {
   loadOwnedSession,
   renameSession,
   restoreSession,
+  updateSession,
 } from '../chat/sessions';
 import { streamSessionChanges } from '../realtime/sessionChangeStream';
 import { protectedProcedure } from '../trpc/init';
@@ -38,7 +45,8 @@ export const sessionRouter = {
       listSessions(ctx.services, ctx.user, {
         limit: input?.limit ?? limits.sessionPageDefault,
         cursor: input?.cursor,
-        deleted: input?.deleted ?? false,
+        view: input?.view ?? (input?.deleted ? 'trash' : 'active'),
+        folderId: input?.folderId,
       }),
     ),
 
@@ -63,6 +71,28 @@ export const sessionRouter = {
     .input(parsed(sessionIdInput))
     .output(parsed(sessionSchema))
     .mutation(({ ctx, input }) => restoreSession(ctx.services, ctx.user, input.id)),
+
+  update: protectedProcedure
+    .input(parsed(sessionUpdateInput))
+    .output(parsed(sessionSchema))
+    .mutation(({ ctx, input }) => updateSession(ctx.services, ctx.user, input.id, input)),
+
+  bulk: protectedProcedure
+    .input(parsed(sessionBulkInput))
+    .output(parsed(sessionBulkResultSchema))
+    .mutation(({ ctx, input }) => bulkSessions(ctx.services, ctx.user, input)),
+
+  purge: protectedProcedure
+    .input(parsed(sessionIdInput))
+    .output(parsed(z.object({ ok: z.literal(true) })))
+    .mutation(async ({ ctx, input }) => {
+      await purgeSession(ctx.services, ctx.user._id, input.id);
+      return { ok: true as const };
+    }),
+
+  emptyTrash: protectedProcedure
+    .output(parsed(z.object({ purged: z.number().int().nonnegative() })))
+    .mutation(async ({ ctx }) => ({ purged: await emptyTrash(ctx.services, ctx.user) })),
 
   onChange: protectedProcedure
     .input(parsed(sessionOnChangeInput))
