@@ -89,6 +89,26 @@ describe('pin, archive and the views of session.list', () => {
     expect(await allPages(caller)).toEqual([ids[4], a]);
   });
 
+  it('reads index entries written before organising as unpinned, unarchived, in no folder', async () => {
+    const { user, caller } = await newUser(services);
+    const [id = ''] = await sessions(caller, 1);
+    const key = user._id.toHexString();
+    const stored = await services.db.sessionIndex.findOne({ _id: key });
+    const row = JSON.parse(stored?.e[id] ?? '[]') as unknown[];
+    expect(row).toHaveLength(8); // no folder: the old length
+    await caller.session.update({ id, pinned: true });
+    // Put the old form back, as an index from before folders holds it.
+    await services.db.sessionIndex.updateOne(
+      { _id: key },
+      { $set: { [`e.${id}`]: JSON.stringify(row) } },
+    );
+    expect((await readIndex(services.db, user._id))?.get(id)).toMatchObject({
+      pinned: false,
+      archived: false,
+      folderId: null,
+    });
+  });
+
   it('refuses a cursor from another view, folder or user, and a tampered one', async () => {
     const { caller } = await newUser(services);
     const other = await newUser(services);
