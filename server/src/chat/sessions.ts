@@ -9,7 +9,7 @@ import { asObjectId, idString, newId, toObjectId } from '../db/ids';
 import { publishSessionChange } from '../realtime/channels';
 import type { Services } from '../services';
 import { decodeCursor, encodeCursor, type SessionCursor, sessionCursorRules } from './cursor';
-import { assertFolder } from './folders';
+import { announceFolders, assertFolder } from './folders';
 import { toApiSession } from './mappers';
 import {
   checkListed,
@@ -156,6 +156,12 @@ export async function listSessions(
   return { items: page.map((e) => sessionOf(e, user._id)), nextCursor };
 }
 
+/** The folder whose sessionCount the session counts toward, if any. */
+const countedIn = (doc: SessionDoc) =>
+  doc.folder_id instanceof ObjectId && doc.deleted !== true && doc.archived !== true
+    ? doc.folder_id.toHexString()
+    : null;
+
 /** Loads, checks and updates one session under its lock, then tells the user's other views. */
 export async function changeSession(
   services: Services,
@@ -169,7 +175,7 @@ export async function changeSession(
   const doc = await services.locks.run(sessionLockKey(id), async () => {
     const current = await loadOwnedSession(services, user._id, id);
     const set = change(current, new Date());
-    if (!set) return { doc: current, changed: false };
+    if (!set) return { doc: current, changed: false, counted: false };
     // Ownership was checked on the document read under the lock: the filter is the _id alone.
     const updated = await withIndexEntry(
       services,
@@ -184,11 +190,13 @@ export async function changeSession(
       before ? { before } : {},
     );
     if (!updated) throw sessionNotFound();
-    return { doc: updated, changed: true };
+    return { doc: updated, changed: true, counted: countedIn(current) !== countedIn(updated) };
   });
   const session = toApiSession(doc.doc);
   // Nothing changed: the session as it is, and no event.
   if (doc.changed) await publishSessionChange(services, { kind, session });
+  // A folder's count may have moved: the user's folder views get the new counts.
+  if (doc.changed && doc.counted) await announceFolders(services, user);
   return session;
 }
 

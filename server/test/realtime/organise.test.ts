@@ -93,4 +93,19 @@ describe('organising, seen by another tab', () => {
     expect(resumed.events).toHaveLength(1);
     expect(resumed.events[0]?.data.folders.map((f) => f.name)).toContain('After');
   });
+
+  it('a move into or out of a folder sends the folders with their new counts', async () => {
+    const folder = await tab.folder.create.mutate({ name: 'Counted' });
+    const s = await tab.session.create.mutate({ title: 'moved' });
+    const seen = record<Tracked<FolderChange>>((h) => other.folder.onChange.subscribe({}, h));
+    await waitFor('the first list', () => seen.events.length === 1);
+    const countOf = (i: number) =>
+      seen.events[i]?.data.folders.find((f) => f.id === folder.id)?.sessionCount;
+    await tab.session.update.mutate({ id: s.id, folderId: folder.id });
+    await waitFor('the move in', () => seen.events.length === 2);
+    await tab.session.update.mutate({ id: s.id, archived: true });
+    await waitFor('the archive', () => seen.events.length === 3);
+    seen.unsubscribe();
+    expect([countOf(0), countOf(1), countOf(2)]).toEqual([0, 1, 0]);
+  });
 });
