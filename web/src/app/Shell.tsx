@@ -1,17 +1,24 @@
 // The signed-in layout: sidebar beside the main panel on wide screens, a drawer on
 // narrow ones; the main panel shows the start page, a chat, or the Trash.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { useAuth } from '../auth/AuthContext';
 import { Conversation } from '../chat/Conversation';
 import { OutboxProvider } from '../chat/OutboxProvider';
 import { Sidebar } from '../sessions/Sidebar';
-import { TrashView } from '../sessions/TrashView';
 import { useSessionActions } from '../sessions/useSessionActions';
 import { HomeView } from './HomeView';
 import { useRoute } from './route';
 import { useDrawerFocus } from './useDrawerFocus';
 import { useNarrow } from './useNarrow';
 import { useShortcuts } from './useShortcuts';
+
+// Rarely opened: loaded on first visit, so the first load carries none of them.
+const TrashView = lazy(() =>
+  import('../sessions/TrashView').then((m) => ({ default: m.TrashView })),
+);
+const ArchivedView = lazy(() =>
+  import('../sessions/TrashView').then((m) => ({ default: m.ArchivedView })),
+);
 
 export function Shell() {
   const [route] = useRoute();
@@ -76,8 +83,14 @@ export function Shell() {
         <main id="main" className="shell__main" tabIndex={-1} inert={drawerShown}>
           {route.view === 'chat' ? (
             <Conversation key={route.sessionId} sessionId={route.sessionId} onMenu={openDrawer} />
-          ) : route.view === 'trash' ? (
-            <TrashView onMenu={openDrawer} />
+          ) : route.view === 'trash' || route.view === 'archived' ? (
+            <Suspense fallback={null}>
+              {route.view === 'trash' ? (
+                <TrashView onMenu={openDrawer} />
+              ) : (
+                <ArchivedView onMenu={openDrawer} />
+              )}
+            </Suspense>
           ) : (
             <HomeView onNewChat={newChat} onMenu={openDrawer} />
           )}
