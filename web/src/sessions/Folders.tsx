@@ -1,6 +1,7 @@
 // The sidebar's folders: each a collapsible heading with its count that opens onto
 // its chats (loaded when opened), a drop target for dragged chats, renamed and
-// deleted in place; "New folder" adds one in place.
+// deleted in place; "New folder" adds one in place. They join the chat list's
+// roving focus (arrow keys), so many folders add no Tab stops.
 import { limits } from '@parley/shared';
 import { type DragEvent, useState } from 'react';
 import { Icon } from '../ui/Icon';
@@ -12,6 +13,8 @@ import { type Folder, useFolderActions } from './useFolders';
 
 interface FoldersProps {
   folders: Folder[];
+  /** No chat is the list's Tab stop: New folder is. */
+  tabbable: boolean;
   filter: string;
   onDropChats: (ids: string[], folderId: string | null) => void;
 }
@@ -91,7 +94,7 @@ function FolderRow({
   folder,
   filter,
   onDropChats,
-}: { folder: Folder } & Omit<FoldersProps, 'folders'>) {
+}: { folder: Folder } & Omit<FoldersProps, 'folders' | 'tabbable'>) {
   const [open, setOpen] = useState(false);
   const [renaming, setRenaming] = useState(false);
   const [over, setOver] = useState(false);
@@ -99,7 +102,11 @@ function FolderRow({
   const id = `folder-${folder.id}`;
   return (
     <li className={`folder${over ? ' folder--over' : ''}`} data-folder={folder.id}>
-      <div className="folder__head" {...dropTarget((ids) => onDropChats(ids, folder.id), setOver)}>
+      <div
+        className="folder__head"
+        data-row
+        {...dropTarget((ids) => onDropChats(ids, folder.id), setOver)}
+      >
         {renaming ? (
           <NameInput
             label="Folder name"
@@ -114,6 +121,7 @@ function FolderRow({
             <button
               type="button"
               className="folder__toggle"
+              tabIndex={-1}
               aria-expanded={open}
               aria-controls={id}
               onClick={() => setOpen((o) => !o)}
@@ -135,6 +143,7 @@ function FolderRow({
               <button
                 type="button"
                 className="icon-button"
+                tabIndex={-1}
                 aria-label={`Rename folder “${folder.name}”`}
                 onClick={() => setRenaming(true)}
               >
@@ -143,6 +152,7 @@ function FolderRow({
               <button
                 type="button"
                 className="icon-button"
+                tabIndex={-1}
                 aria-label={`Delete folder “${folder.name}”`}
                 onClick={() => remove.mutate(folder)}
               >
@@ -161,16 +171,17 @@ function FolderRow({
   );
 }
 
-export function Folders({ folders, filter, onDropChats }: FoldersProps) {
+export function Folders({ folders, filter, onDropChats, tabbable }: FoldersProps) {
   const [creating, setCreating] = useState(false);
   const { create } = useFolderActions();
   return (
     <section aria-label="Folders" className="folders">
-      <div className="session-list__heading folders__heading">
+      <div className="session-list__heading folders__heading" data-row>
         <h2>Folders</h2>
         <button
           type="button"
-          className="icon-button"
+          tabIndex={tabbable ? 0 : -1}
+          className="icon-button folders__new"
           aria-label="New folder"
           title="New folder"
           onClick={() => setCreating(true)}

@@ -179,7 +179,12 @@ export function SessionList({ activeId, filter, onOpened }: SessionListProps) {
               </ul>
             </section>
           )}
-          <Folders folders={folders} filter={filter} onDropChats={moveIds} />
+          <Folders
+            folders={folders}
+            filter={filter}
+            onDropChats={moveIds}
+            tabbable={tabStop === null}
+          />
           <div
             className={`session-list__loose${dropOver ? ' session-list__loose--over' : ''}`}
             {...dropTarget((ids) => moveIds(ids, null), setDropOver)}
@@ -224,10 +229,11 @@ export function SessionList({ activeId, filter, onOpened }: SessionListProps) {
  */
 function moveFocus(e: KeyboardEvent<HTMLElement>) {
   const target = e.target as HTMLElement;
-  const row = target.closest<HTMLElement>('[data-session]');
+  const row = target.closest<HTMLElement>('[data-session], [data-row]');
   if (!row || target.tagName === 'INPUT') return;
-  const links = [...e.currentTarget.querySelectorAll<HTMLElement>('.session__open')];
-  const link = row.querySelector<HTMLElement>('.session__open');
+  const heads = '.session__open, .folder__toggle, .folders__new';
+  const links = [...e.currentTarget.querySelectorAll<HTMLElement>(heads)];
+  const link = row.querySelector<HTMLElement>(heads);
   const at = link ? links.indexOf(link) : -1;
   let next: HTMLElement | null | undefined;
   if (e.key === 'ArrowDown') next = links[Math.min(at + 1, links.length - 1)];
@@ -235,7 +241,9 @@ function moveFocus(e: KeyboardEvent<HTMLElement>) {
   else if (e.key === 'Home') next = links[0];
   else if (e.key === 'End') next = links[links.length - 1];
   else if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
-    const inRow = [...row.querySelectorAll<HTMLElement>('.session__open, button')];
+    const inRow = [...row.querySelectorAll<HTMLElement>('.session__open, button')].filter(
+      (el) => !el.closest('[role="menu"]'),
+    );
     const i = inRow.indexOf(target) + (e.key === 'ArrowRight' ? 1 : -1);
     next = inRow[Math.max(0, Math.min(i, inRow.length - 1))];
   } else return;
