@@ -8,9 +8,11 @@ import { TRPCError } from '@trpc/server';
 import type { ObjectId } from 'mongodb';
 import type { UserDoc } from '../db/documents';
 import { idString, newId } from '../db/ids';
+import { log } from '../log';
 import { publishFolders } from '../realtime/channels';
 import type { Services } from '../services';
 import { indexOf, type SessionIndex, userLockKey } from './sessionIndex';
+import { leaveFolder } from './sessions';
 
 interface StoredFolder {
   id: string;
@@ -76,7 +78,34 @@ export async function listFolders(services: Services, user: UserDoc): Promise<Fo
     readFolders(services, user._id),
     indexOf(services, user),
   ]);
+  repairOrphans(services, user, folders, index);
   return withCounts(folders, index);
+}
+
+/** Folders being emptied in this process after a crash left their chats behind. */
+const repairing = new Set<string>();
+
+/**
+ * Sessions still naming a deleted folder (a process stopped between deleting it and
+ * moving its sessions out) are moved out now, after the answer, once per folder.
+ */
+function repairOrphans(
+  services: Services,
+  user: UserDoc,
+  folders: Map<string, StoredFolder>,
+  index: SessionIndex,
+) {
+  const orphaned = new Set<string>();
+  for (const e of index.values())
+    if (e.folderId && !folders.has(e.folderId)) orphaned.add(e.folderId);
+  for (const id of orphaned) {
+    const key = `${idString(user._id)}:${id}`;
+    if (repairing.has(key) || repairing.size >= 1_000) continue;
+    repairing.add(key);
+    moveOut(services, user, id, (sessionId) => leaveFolder(services, user, sessionId, id))
+      .catch((e) => log.warn('moving chats out of a deleted folder failed', { error: String(e) }))
+      .finally(() => repairing.delete(key));
+  }
 }
 
 /** Throws NOT_FOUND unless the folder is the user's. Call under the user's lock to rely on it. */

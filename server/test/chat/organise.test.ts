@@ -174,6 +174,23 @@ describe('folders', () => {
     expect(await codeOf(caller.folder.delete({ id: work.id }))).toBe('NOT_FOUND');
   });
 
+  it('moves chats out of a folder a stopped process deleted without emptying', async () => {
+    const { user, caller } = await newUser(services);
+    const [id = ''] = await sessions(caller, 1);
+    const folder = await caller.folder.create({ name: 'Half gone' });
+    await caller.session.update({ id, folderId: folder.id });
+    // The folder goes, as folder.delete's first step does, and nothing more.
+    await services.db.folders.updateOne(
+      { _id: user._id.toHexString() },
+      { $unset: { [`f.${folder.id}`]: '' } },
+    );
+    expect((await caller.folder.list()).items).toEqual([]);
+    await expect
+      .poll(async () => (await caller.session.get({ id })).folderId, { timeout: 10_000 })
+      .toBeNull();
+    expect(await allPages(caller, { folderId: null })).toEqual([id]);
+  });
+
   it('names are unique without regard to case, 1–100 characters, at most 500 per user', async () => {
     const { caller } = await newUser(services);
     await caller.folder.create({ name: 'Reading' });

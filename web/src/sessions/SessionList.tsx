@@ -223,9 +223,12 @@ export function SessionList({ activeId, filter, onOpened }: SessionListProps) {
   );
 }
 
+const chatLinks = (list: HTMLElement) => [...list.querySelectorAll<HTMLElement>('.session__open')];
+
 /**
- * Arrow keys within the chat list (one Tab stop for all of it): Up/Down/Home/End
- * move between chats, Left/Right between a chat and its buttons.
+ * Arrow keys within the chat list (one Tab stop for all of it): Up/Down move between
+ * chats and folders, Home/End to the first and last chat, Left/Right between a chat
+ * (or folder) and its buttons.
  */
 function moveFocus(e: KeyboardEvent<HTMLElement>) {
   const target = e.target as HTMLElement;
@@ -238,8 +241,9 @@ function moveFocus(e: KeyboardEvent<HTMLElement>) {
   let next: HTMLElement | null | undefined;
   if (e.key === 'ArrowDown') next = links[Math.min(at + 1, links.length - 1)];
   else if (e.key === 'ArrowUp') next = links[Math.max(at - 1, 0)];
-  else if (e.key === 'Home') next = links[0];
-  else if (e.key === 'End') next = links[links.length - 1];
+  // Home and End go to the first and last chat, past the folders.
+  else if (e.key === 'Home') next = chatLinks(e.currentTarget)[0];
+  else if (e.key === 'End') next = chatLinks(e.currentTarget).at(-1);
   else if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
     const inRow = [...row.querySelectorAll<HTMLElement>('.session__open, button')].filter(
       (el) => !el.closest('[role="menu"]'),
