@@ -171,8 +171,18 @@ export const sessionChangeSchema = z.discriminatedUnion('kind', [
 export type SessionChange = z.infer<typeof sessionChangeSchema>;
 
 export const folderOnChangeInput = z
-  .object({ lastEventId: z.string().max(80).nullish() })
+  .object({
+    lastEventId: z.string().max(80).nullish(),
+    /**
+     * Also every session change, as session.onChange sends them (kind `folders` marks a
+     * folder list then): one stream, so a browser tab holds one connection for both.
+     */
+    sessions: z.boolean().optional(),
+  })
   .optional();
 /** folder.onChange: the user's folders, all of them, as they are after each change. */
 export const folderChangeSchema = z.object({ folders: z.array(folderSchema), at: z.date() });
 export type FolderChange = z.infer<typeof folderChangeSchema>;
+
+/** What folder.onChange sends with `sessions: true`: session changes and folder lists. */
+export type SessionStreamEvent = SessionChange | { kind: 'folders'; folders: Folder[]; at: Date };

@@ -63,4 +63,6 @@ export async function publishFolders(
     change: { folders, at: new Date(at) },
   };
   await publishSafely(services, folderChannel(userId), event);
+  // Also to the user's session streams, for those that asked for folders (one stream for both).
+  await publishSafely(services, userChannel(userId), event);
 }

@@ -1,16 +1,24 @@
 // session.onChange: changes to the caller's own sessions, each carrying the session
-// as it now is, with ids `<updatedAtMs>:<sessionId>`. Resuming first yields an
+// as it now is, with ids `<updatedAtMs>:<sessionId>`. folder.onChange with
+// `sessions: true` runs this too, adding the folder list (kind `folders`), first and
+// after each change, so one stream (one browser connection) serves both. Resuming first yields an
 // `updated` event per session changed since lastEventId, then live events; a
 // session's state is never sent twice, nor one older than a state already sent.
-import type { Session, SessionChange } from '@parley/shared';
+import type { Session, SessionChange, SessionStreamEvent } from '@parley/shared';
 import { TRPCError, tracked } from '@trpc/server';
+import { listFolders, readFolders } from '../chat/folders';
 import { isServable, toApiSession } from '../chat/mappers';
 import { indexOf, purgedSince, sessionOf } from '../chat/sessionIndex';
 import type { SessionDoc, UserDoc } from '../db/documents';
 import { idString, toObjectId } from '../db/ids';
 import type { Context } from '../trpc/context';
 import { busResync } from './bus';
-import { type SessionChangeEvent, sessionChangeId, userChannel } from './channels';
+import {
+  type FolderChangeEvent,
+  type SessionChangeEvent,
+  sessionChangeId,
+  userChannel,
+} from './channels';
 import { LiveFeed, superseded } from './feed';
 
 interface Position {
@@ -36,6 +44,12 @@ function parseChangeId(id: string | null | undefined): Position | null {
   return { at: Number(m[1]), id: m[2] ?? '' };
 }
 
+/** A folder list published on the user's channel (it carries no session). */
+function isFolderEvent(event: unknown): event is FolderChangeEvent {
+  const change = (event as { change?: { folders?: unknown } }).change;
+  return Array.isArray(change?.folders);
+}
+
 function isAfter(a: Position, b: Position): boolean {
   return a.at > b.at || (a.at === b.at && a.id > b.id);
 }
@@ -44,6 +58,8 @@ export async function* streamSessionChanges(
   ctx: Context & { user: UserDoc },
   input: { lastEventId?: string | null | undefined } | undefined,
   signal: AbortSignal | undefined,
+  /** Also the folder list (kind `folders`), first and after each change (folder.onChange). */
+  opts: { folders?: boolean } = {},
 ) {
   const { services, user } = ctx;
   const userId = idString(user._id);
@@ -100,13 +116,36 @@ export async function* streamSessionChanges(
       }
     }
 
+    /** The folder list, for a stream that asked for it: first as it is, then each change. */
+    let foldersAt = -1;
+    async function* folderList() {
+      const { updated } = await readFolders(services, user._id);
+      foldersAt = Math.max(foldersAt, updated);
+      const event: SessionStreamEvent = {
+        kind: 'folders',
+        folders: await listFolders(services, user),
+        at: new Date(updated),
+      };
+      yield tracked(`${updated}:${userId}`, event);
+    }
+
+    if (opts.folders) yield* folderList();
     if (from) yield* catchUp(from);
     for (;;) {
       const event = await feed.next();
       if (event === superseded) return;
       if (event === null) continue;
       if (event === busResync) {
+        if (opts.folders) yield* folderList();
         yield* catchUp({ at: Math.max(0, newest - resyncMarginMs), id: '' });
+        continue;
+      }
+      if (isFolderEvent(event)) {
+        const at = event.change.at.getTime();
+        if (!opts.folders || at < foldersAt) continue;
+        foldersAt = at;
+        const change: SessionStreamEvent = { kind: 'folders', ...event.change };
+        yield tracked(event.id, change);
         continue;
       }
       const { id, change } = event as SessionChangeEvent;

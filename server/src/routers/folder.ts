@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { createFolder, deleteFolder, listFolders, renameFolder } from '../chat/folders';
 import { leaveFolder } from '../chat/sessions';
 import { streamFolderChanges } from '../realtime/folderChangeStream';
+import { streamSessionChanges } from '../realtime/sessionChangeStream';
 import { protectedProcedure } from '../trpc/init';
 import { parsed } from '../trpc/schemas';
 
@@ -39,7 +40,12 @@ export const folderRouter = {
       return { ok: true as const };
     }),
 
-  onChange: protectedProcedure
-    .input(parsed(folderOnChangeInput))
-    .subscription(({ ctx, input, signal }) => streamFolderChanges(ctx, input, signal)),
+  onChange: protectedProcedure.input(parsed(folderOnChangeInput)).subscription(async function* ({
+    ctx,
+    input,
+    signal,
+  }) {
+    if (input?.sessions) yield* streamSessionChanges(ctx, input, signal, { folders: true });
+    else yield* streamFolderChanges(ctx, input, signal);
+  }),
 } satisfies TRPCRouterRecord;

@@ -1,6 +1,7 @@
 import {
   defaultSessionTitle,
   limits,
+  type SessionChange,
   sessionBulkInput,
   sessionBulkResultSchema,
   sessionCreateInput,
@@ -12,7 +13,7 @@ import {
   sessionSchema,
   sessionUpdateInput,
 } from '@parley/shared';
-import type { TRPCRouterRecord } from '@trpc/server';
+import type { TRPCRouterRecord, tracked } from '@trpc/server';
 import { z } from 'zod';
 import { bulkSessions } from '../chat/bulk';
 import { toApiSession } from '../chat/mappers';
@@ -29,6 +30,8 @@ import {
 import { streamSessionChanges } from '../realtime/sessionChangeStream';
 import { protectedProcedure } from '../trpc/init';
 import { parsed } from '../trpc/schemas';
+
+type TrackedChange = ReturnType<typeof tracked<SessionChange>>;
 
 export const sessionRouter = {
   create: protectedProcedure
@@ -96,5 +99,9 @@ export const sessionRouter = {
 
   onChange: protectedProcedure
     .input(parsed(sessionOnChangeInput))
-    .subscription(({ ctx, input, signal }) => streamSessionChanges(ctx, input, signal)),
+    // Without the folders option the stream yields session changes only.
+    .subscription(
+      ({ ctx, input, signal }) =>
+        streamSessionChanges(ctx, input, signal) as AsyncGenerator<TrackedChange, void>,
+    ),
 } satisfies TRPCRouterRecord;

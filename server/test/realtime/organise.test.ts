@@ -1,13 +1,17 @@
 // Organising over real HTTP, seen live by another tab: pins, archives and moves
 // arrive on session.onChange as `updated`, a purge as `purged` (also when resuming
 // after it), and folder changes on folder.onChange as the whole list.
-import type { FolderChange, SessionChange } from '@parley/shared';
+import type { FolderChange, SessionChange, SessionStreamEvent } from '@parley/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Parley } from '../../src/app';
 import { newUser, startTestServer } from '../support/harness';
 import { type Client, clientFor, record, tokenFor, waitFor } from './support';
 
 type Tracked<T> = { id: string; data: T };
+/** What folder.onChange sends: folder lists, and with `sessions: true` session changes too. */
+type FolderEvent = FolderChange | SessionStreamEvent;
+const foldersOf = (e: Tracked<FolderEvent> | undefined) =>
+  (e?.data as FolderChange | undefined)?.folders ?? [];
 
 describe('organising, seen by another tab', () => {
   let server: Parley;
@@ -65,16 +69,16 @@ describe('organising, seen by another tab', () => {
   });
 
   it('folder.onChange sends the list at once, then after each change, counts included', async () => {
-    const seen = record<Tracked<FolderChange>>((h) => other.folder.onChange.subscribe({}, h));
+    const seen = record<Tracked<FolderEvent>>((h) => other.folder.onChange.subscribe({}, h));
     await waitFor('the first list', () => seen.events.length === 1);
-    const first = seen.events[0]?.data.folders.length ?? 0;
+    const first = foldersOf(seen.events[0])?.length ?? 0;
     const made = await tab.folder.create.mutate({ name: 'Fresh' });
     await waitFor('created', () => seen.events.length === 2);
     await tab.folder.rename.mutate({ id: made.id, name: 'Renamed' });
     await waitFor('renamed', () => seen.events.length === 3);
     await tab.folder.delete.mutate({ id: made.id });
     await waitFor('deleted', () => seen.events.length === 4);
-    const lists = seen.events.map((e) => e.data.folders.map((f) => f.name));
+    const lists = seen.events.map((e) => foldersOf(e).map((f) => f.name));
     expect(lists[1]).toContain('Fresh');
     expect(lists[2]).toContain('Renamed');
     expect(lists[3]).not.toContain('Renamed');
@@ -83,7 +87,7 @@ describe('organising, seen by another tab', () => {
     // Resumed from the last list: nothing changed since, so nothing is sent first.
     const lastId = seen.events.at(-1)?.id;
     seen.unsubscribe();
-    const resumed = record<Tracked<FolderChange>>((h) =>
+    const resumed = record<Tracked<FolderEvent>>((h) =>
       other.folder.onChange.subscribe({ lastEventId: lastId }, h),
     );
     await waitFor('resumed stream to start', () => resumed.starts === 1);
@@ -91,21 +95,37 @@ describe('organising, seen by another tab', () => {
     await waitFor('the next change', () => resumed.events.length >= 1);
     resumed.unsubscribe();
     expect(resumed.events).toHaveLength(1);
-    expect(resumed.events[0]?.data.folders.map((f) => f.name)).toContain('After');
+    expect(foldersOf(resumed.events[0])?.map((f) => f.name)).toContain('After');
   });
 
   it('a move into or out of a folder sends the folders with their new counts', async () => {
     const folder = await tab.folder.create.mutate({ name: 'Counted' });
     const s = await tab.session.create.mutate({ title: 'moved' });
-    const seen = record<Tracked<FolderChange>>((h) => other.folder.onChange.subscribe({}, h));
+    const seen = record<Tracked<FolderEvent>>((h) => other.folder.onChange.subscribe({}, h));
     await waitFor('the first list', () => seen.events.length === 1);
     const countOf = (i: number) =>
-      seen.events[i]?.data.folders.find((f) => f.id === folder.id)?.sessionCount;
+      foldersOf(seen.events[i])?.find((f) => f.id === folder.id)?.sessionCount;
     await tab.session.update.mutate({ id: s.id, folderId: folder.id });
     await waitFor('the move in', () => seen.events.length === 2);
     await tab.session.update.mutate({ id: s.id, archived: true });
     await waitFor('the archive', () => seen.events.length === 3);
     seen.unsubscribe();
     expect([countOf(0), countOf(1), countOf(2)]).toEqual([0, 1, 0]);
+  });
+
+  it('folder.onChange with sessions: true carries both on one stream, as a browser tab uses it', async () => {
+    const seen = record<Tracked<FolderEvent>>((h) =>
+      other.folder.onChange.subscribe({ sessions: true }, h),
+    );
+    await waitFor('the first list', () => seen.events.length === 1);
+    expect((seen.events[0]?.data as SessionStreamEvent | undefined)?.kind).toBe('folders');
+    const s = await tab.session.create.mutate({ title: 'one stream' });
+    await tab.session.update.mutate({ id: s.id, pinned: true });
+    const made = await tab.folder.create.mutate({ name: 'One stream' });
+    await waitFor('three more', () => seen.events.length >= 4);
+    seen.unsubscribe();
+    const kinds = seen.events.slice(1).map((e) => (e.data as SessionStreamEvent).kind);
+    expect(kinds).toEqual(['created', 'updated', 'folders']);
+    expect(foldersOf(seen.events[3])?.map((f) => f.id)).toContain(made.id);
   });
 });

@@ -88,35 +88,37 @@ export function TrashView({ onMenu, archive = false }: { onMenu: () => void; arc
                   {s.messageCount} {s.messageCount === 1 ? 'message' : 'messages'}
                   {!archive && s.deletedAt && ` · deleted ${dateFormat.format(s.deletedAt)}`}
                 </span>
-                {archive ? (
-                  <button
-                    type="button"
-                    className="button button--small"
-                    aria-label={`Unarchive “${s.title}”`}
-                    onClick={() => bulk.mutate({ sessions: [s], action: 'unarchive' })}
-                  >
-                    <Icon name="archive" size={16} /> Unarchive
-                  </button>
-                ) : (
-                  <>
+                <span className="trash__actions">
+                  {archive ? (
                     <button
                       type="button"
                       className="button button--small"
-                      aria-label={`Restore “${s.title}”`}
-                      onClick={() => void restore(s)}
+                      aria-label={`Unarchive “${s.title}”`}
+                      onClick={() => bulk.mutate({ sessions: [s], action: 'unarchive' })}
                     >
-                      <Icon name="restore" size={16} /> Restore
+                      <Icon name="archive" size={16} /> Unarchive
                     </button>
-                    <button
-                      type="button"
-                      className="button button--small button--danger"
-                      aria-label={`Delete “${s.title}” forever`}
-                      onClick={() => setAsked({ kind: 'one', session: s })}
-                    >
-                      Delete forever
-                    </button>
-                  </>
-                )}
+                  ) : (
+                    <>
+                      <button
+                        type="button"
+                        className="button button--small"
+                        aria-label={`Restore “${s.title}”`}
+                        onClick={() => void restore(s)}
+                      >
+                        <Icon name="restore" size={16} /> Restore
+                      </button>
+                      <button
+                        type="button"
+                        className="button button--small button--danger"
+                        aria-label={`Delete “${s.title}” forever`}
+                        onClick={() => setAsked({ kind: 'one', session: s })}
+                      >
+                        Delete forever
+                      </button>
+                    </>
+                  )}
+                </span>
               </li>
             ))}
             <li ref={sentinel} className="trash__more" aria-hidden="true">
