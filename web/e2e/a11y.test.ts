@@ -71,7 +71,8 @@ afterAll(async () => {
 
 describe('accessibility', () => {
   it('has no serious or critical axe violations on the sign-in screen', async () => {
-    const context = await browser.newContext({ viewport: desktop });
+    // bypassCSP: axe is injected as an inline script, which the app's CSP refuses.
+    const context = await browser.newContext({ viewport: desktop, bypassCSP: true });
     const p = await context.newPage();
     await p.goto(server.url);
     await p.getByRole('heading', { name: 'Welcome back' }).waitFor();
@@ -80,7 +81,8 @@ describe('accessibility', () => {
   });
 
   it('has no serious or critical axe violations on the chat screen', async () => {
-    const context = await browser.newContext({ viewport: desktop });
+    // bypassCSP: axe is injected as an inline script, which the app's CSP refuses.
+    const context = await browser.newContext({ viewport: desktop, bypassCSP: true });
     const p = await context.newPage();
     await p.goto(server.url);
     await signIn(p);

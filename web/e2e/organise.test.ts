@@ -6,6 +6,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scriptApi } from './support/api';
+import { seriousViolations } from './support/axe';
 import { desktop, launchBrowser, phone, screenshot } from './support/browser';
 import { type RunningServer, startServer } from './support/server';
 
@@ -53,7 +54,8 @@ beforeAll(async () => {
     await api.createSession(title);
   }
   browser = await launchBrowser();
-  context = await browser.newContext({ viewport: desktop });
+  // bypassCSP: axe is injected as an inline script, which the app's CSP refuses.
+  context = await browser.newContext({ viewport: desktop, bypassCSP: true });
   page = await context.newPage();
   await signIn(page);
   other = await context.newPage();
@@ -98,6 +100,7 @@ describe('organising chats', () => {
     await chat(page, 'Delta').waitFor();
     await chat(page, 'Charlie').waitFor();
     await screenshot(page, 'desktop-sidebar-pinned-and-folders');
+    expect(await seriousViolations(page)).toEqual([]);
 
     await folderToggle(page, 'Work').hover();
     await sidebar(page).getByRole('button', { name: 'Rename folder “Work”' }).click();
@@ -135,6 +138,7 @@ describe('organising chats', () => {
     const list = page.getByRole('list', { name: 'Archived chats' });
     await list.getByText('Foxtrot').waitFor();
     await screenshot(page, 'desktop-archived');
+    expect(await seriousViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Unarchive “Foxtrot”' }).click();
     await page.getByText('No archived chats.').waitFor();
     await chat(page, 'Foxtrot').waitFor();
@@ -147,6 +151,7 @@ describe('organising chats', () => {
     const bar = page.getByRole('toolbar', { name: 'Selected chats' });
     await bar.getByText('2 selected').waitFor();
     await screenshot(page, 'desktop-selection-bar');
+    expect(await seriousViolations(page)).toEqual([]);
     await bar.getByRole('button', { name: 'Delete 2 selected' }).click();
     await page.getByText('Moved to Trash 2 chats').waitFor();
     await expect.poll(() => chat(page, 'Alpha').count()).toBe(0);
@@ -199,6 +204,7 @@ describe('organising chats', () => {
     const dialog = page.getByRole('dialog', { name: 'Delete forever?' });
     await dialog.getByText('1 chat, “Echo”, will be deleted for good').waitFor();
     await screenshot(page, 'desktop-trash-delete-forever');
+    expect(await seriousViolations(page)).toEqual([]);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await trash.getByText('Echo').waitFor();
     await page.getByRole('button', { name: 'Delete “Echo” forever' }).click();
