@@ -128,4 +128,27 @@ describe('organising, seen by another tab', () => {
     expect(kinds).toEqual(['created', 'updated', 'folders']);
     expect(foldersOf(seen.events[3])?.map((f) => f.id)).toContain(made.id);
   });
+
+  it('answers errors over HTTP with their codes: bad input, not yours, not in the trash, a taken name', async () => {
+    const codeOf = (p: Promise<unknown>) =>
+      p.then(
+        () => 'OK',
+        (e: { data?: { code?: string } }) => e.data?.code ?? 'ERROR',
+      );
+    const stranger = await newUser(server.services);
+    const theirs = clientFor(server.url, tokenFor(server.services, stranger.user));
+    const s = await tab.session.create.mutate({ title: 'http' });
+    const f = await tab.folder.create.mutate({ name: 'Http' });
+    const ids = Array.from({ length: 101 }, () => s.id);
+    expect(await codeOf(tab.session.bulk.mutate({ ids, action: 'pin' }))).toBe('BAD_REQUEST');
+    expect(await codeOf(theirs.session.update.mutate({ id: s.id, pinned: true }))).toBe(
+      'NOT_FOUND',
+    );
+    expect(await codeOf(theirs.folder.rename.mutate({ id: f.id, name: 'x' }))).toBe('NOT_FOUND');
+    expect(await codeOf(tab.session.purge.mutate({ id: s.id }))).toBe('PRECONDITION_FAILED');
+    expect(await codeOf(tab.folder.create.mutate({ name: 'HTTP' }))).toBe('CONFLICT');
+    expect(await codeOf(tab.session.list.query({ view: 'everything' as 'trash' }))).toBe(
+      'BAD_REQUEST',
+    );
+  });
 });
