@@ -87,24 +87,16 @@ export function useOrganise() {
   const bulkCall = trpc.session.bulk.useMutation();
   const bulk = useMutation({
     mutationFn: async (vars: BulkVars) => {
-      const groups = new Map<string | null, Session[]>();
-      // An undone move puts each chat back where it was: one call per folder.
-      for (const s of vars.sessions) {
-        const into = vars.folderId === undefined ? null : vars.folderId;
-        const key = vars.action === 'move' ? into : null;
-        groups.set(key, [...(groups.get(key) ?? []), s]);
-      }
       const results = [];
-      for (const [folderId, group] of groups) {
-        for (let i = 0; i < group.length; i += 100) {
-          const ids = group.slice(i, i + 100).map((s) => s.id);
-          const r = await bulkCall.mutateAsync({
-            ids,
-            action: vars.action,
-            ...(vars.action === 'move' ? { folderId } : {}),
-          });
-          results.push(...r.results);
-        }
+      // session.bulk takes up to 100 ids a call.
+      for (let i = 0; i < vars.sessions.length; i += 100) {
+        const ids = vars.sessions.slice(i, i + 100).map((s) => s.id);
+        const r = await bulkCall.mutateAsync({
+          ids,
+          action: vars.action,
+          ...(vars.action === 'move' ? { folderId: vars.folderId ?? null } : {}),
+        });
+        results.push(...r.results);
       }
       return results;
     },
@@ -145,7 +137,6 @@ export function useOrganise() {
           : {}),
       });
     },
-    onSettled: () => utils.session.list.invalidate(),
   });
 
   const updateCall = trpc.session.update.useMutation();
