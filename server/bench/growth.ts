@@ -99,6 +99,7 @@ interface Probe {
   sessionId: string;
   refreshToken: string;
   sessions: string[];
+  folderId: string;
 }
 
 async function makeProbe(base: string): Promise<Probe> {
@@ -116,10 +117,36 @@ async function makeProbe(base: string): Promise<Probe> {
   }
   for (const id of sessions.slice(15))
     await call(base, trpcMutation('session.delete', { id }, token));
+  // Organised like a heavy user's: pins, a folder, an archive beside the trash.
+  for (const id of sessions.slice(0, 3))
+    await call(base, trpcMutation('session.update', { id, pinned: true }, token));
+  const folder = await call<{ id: string }>(
+    base,
+    trpcMutation('folder.create', { name: 'Growth' }, token),
+  );
+  await call(
+    base,
+    trpcMutation(
+      'session.bulk',
+      { ids: sessions.slice(2, 8), action: 'move', folderId: folder.id },
+      token,
+    ),
+  );
+  await call(
+    base,
+    trpcMutation('session.bulk', { ids: sessions.slice(10, 15), action: 'archive' }, token),
+  );
   const sessionId = sessions[0] ?? '';
   for (let i = 0; i < 60; i++)
     await call(base, trpcMutation('message.send', { sessionId, content: `probe ${i}` }, token));
-  return { base, token, sessionId, refreshToken: signUp.refreshToken, sessions };
+  return {
+    base,
+    token,
+    sessionId,
+    refreshToken: signUp.refreshToken,
+    sessions,
+    folderId: folder.id,
+  };
 }
 
 /** The time until a resumed session.onChange has sent its catch-up of `expected` events. */
@@ -167,12 +194,24 @@ function ops(p: Probe): Op[] {
       once: timed(base, () => trpcQuery('session.get', { id: sessionId }, token)),
     },
     {
-      what: 'session.list (active, 20)',
+      what: 'session.list (active, 20)', // three pinned first
       once: timed(base, () => trpcQuery('session.list', { limit: 20 }, token)),
     },
     {
       what: 'session.list (trash)',
-      once: timed(base, () => trpcQuery('session.list', { deleted: true }, token)),
+      once: timed(base, () => trpcQuery('session.list', { view: 'trash' }, token)),
+    },
+    {
+      what: 'session.list (a folder)',
+      once: timed(base, () => trpcQuery('session.list', { folderId: p.folderId }, token)),
+    },
+    {
+      what: 'session.list (archived)',
+      once: timed(base, () => trpcQuery('session.list', { view: 'archived' }, token)),
+    },
+    {
+      what: 'folder.list',
+      once: timed(base, () => trpcQuery('folder.list', undefined, token)),
     },
     {
       what: 'search.query (one word)',
@@ -308,7 +347,14 @@ export async function measureGrowth(b: Bench): Promise<void> {
       });
     }
     const get = large[1].get('session.get') ?? Number.NaN;
-    for (const view of ['session.list (active, 20)', 'session.list (trash)']) {
+    const views = [
+      'session.list (active, 20)',
+      'session.list (a folder)',
+      'session.list (archived)',
+      'session.list (trash)',
+      'folder.list',
+    ];
+    for (const view of views) {
       b.rows.push({
         what: `${label(large[0])}: ${view} p50 vs session.get p50`,
         parley: fmt(large[1].get(view) ?? Number.NaN, ' ms', 2),

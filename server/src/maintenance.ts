@@ -1,5 +1,6 @@
 // Periodic sweeps of collections that grow with time (no TTL indexes on FerretDB v1).
 import { sweepRefresh } from './auth/refresh';
+import { sweepTrash } from './chat/trashSweep';
 import { log } from './log';
 import type { Services } from './services';
 
@@ -12,8 +13,13 @@ export async function sweepOnce(services: Services): Promise<void> {
   const keys = await services.db.messageKeys.deleteMany({
     created_at: { $lt: new Date(Date.now() - messageKeyTtlMs) },
   });
-  if (refresh + keys.deletedCount > 0) {
-    log.info('swept expired records', { refreshTokens: refresh, messageKeys: keys.deletedCount });
+  const trash = await sweepTrash(services);
+  if (refresh + keys.deletedCount + trash > 0) {
+    log.info('swept expired records', {
+      refreshTokens: refresh,
+      messageKeys: keys.deletedCount,
+      trashedSessions: trash,
+    });
   }
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { idSchema } from './ids';
 import { limits } from './limits';
-import { contentSchema, titleSchema } from './text';
+import { characterCount, contentSchema, titleSchema } from './text';
 
 export const userSchema = z.object({
   id: idSchema,
@@ -29,6 +29,9 @@ export const sessionSchema = z.object({
   updatedAt: z.date(),
   deleted: z.boolean(),
   deletedAt: z.date().nullable(),
+  pinned: z.boolean(),
+  archived: z.boolean(),
+  folderId: idSchema.nullable(),
 });
 export type Session = z.infer<typeof sessionSchema>;
 
@@ -72,6 +75,9 @@ export const messagePageSchema = pageSchema(messageSchema).extend({
   changeCount: z.number().int().nonnegative().optional(),
 });
 
+export const sessionViews = ['active', 'archived', 'trash'] as const;
+export type SessionView = (typeof sessionViews)[number];
+
 const cursorSchema = z.string({ error: 'Cursor must be text' }).min(1).max(200);
 
 export const sessionCreateInput = z.object({ title: titleSchema.optional() }).optional();
@@ -80,10 +86,76 @@ export const sessionListInput = z
     limit: z.number().int().min(1).max(limits.sessionPageMax).optional(),
     cursor: cursorSchema.nullish(),
     deleted: z.boolean().optional(),
+    view: z.enum(sessionViews).optional(),
+    /** One folder's sessions; null: those in no folder. */
+    folderId: idSchema.nullish(),
   })
   .optional();
 export const sessionIdInput = z.object({ id: idSchema });
 export const sessionRenameInput = z.object({ id: idSchema, title: titleSchema });
+
+export const sessionUpdateInput = z.object({
+  id: idSchema,
+  pinned: z.boolean().optional(),
+  archived: z.boolean().optional(),
+  /** The folder to move into; null: out of any folder. */
+  folderId: idSchema.nullable().optional(),
+});
+
+export const bulkActions = [
+  'delete',
+  'restore',
+  'archive',
+  'unarchive',
+  'pin',
+  'unpin',
+  'move',
+  'purge',
+] as const;
+export type BulkAction = (typeof bulkActions)[number];
+
+export const sessionBulkInput = z
+  .object({
+    ids: z.array(idSchema).min(1).max(limits.bulkMax),
+    action: z.enum(bulkActions),
+    folderId: idSchema.nullable().optional(),
+  })
+  .refine((v) => v.action !== 'move' || v.folderId !== undefined, {
+    message: 'move needs a folderId (null: out of any folder)',
+    path: ['folderId'],
+  });
+export const sessionBulkResultSchema = z.object({
+  results: z.array(z.object({ id: idSchema, ok: z.boolean(), code: z.string().optional() })),
+});
+export type SessionBulkResult = z.infer<typeof sessionBulkResultSchema>;
+
+export const folderSchema = z.object({
+  id: idSchema,
+  name: z.string(),
+  sessionCount: z.number().int().nonnegative(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+export type Folder = z.infer<typeof folderSchema>;
+export const folderListSchema = z.object({ items: z.array(folderSchema) });
+
+/** A folder name: 1–100 characters once trimmed, stored trimmed. */
+export const folderNameSchema = z
+  .string({ error: 'Name must be text' })
+  .max(limits.folderNameMax + limits.surroundingWhitespaceMax, {
+    message: `Name must be at most ${limits.folderNameMax} characters`,
+    abort: true,
+  })
+  .refine((s) => !s.includes('\u0000'), 'Name must not contain NUL characters')
+  .transform((s) => s.trim())
+  .refine((s) => s.length > 0, 'Name must not be empty')
+  .refine(
+    (s) => characterCount(s) <= limits.folderNameMax,
+    `Name must be at most ${limits.folderNameMax} characters`,
+  );
+export const folderCreateInput = z.object({ name: folderNameSchema });
+export const folderRenameInput = z.object({ id: idSchema, name: folderNameSchema });
+export const folderIdInput = z.object({ id: idSchema });
 
 export const messageSendInput = z.object({
   sessionId: idSchema,
@@ -129,7 +201,26 @@ export const sessionChangeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('deleted'), session: sessionSchema }),
   z.object({ kind: z.literal('restored'), session: sessionSchema }),
   z.object({ kind: z.literal('message'), session: sessionSchema, message: messageSchema }),
-  /** Sent when resuming: the session as it is now, for each one changed while away. */
+  /** Sent when resuming (the session as it is now), and for a pin, archive or move. */
   z.object({ kind: z.literal('updated'), session: sessionSchema }),
+  /** Deleted for good: the session as it last was, its updatedAt the time of the purge. */
+  z.object({ kind: z.literal('purged'), session: sessionSchema }),
 ]);
 export type SessionChange = z.infer<typeof sessionChangeSchema>;
+
+export const folderOnChangeInput = z
+  .object({
+    lastEventId: z.string().max(80).nullish(),
+    /**
+     * Also every session change, as session.onChange sends them (kind `folders` marks a
+     * folder list then): one stream, so a browser tab holds one connection for both.
+     */
+    sessions: z.boolean().optional(),
+  })
+  .optional();
+/** folder.onChange: the user's folders, all of them, as they are after each change. */
+export const folderChangeSchema = z.object({ folders: z.array(folderSchema), at: z.date() });
+export type FolderChange = z.infer<typeof folderChangeSchema>;
+
+/** What folder.onChange sends with `sessions: true`: session changes and folder lists. */
+export type SessionStreamEvent = SessionChange | { kind: 'folders'; folders: Folder[]; at: Date };

@@ -16,6 +16,10 @@ export const limits = {
   sessionPageMax: 100,
   messagePageDefault: 50,
   messagePageMax: 200,
+  /** Sessions one session.bulk call acts on. */
+  bulkMax: 100,
+  folderNameMax: 100,
+  foldersPerUser: 500,
 } as const;
 
 export const defaultSessionTitle = 'New Chat';

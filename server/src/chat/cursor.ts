@@ -12,6 +12,8 @@ const garbled = () =>
 export type FieldRule =
   | { kind: 'id' }
   | { kind: 'boolean' }
+  /** A string of at most 64 characters matching the pattern. */
+  | { kind: 'match'; pattern: RegExp }
   /** A safe integer in [min, max]; never -0, which no encoder writes. */
   | { kind: 'int'; min: number; max: number };
 
@@ -19,7 +21,7 @@ type RuleFor<V> = V extends number
   ? { kind: 'int'; min: number; max: number }
   : V extends boolean
     ? { kind: 'boolean' }
-    : { kind: 'id' };
+    : { kind: 'id' } | { kind: 'match'; pattern: RegExp };
 
 export type CursorRules<T> = { [K in keyof T]: RuleFor<T[K]> };
 
@@ -29,6 +31,8 @@ function follows(value: unknown, rule: FieldRule): boolean {
       return isIdString(value);
     case 'boolean':
       return typeof value === 'boolean';
+    case 'match':
+      return typeof value === 'string' && value.length <= 64 && rule.pattern.test(value);
     case 'int':
       return (
         Number.isSafeInteger(value) &&
@@ -122,12 +126,16 @@ export function decodeMessageCursor(
 /** The latest time a JavaScript Date can hold, in ms since the epoch. */
 const maxTimeMs = 8_640_000_000_000_000;
 
-/** Where `session.list` goes on: the sessions after (u, d)'s last one seen, by (a, i). */
+/** Where `session.list` goes on: the sessions after (u, v, f)'s last one seen, by (p, a, i). */
 export interface SessionCursor {
   /** User: the id of the user whose list this is. */
   u: string;
-  /** Deleted: true when paging the trash, false for the live sessions. */
-  d: boolean;
+  /** View: 0 active, 1 archived, 2 trash. */
+  v: number;
+  /** Folder: `*` any, `-` none, else the folder's id. */
+  f: string;
+  /** Pinned: the last session's place in the pinned part (active lists pinned ones first). */
+  p: boolean;
   /** Activity: the last session's activity time, in ms since the epoch. */
   a: number;
   /** Id: the last session's id, which orders sessions of the same activity time. */
@@ -136,7 +144,9 @@ export interface SessionCursor {
 
 export const sessionCursorRules: CursorRules<SessionCursor> = {
   u: { kind: 'id' },
-  d: { kind: 'boolean' },
+  v: { kind: 'int', min: 0, max: 2 },
+  f: { kind: 'match', pattern: /^(\*|-|[0-9a-f]{24})$/ },
+  p: { kind: 'boolean' },
   a: { kind: 'int', min: 0, max: maxTimeMs },
   i: { kind: 'id' },
 };

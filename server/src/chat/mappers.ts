@@ -31,6 +31,9 @@ export function toApiSession(doc: SessionDoc): Session {
     updatedAt: dateOr(doc.updated_at, created),
     deleted: doc.deleted === true,
     deletedAt: doc.deleted_at instanceof Date ? doc.deleted_at : null,
+    pinned: doc.pinned === true,
+    archived: doc.archived === true,
+    folderId: doc.folder_id instanceof ObjectId ? doc.folder_id.toHexString() : null,
   };
 }
 

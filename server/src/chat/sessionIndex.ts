@@ -33,28 +33,46 @@ export interface IndexEntry {
   lastMessage: number | null;
   created: number;
   deletedAt: number | null;
+  pinned: boolean;
+  archived: boolean;
+  /** The folder's id, or null for none. */
+  folderId: string | null;
 }
 
 export type SessionIndex = Map<string, IndexEntry>;
 
 const deletedFlag = 1;
+const pinnedFlag = 2;
+const archivedFlag = 4;
 
 export const userLockKey = (userId: ObjectId) => `user:${idString(userId)}`;
 
-type Packed = [number, number, number, string, number, number | null, number, number | null];
+type Packed = [
+  number,
+  number,
+  number,
+  string,
+  number,
+  number | null,
+  number,
+  number | null,
+  (string | null)?,
+];
 
 /** One JSON string per session: FerretDB decodes a string far faster than a subdocument. */
 function pack(e: IndexEntry): string {
   const row: Packed = [
     e.activity,
     e.updated,
-    e.deleted ? deletedFlag : 0,
+    (e.deleted ? deletedFlag : 0) | (e.pinned ? pinnedFlag : 0) | (e.archived ? archivedFlag : 0),
     e.title,
     e.count,
     e.lastMessage,
     e.created,
     e.deletedAt,
   ];
+  // Entries written before folders end at deletedAt: absent reads as none.
+  if (e.folderId !== null) row.push(e.folderId);
   return JSON.stringify(row);
 }
 
@@ -69,17 +87,24 @@ function unpack(id: string, value: unknown): IndexEntry | null {
     return null;
   }
   if (!Array.isArray(row)) return null;
-  const [activity, updated, flags, title, count, lastMessage, created, deletedAt] = row as Packed;
+  const [activity, updated, flags, title, count, lastMessage, created, deletedAt, folder] =
+    row as Packed;
   if (!isTime(activity) || !isTime(updated) || !isTime(created) || typeof title !== 'string')
     return null;
   if (!Number.isSafeInteger(count) || count < 0) return null;
   if ((lastMessage !== null && !isTime(lastMessage)) || (deletedAt !== null && !isTime(deletedAt)))
+    return null;
+  if (!Number.isSafeInteger(flags ?? 0)) return null;
+  if (folder !== undefined && folder !== null && !/^[0-9a-f]{24}$/.test(String(folder)))
     return null;
   return {
     id,
     activity,
     updated,
     deleted: ((flags ?? 0) & deletedFlag) !== 0,
+    pinned: ((flags ?? 0) & pinnedFlag) !== 0,
+    archived: ((flags ?? 0) & archivedFlag) !== 0,
+    folderId: typeof folder === 'string' ? folder : null,
     title,
     count,
     lastMessage,
@@ -106,6 +131,9 @@ export function entryOf(doc: SessionDoc): IndexEntry {
     lastMessage: s.lastMessageAt?.getTime() ?? null,
     created: s.createdAt.getTime(),
     deletedAt: s.deletedAt?.getTime() ?? null,
+    pinned: s.pinned,
+    archived: s.archived,
+    folderId: s.folderId,
   };
 }
 
@@ -121,6 +149,9 @@ export function sessionOf(entry: IndexEntry, userId: ObjectId): Session {
     updatedAt: new Date(entry.updated),
     deleted: entry.deleted,
     deletedAt: entry.deletedAt === null ? null : new Date(entry.deletedAt),
+    pinned: entry.pinned,
+    archived: entry.archived,
+    folderId: entry.folderId,
   };
 }
 
@@ -158,9 +189,10 @@ export async function rebuildIndex(db: Database, userId: ObjectId): Promise<Sess
     const entry = entryOf(doc);
     index.set(entry.id, entry);
   }
-  await db.sessionIndex.replaceOne(
+  // $set keeps the tombstones of purged sessions beside the entries.
+  await db.sessionIndex.updateOne(
     { _id: idString(userId) },
-    { e: packIndex(index.values()) },
+    { $set: { e: packIndex(index.values()) } },
     { upsert: true },
   );
   log.info('session index rebuilt', {
@@ -181,10 +213,10 @@ export function withIndexEntry<T>(
   entry: IndexEntry,
   write: () => Promise<T>,
   /** Checks the index as it stands first (one more read), e.g. a cap: throw to refuse. */
-  opts: { before?: (index: SessionIndex) => void } = {},
+  opts: { before?: (index: SessionIndex) => void | Promise<void> } = {},
 ): Promise<T> {
   return services.locks.run(userLockKey(user._id), async () => {
-    if (opts.before) opts.before(await indexUnlocked(services, user));
+    if (opts.before) await opts.before(await indexUnlocked(services, user));
     const set = (upsert: boolean) =>
       services.db.sessionIndex.updateOne(
         { _id: idString(user._id) },
@@ -319,4 +351,43 @@ export async function refreshIndexEntry(services: Services, doc: SessionDoc): Pr
       { $set: { [`e.${entry.id}`]: pack(entry) } },
     ),
   );
+}
+
+/**
+ * Takes a purged session's entry out of its owner's index, leaving a tombstone (the
+ * entry as it last was, updated at the purge) that a resumed live stream reports;
+ * tombstones older than a week go.
+ */
+export async function dropIndexEntry(
+  services: Services,
+  userId: ObjectId,
+  last: IndexEntry,
+): Promise<void> {
+  await services.locks.run(userLockKey(userId), async () => {
+    const doc = await services.db.sessionIndex.findOne({ _id: idString(userId) });
+    if (!doc) return;
+    const unset: Record<string, ''> = { [`e.${last.id}`]: '' };
+    for (const [gone, value] of Object.entries(doc.t ?? {})) {
+      const was = unpack(gone, value);
+      if (!was || last.updated - was.updated > tombstoneMs) unset[`t.${gone}`] = '';
+    }
+    await services.db.sessionIndex.updateOne(
+      { _id: idString(userId) },
+      { $unset: unset, $set: { [`t.${last.id}`]: pack(last) } },
+    );
+  });
+}
+
+const tombstoneMs = 7 * 86_400_000;
+
+/** Sessions of the user purged at or after `since` (ms), as they last were, from the tombstones. */
+export async function purgedSince(
+  db: Database,
+  userId: ObjectId,
+  since: number,
+): Promise<IndexEntry[]> {
+  const doc = await db.sessionIndex.findOne({ _id: idString(userId) });
+  return Object.entries(doc?.t ?? {})
+    .map(([id, value]) => unpack(id, value))
+    .filter((e): e is IndexEntry => e !== null && e.updated >= since);
 }

@@ -1,14 +1,15 @@
 // Chat sessions: ownership checks by _id, create, list, rename, delete, restore.
 // Writes to one session run one at a time in this process (see KeyedLock), and
 // each also writes the owner's session index (sessionIndex.ts), which lists read.
-import type { Session, SessionChange } from '@parley/shared';
+import type { Session, SessionView } from '@parley/shared';
 import { TRPCError } from '@trpc/server';
-import type { ObjectId } from 'mongodb';
+import { ObjectId } from 'mongodb';
 import type { SessionDoc, UserDoc } from '../db/documents';
 import { asObjectId, idString, newId, toObjectId } from '../db/ids';
 import { publishSessionChange } from '../realtime/channels';
 import type { Services } from '../services';
 import { decodeCursor, encodeCursor, type SessionCursor, sessionCursorRules } from './cursor';
+import { announceFolders, assertFolder } from './folders';
 import { toApiSession } from './mappers';
 import {
   checkListed,
@@ -82,9 +83,27 @@ export async function createSession(
   return session;
 }
 
-/** Newest activity first; ties by id, newest first. */
-function byActivity(a: IndexEntry, b: IndexEntry): number {
-  return b.activity - a.activity || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+/** Pinned first where the view puts them first, then newest activity, then id, newest first. */
+function orderOf(pinsFirst: boolean) {
+  return (a: IndexEntry, b: IndexEntry): number =>
+    (pinsFirst ? Number(b.pinned) - Number(a.pinned) : 0) ||
+    b.activity - a.activity ||
+    (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+}
+
+const viewNumbers: Record<SessionView, number> = { active: 0, archived: 1, trash: 2 };
+
+function inView(view: SessionView, e: IndexEntry): boolean {
+  if (view === 'trash') return e.deleted;
+  return !e.deleted && e.archived === (view === 'archived');
+}
+
+export interface ListOptions {
+  limit: number;
+  cursor?: string | null | undefined;
+  view: SessionView;
+  /** undefined: any folder; null: none; else that folder. */
+  folderId?: string | null | undefined;
 }
 
 /**
@@ -95,17 +114,26 @@ function byActivity(a: IndexEntry, b: IndexEntry): number {
 export async function listSessions(
   services: Services,
   user: UserDoc,
-  opts: { limit: number; cursor?: string | null; deleted: boolean },
+  opts: ListOptions,
 ): Promise<{ items: Session[]; nextCursor: string | null }> {
   const u = idString(user._id);
+  const v = viewNumbers[opts.view];
+  const f = opts.folderId === undefined ? '*' : opts.folderId === null ? '-' : opts.folderId;
+  const pinsFirst = opts.view === 'active';
   const after = opts.cursor
-    ? decodeCursor<SessionCursor>(opts.cursor, sessionCursorRules, { u, d: opts.deleted })
+    ? decodeCursor<SessionCursor>(opts.cursor, sessionCursorRules, { u, v, f })
+    : null;
+  const order = orderOf(pinsFirst);
+  // The cursor's place as an entry, so "after it" is the list's own order.
+  const mark = after
+    ? ({ id: after.i, activity: after.a, pinned: pinsFirst && after.p } as IndexEntry)
     : null;
   const index = await indexOf(services, user);
   const view = [...index.values()]
-    .filter((e) => e.deleted === opts.deleted)
-    .filter((e) => !after || e.activity < after.a || (e.activity === after.a && e.id < after.i))
-    .sort(byActivity)
+    .filter((e) => inView(opts.view, e))
+    .filter((e) => f === '*' || e.folderId === (f === '-' ? null : f))
+    .filter((e) => !mark || order(mark, e) < 0)
+    .sort(order)
     .slice(0, opts.limit + 1);
   const page = view.slice(0, opts.limit);
   checkListed(
@@ -116,36 +144,59 @@ export async function listSessions(
   const last = page.at(-1);
   const nextCursor =
     view.length > opts.limit && last
-      ? encodeCursor<SessionCursor>({ u, d: opts.deleted, a: last.activity, i: last.id })
+      ? encodeCursor<SessionCursor>({
+          u,
+          v,
+          f,
+          p: pinsFirst && last.pinned,
+          a: last.activity,
+          i: last.id,
+        })
       : null;
   return { items: page.map((e) => sessionOf(e, user._id)), nextCursor };
 }
 
+/** The folder whose sessionCount the session counts toward, if any. */
+const countedIn = (doc: SessionDoc) =>
+  doc.folder_id instanceof ObjectId && doc.deleted !== true && doc.archived !== true
+    ? doc.folder_id.toHexString()
+    : null;
+
 /** Loads, checks and updates one session under its lock, then tells the user's other views. */
-async function changeSession(
+export async function changeSession(
   services: Services,
   user: UserDoc,
   id: string,
-  kind: Exclude<SessionChange['kind'], 'created' | 'message'>,
+  kind: 'renamed' | 'deleted' | 'restored' | 'updated',
   change: (doc: SessionDoc, now: Date) => Partial<SessionDoc> | null,
+  /** Runs under the user's lock before anything is written (throw to refuse). */
+  before?: () => Promise<void>,
 ): Promise<Session> {
   const doc = await services.locks.run(sessionLockKey(id), async () => {
     const current = await loadOwnedSession(services, user._id, id);
     const set = change(current, new Date());
-    if (!set) return current;
+    if (!set) return { doc: current, changed: false, counted: false };
     // Ownership was checked on the document read under the lock: the filter is the _id alone.
-    const updated = await withIndexEntry(services, user, entryOf({ ...current, ...set }), () =>
-      services.db.sessions.findOneAndUpdate(
-        { _id: current._id },
-        { $set: set },
-        { returnDocument: 'after' },
-      ),
+    const updated = await withIndexEntry(
+      services,
+      user,
+      entryOf({ ...current, ...set }),
+      () =>
+        services.db.sessions.findOneAndUpdate(
+          { _id: current._id },
+          { $set: set },
+          { returnDocument: 'after' },
+        ),
+      before ? { before } : {},
     );
     if (!updated) throw sessionNotFound();
-    return updated;
+    return { doc: updated, changed: true, counted: countedIn(current) !== countedIn(updated) };
   });
-  const session = toApiSession(doc);
-  await publishSessionChange(services, { kind, session });
+  const session = toApiSession(doc.doc);
+  // Nothing changed: the session as it is, and no event.
+  if (doc.changed) await publishSessionChange(services, { kind, session });
+  // A folder's count may have moved: the user's folder views get the new counts.
+  if (doc.changed && doc.counted) await announceFolders(services, user);
   return session;
 }
 
@@ -167,5 +218,46 @@ export function deleteSession(services: Services, user: UserDoc, id: string) {
 export function restoreSession(services: Services, user: UserDoc, id: string) {
   return changeSession(services, user, id, 'restored', (doc, now) =>
     doc.deleted ? { deleted: false, deleted_at: null, updated_at: now } : null,
+  );
+}
+
+export interface SessionUpdate {
+  pinned?: boolean | undefined;
+  archived?: boolean | undefined;
+  /** A folder of the user's; null: out of any folder. */
+  folderId?: string | null | undefined;
+}
+
+/**
+ * Pins, archives or moves a session. Moving checks the folder under the user's
+ * lock, where folder.delete takes it away, so no session lands in a deleted folder.
+ */
+export function updateSession(services: Services, user: UserDoc, id: string, up: SessionUpdate) {
+  const into = up.folderId ?? null;
+  return changeSession(
+    services,
+    user,
+    id,
+    'updated',
+    (doc, now) => {
+      const set: Partial<SessionDoc> = {};
+      if (up.pinned !== undefined && up.pinned !== (doc.pinned === true)) set.pinned = up.pinned;
+      if (up.archived !== undefined && up.archived !== (doc.archived === true))
+        set.archived = up.archived;
+      const was = doc.folder_id instanceof ObjectId ? doc.folder_id.toHexString() : null;
+      if (up.folderId !== undefined && into !== was)
+        set.folder_id = into === null ? null : ObjectId.createFromHexString(into);
+      return Object.keys(set).length ? { ...set, updated_at: now } : null;
+    },
+    up.folderId ? () => assertFolder(services, user._id, into ?? '') : undefined,
+  );
+}
+
+/** Takes a session out of a deleted folder, unless it has moved elsewhere meanwhile. */
+export function leaveFolder(services: Services, user: UserDoc, id: string, folderId: string) {
+  return changeSession(services, user, id, 'updated', (doc, now) =>
+    doc.folder_id instanceof ObjectId && doc.folder_id.toHexString() === folderId
+      ? { folder_id: null, updated_at: now }
+      : null,
   );
 }

@@ -115,6 +115,8 @@ const envSchema = z.object({
   SEARCH_MAX_MB: z.coerce.number().int().min(1).max(65_536).default(512),
   /** A search's catch-up of at most this many buckets (50 messages each) is waited for; more runs in the background. */
   SEARCH_AWAIT_BUCKETS: z.coerce.number().int().min(0).max(1_000).default(20),
+  /** Days a chat stays in the trash before the sweep deletes it for good; 0 keeps it. */
+  TRASH_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(30),
   ALLOWED_ORIGINS: z.string().optional(),
   DEMO_USERS: bool.optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -153,6 +155,8 @@ export interface Config {
   importMaxBytes: number;
   /** Search indexes kept in memory (users, estimated MB) and how much catch-up a search waits for. */
   search: SearchLimits;
+  /** Days in the trash before a chat is purged by the sweep (0: never). */
+  trashRetentionDays: number;
   /** Proxies in front of the server whose X-Forwarded-For entries are trusted (0: none). */
   trustProxy: number;
   allowedOrigins: string[];
@@ -233,6 +237,7 @@ export function loadConfig(
       maxMb: env.SEARCH_MAX_MB,
       awaitBuckets: env.SEARCH_AWAIT_BUCKETS,
     },
+    trashRetentionDays: env.TRASH_RETENTION_DAYS,
     trustProxy: env.TRUST_PROXY,
     allowedOrigins: (env.ALLOWED_ORIGINS ?? '')
       .split(',')

@@ -3,6 +3,7 @@
 import { type Collection, type Db, MongoClient } from 'mongodb';
 import type {
   BucketDoc,
+  FoldersDoc,
   MessageDoc,
   MessageKeyDoc,
   RefreshTokenDoc,
@@ -25,6 +26,7 @@ export interface Database {
   messageKeys: Collection<MessageKeyDoc>;
   sessionIndex: Collection<SessionIndexDoc>;
   userNames: Collection<UserNameDoc>;
+  folders: Collection<FoldersDoc>;
 }
 
 export class DatabaseUnreachableError extends Error {
@@ -50,6 +52,7 @@ export function openDatabase(client: MongoClient, dbName: string): Database {
     messageKeys: db.collection<MessageKeyDoc>('message_keys'),
     sessionIndex: db.collection<SessionIndexDoc>('session_index'),
     userNames: db.collection<UserNameDoc>('user_names'),
+    folders: db.collection<FoldersDoc>('folders'),
   };
 }
 

@@ -53,6 +53,10 @@ export interface SessionDoc {
   change_count?: number;
   /** The newest changes (at most recentChangesKept), oldest first, so a resume can replay them. */
   recent_changes?: MessageChangeRecord[];
+  /** Organising (absent on sessions written before: false, false, none). */
+  pinned?: boolean;
+  archived?: boolean;
+  folder_id?: ObjectId | null;
 }
 
 /** One change of a message: its number in the session's changes, the message's seq, and what. */
@@ -140,6 +144,17 @@ export interface SessionIndexDoc {
   _id: string;
   /** Per session id: `<activityMs>:<updatedMs>:<flags>`, one string each (fast to decode). */
   e: Record<string, string>;
+  /** Per purged session id: its last entry, updated at the purge (kept a week, for resumed live streams). */
+  t?: Record<string, string>;
+}
+
+/** A user's folders (chat/folders.ts): `_id` = the user's id as hex, a field per folder. */
+export interface FoldersDoc {
+  _id: string;
+  /** Per folder id: `[name, createdMs, updatedMs]` as JSON. */
+  f: Record<string, string>;
+  /** When any folder last changed, ms: what a resumed live stream checks. */
+  updated?: number;
 }
 
 /** A username's owner, so sign-in finds an account by `_id`: `_id` = the lower-cased name. */

@@ -1,6 +1,6 @@
 // What is published where: new messages on the session's channel, and every
 // change to a session (a new message included) on its owner's channel.
-import type { Message, Session, SessionChange } from '@parley/shared';
+import type { Folder, FolderChange, Message, Session, SessionChange } from '@parley/shared';
 import { log } from '../log';
 import type { Services } from '../services';
 
@@ -69,4 +69,28 @@ export async function publishMessageChange(
   await publishSafely(services, sessionChannel(sessionId), nudge);
   // For what holds the owner's texts (search): which chat to read again.
   await publishSafely(services, userTextsChannel(owner), { sessionId });
+}
+
+export const folderChannel = (userId: string) => `folders:${userId}`;
+
+/** A folder change event: its id is the change's time and the user's id. */
+export interface FolderChangeEvent {
+  id: string;
+  change: FolderChange;
+}
+
+/** The user's folders as they now are, to their folder.onChange streams. */
+export async function publishFolders(
+  services: Services,
+  userId: string,
+  folders: Folder[],
+  at: number,
+): Promise<void> {
+  const event: FolderChangeEvent = {
+    id: `${at}:${userId}`,
+    change: { folders, at: new Date(at) },
+  };
+  await publishSafely(services, folderChannel(userId), event);
+  // Also to the user's session streams, for those that asked for folders (one stream for both).
+  await publishSafely(services, userChannel(userId), event);
 }

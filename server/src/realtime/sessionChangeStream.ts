@@ -1,16 +1,24 @@
 // session.onChange: changes to the caller's own sessions, each carrying the session
-// as it now is, with ids `<updatedAtMs>:<sessionId>`. Resuming first yields an
+// as it now is, with ids `<updatedAtMs>:<sessionId>`. folder.onChange with
+// `sessions: true` runs this too, adding the folder list (kind `folders`), first and
+// after each change, so one stream (one browser connection) serves both. Resuming first yields an
 // `updated` event per session changed since lastEventId, then live events; a
 // session's state is never sent twice, nor one older than a state already sent.
-import type { Session, SessionChange } from '@parley/shared';
+import type { Session, SessionChange, SessionStreamEvent } from '@parley/shared';
 import { TRPCError, tracked } from '@trpc/server';
+import { listFolders, readFolders } from '../chat/folders';
 import { isServable, toApiSession } from '../chat/mappers';
-import { indexOf } from '../chat/sessionIndex';
+import { indexOf, purgedSince, sessionOf } from '../chat/sessionIndex';
 import type { SessionDoc } from '../db/documents';
 import { idString, toObjectId } from '../db/ids';
 import type { Services } from '../services';
 import { busResync } from './bus';
-import { type SessionChangeEvent, sessionChangeId, userChannel } from './channels';
+import {
+  type FolderChangeEvent,
+  type SessionChangeEvent,
+  sessionChangeId,
+  userChannel,
+} from './channels';
 import { LiveFeed, superseded } from './feed';
 import type { Viewer } from './viewer';
 
@@ -37,6 +45,12 @@ function parseChangeId(id: string | null | undefined): Position | null {
   return { at: Number(m[1]), id: m[2] ?? '' };
 }
 
+/** A folder list published on the user's channel (it carries no session). */
+function isFolderEvent(event: unknown): event is FolderChangeEvent {
+  const change = (event as { change?: { folders?: unknown } }).change;
+  return Array.isArray(change?.folders);
+}
+
 function isAfter(a: Position, b: Position): boolean {
   return a.at > b.at || (a.at === b.at && a.id > b.id);
 }
@@ -46,6 +60,8 @@ export async function* streamSessionChanges(
   viewer: Viewer,
   input: { lastEventId?: string | null | undefined } | undefined,
   signal: AbortSignal | undefined,
+  /** Also the folder list (kind `folders`), first and after each change (folder.onChange). */
+  opts: { folders?: boolean } = {},
 ) {
   const { user } = viewer;
   const userId = idString(user._id);
@@ -80,7 +96,13 @@ export async function* streamSessionChanges(
         );
         for (const d of found) if (d && isServable(d)) docs.push(d);
       }
-      const sessions = docs.map(toApiSession).filter((s) => s.userId === userId);
+      const live = docs.map(toApiSession).filter((s) => s.userId === userId);
+      // Purged while away: the index keeps each one's last state for a week.
+      const purged = (await purgedSince(services.db, user._id, since.at)).map((e) =>
+        sessionOf(e, user._id),
+      );
+      const gone = new Set(purged.map((s) => s.id));
+      const sessions = [...live.filter((s) => !gone.has(s.id)), ...purged];
       sessions.sort(
         (a, b) => a.updatedAt.getTime() - b.updatedAt.getTime() || (a.id < b.id ? -1 : 1),
       );
@@ -89,18 +111,43 @@ export async function* streamSessionChanges(
         const pos = parseChangeId(id);
         if (!pos || !isAfter(pos, since) || !isNews(session)) continue;
         mark(session);
-        const change: SessionChange = { kind: 'updated', session };
+        const change: SessionChange = gone.has(session.id)
+          ? { kind: 'purged', session }
+          : { kind: 'updated', session };
         yield tracked(id, change);
       }
     }
 
+    /** The folder list, for a stream that asked for it: first as it is, then each change. */
+    let foldersAt = -1;
+    async function* folderList() {
+      const { updated } = await readFolders(services, user._id);
+      foldersAt = Math.max(foldersAt, updated);
+      const event: SessionStreamEvent = {
+        kind: 'folders',
+        folders: await listFolders(services, user),
+        at: new Date(updated),
+      };
+      yield tracked(`${updated}:${userId}`, event);
+    }
+
+    if (opts.folders) yield* folderList();
     if (from) yield* catchUp(from);
     for (;;) {
       const event = await feed.next();
       if (event === superseded) return;
       if (event === null) continue;
       if (event === busResync) {
+        if (opts.folders) yield* folderList();
         yield* catchUp({ at: Math.max(0, newest - resyncMarginMs), id: '' });
+        continue;
+      }
+      if (isFolderEvent(event)) {
+        const at = event.change.at.getTime();
+        if (!opts.folders || at < foldersAt) continue;
+        foldersAt = at;
+        const change: SessionStreamEvent = { kind: 'folders', ...event.change };
+        yield tracked(event.id, change);
         continue;
       }
       const { id, change } = event as SessionChangeEvent;

@@ -2,6 +2,7 @@
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { createCallerFactory, router } from '../trpc/init';
 import { authRouter } from './auth';
+import { folderRouter } from './folder';
 import { messageRouter } from './message';
 import { searchRouter } from './search';
 import { sessionRouter } from './session';
@@ -11,6 +12,7 @@ export const appRouter = router({
   session: sessionRouter,
   message: messageRouter,
   search: searchRouter,
+  folder: folderRouter,
 });
 
 export type AppRouter = typeof appRouter;

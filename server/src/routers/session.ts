@@ -2,7 +2,10 @@ import {
   assistantStateSchema,
   defaultSessionTitle,
   limits,
+  type SessionChange,
   sessionAssistantInput,
+  sessionBulkInput,
+  sessionBulkResultSchema,
   sessionCreateInput,
   sessionIdInput,
   sessionListInput,
@@ -10,10 +13,14 @@ import {
   sessionPageSchema,
   sessionRenameInput,
   sessionSchema,
+  sessionUpdateInput,
 } from '@parley/shared';
-import type { TRPCRouterRecord } from '@trpc/server';
+import type { TRPCRouterRecord, tracked } from '@trpc/server';
+import { z } from 'zod';
 import { setSessionAssistant } from '../assistant/service';
+import { bulkSessions } from '../chat/bulk';
 import { toApiSession } from '../chat/mappers';
+import { emptyTrash, purgeSession } from '../chat/purge';
 import {
   createSession,
   deleteSession,
@@ -21,10 +28,13 @@ import {
   loadOwnedSession,
   renameSession,
   restoreSession,
+  updateSession,
 } from '../chat/sessions';
 import { streamSessionChanges } from '../realtime/sessionChangeStream';
 import { protectedProcedure, viewerOf } from '../trpc/init';
 import { parsed } from '../trpc/schemas';
+
+type TrackedChange = ReturnType<typeof tracked<SessionChange>>;
 
 export const sessionRouter = {
   create: protectedProcedure
@@ -41,7 +51,8 @@ export const sessionRouter = {
       listSessions(ctx.services, ctx.user, {
         limit: input?.limit ?? limits.sessionPageDefault,
         cursor: input?.cursor,
-        deleted: input?.deleted ?? false,
+        view: input?.view ?? (input?.deleted ? 'trash' : 'active'),
+        folderId: input?.folderId,
       }),
     ),
 
@@ -73,9 +84,36 @@ export const sessionRouter = {
     .output(parsed(assistantStateSchema))
     .mutation(({ ctx, input }) => setSessionAssistant(ctx.services, ctx.user, input.id, input.on)),
 
+  update: protectedProcedure
+    .input(parsed(sessionUpdateInput))
+    .output(parsed(sessionSchema))
+    .mutation(({ ctx, input }) => updateSession(ctx.services, ctx.user, input.id, input)),
+
+  bulk: protectedProcedure
+    .input(parsed(sessionBulkInput))
+    .output(parsed(sessionBulkResultSchema))
+    .mutation(({ ctx, input }) => bulkSessions(ctx.services, ctx.user, input)),
+
+  purge: protectedProcedure
+    .input(parsed(sessionIdInput))
+    .output(parsed(z.object({ ok: z.literal(true) })))
+    .mutation(async ({ ctx, input }) => {
+      await purgeSession(ctx.services, ctx.user._id, input.id);
+      return { ok: true as const };
+    }),
+
+  emptyTrash: protectedProcedure
+    .output(parsed(z.object({ purged: z.number().int().nonnegative() })))
+    .mutation(async ({ ctx }) => ({ purged: await emptyTrash(ctx.services, ctx.user) })),
+
   onChange: protectedProcedure
     .input(parsed(sessionOnChangeInput))
-    .subscription(({ ctx, input, signal }) =>
-      streamSessionChanges(ctx.services, viewerOf(ctx), input, signal),
+    // Without the folders option the stream yields session changes only.
+    .subscription(
+      ({ ctx, input, signal }) =>
+        streamSessionChanges(ctx.services, viewerOf(ctx), input, signal) as AsyncGenerator<
+          TrackedChange,
+          void
+        >,
     ),
 } satisfies TRPCRouterRecord;

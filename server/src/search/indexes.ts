@@ -72,7 +72,8 @@ export class SearchIndexes {
     loaded.unsubscribe = await services.bus.subscribe(userChannel(key), (payload) => {
       if (payload === busResync) return; // the next search re-reads the session index anyway
       const change = (payload as SessionChangeEvent | null)?.change;
-      if (change && !countable.has(change.kind)) loaded.markDirty(change.session.id);
+      // Folder lists travel on this channel too; only session changes name a chat.
+      if (change?.session && !countable.has(change.kind)) loaded.markDirty(change.session.id);
     });
     const unsubscribeTexts = await services.bus.subscribe(userTextsChannel(key), (payload) => {
       const sessionId = (payload as { sessionId?: unknown } | null)?.sessionId;

@@ -143,6 +143,52 @@ describe('the request path on the embedded database', () => {
     await check('session.list of the trash', () => caller.session.list({ deleted: true }));
     await check('session.restore', () => caller.session.restore({ id: ids[2] ?? '' }));
 
+    let folderId = '';
+    await check('folder.create', async () => {
+      folderId = (await caller.folder.create({ name: 'Flat' })).id;
+    });
+    await check('folder.rename', () => caller.folder.rename({ id: folderId, name: 'Flatter' }));
+    await check('folder.list', () => caller.folder.list());
+    await check('session.update', () =>
+      caller.session.update({ id: second, pinned: true, archived: false, folderId }),
+    );
+    await check('session.bulk', () =>
+      caller.session.bulk({ ids: [first, second], action: 'move', folderId }),
+    );
+    await check('session.list of a folder, pinned first', async () => {
+      const page = await caller.session.list({ folderId, limit: 1 });
+      await caller.session.list({ folderId, limit: 1, cursor: page.nextCursor });
+    });
+    await check('session.list of the archive', () => caller.session.list({ view: 'archived' }));
+    await check('folder.delete', () => caller.folder.delete({ id: folderId }));
+    await check('session.purge', async () => {
+      const doomed = await caller.session.create({ title: 'doomed' });
+      for (let i = 0; i < 3; i++) {
+        await caller.message.send({
+          sessionId: doomed.id,
+          content: `m${i}`,
+          clientId: `7b7f0b46-51d7-4c2e-9a4a-7f2f0a0b6c2${i}`,
+        });
+      }
+      await caller.session.delete({ id: doomed.id });
+      await caller.session.purge({ id: doomed.id });
+    });
+    await check('session.emptyTrash', async () => {
+      const doomed = await caller.session.create({ title: 'doomed too' });
+      await caller.message.send({ sessionId: doomed.id, content: 'bye' });
+      await caller.session.delete({ id: doomed.id });
+      await caller.session.emptyTrash();
+    });
+    await check('folder.onChange', async () => {
+      const stream = await caller.folder.onChange({});
+      for await (const _ of stream) break; // the first list; break ends the stream
+    });
+    await check('folder.onChange with sessions, resumed', async () => {
+      const stream = await caller.folder.onChange({ sessions: true, lastEventId: `1:${first}` });
+      let n = 0;
+      for await (const _ of stream) if (++n === 2) break; // the list, then the catch-up's first
+    });
+
     const before = await caller.session.get({ id: first });
     const resumeFrom = `${before.updatedAt.getTime()}:${before.id}`;
     await caller.session.rename({ id: second, title: 'Later' });
@@ -154,6 +200,6 @@ describe('the request path on the embedded database', () => {
 
     const scanning = Object.fromEntries(Object.entries(seen).filter(([, s]) => s.length > 0));
     expect(scanning).toEqual({});
-    expect(Object.keys(seen)).toHaveLength(27);
+    expect(Object.keys(seen)).toHaveLength(39);
   });
 });

@@ -36,6 +36,18 @@ describe('configuration', () => {
     );
   });
 
+  it('takes TRASH_RETENTION_DAYS: 30 by default, 0 to keep the Trash, and names a bad value', () => {
+    const base = { NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(32) };
+    expect(loadConfig(base).trashRetentionDays).toBe(30);
+    expect(loadConfig({ ...base, TRASH_RETENTION_DAYS: '0' }).trashRetentionDays).toBe(0);
+    expect(loadConfig({ ...base, TRASH_RETENTION_DAYS: '7' }).trashRetentionDays).toBe(7);
+    for (const bad of ['-1', '1.5', 'month', '100000']) {
+      expect(() => loadConfig({ ...base, TRASH_RETENTION_DAYS: bad }), bad).toThrow(
+        /TRASH_RETENTION_DAYS/,
+      );
+    }
+  });
+
   it('a production server with a bad JWT_SECRET exits with a clear message', async () => {
     const child = runMain({ NODE_ENV: 'production', JWT_SECRET: 'too-short', PORT: '0' });
     expect(await child.exited).toBe(1);

@@ -5,7 +5,6 @@ import { useAuth } from '../auth/AuthContext';
 import { Conversation } from '../chat/Conversation';
 import { OutboxProvider } from '../chat/OutboxProvider';
 import { Sidebar } from '../sessions/Sidebar';
-import { TrashView } from '../sessions/TrashView';
 import { useSessionActions } from '../sessions/useSessionActions';
 import { HomeView } from './HomeView';
 import { useRoute } from './route';
@@ -16,6 +15,13 @@ import { useShortcuts } from './useShortcuts';
 /** The search box: out of the first visit's JavaScript, fetched once the app is idle. */
 const loadSearch = () => import('../search/SearchDialog');
 const SearchDialog = lazy(loadSearch);
+// Rarely opened: loaded on first visit, so the first load carries none of them.
+const TrashView = lazy(() =>
+  import('../sessions/TrashView').then((m) => ({ default: m.TrashView })),
+);
+const ArchivedView = lazy(() =>
+  import('../sessions/TrashView').then((m) => ({ default: m.ArchivedView })),
+);
 
 export function Shell() {
   const [route] = useRoute();
@@ -83,8 +89,14 @@ export function Shell() {
         <main id="main" className="shell__main" tabIndex={-1} inert={drawerShown}>
           {route.view === 'chat' ? (
             <Conversation key={route.sessionId} sessionId={route.sessionId} onMenu={openDrawer} />
-          ) : route.view === 'trash' ? (
-            <TrashView onMenu={openDrawer} />
+          ) : route.view === 'trash' || route.view === 'archived' ? (
+            <Suspense fallback={null}>
+              {route.view === 'trash' ? (
+                <TrashView onMenu={openDrawer} />
+              ) : (
+                <ArchivedView onMenu={openDrawer} />
+              )}
+            </Suspense>
           ) : (
             <HomeView onNewChat={newChat} onMenu={openDrawer} />
           )}

@@ -1,20 +1,26 @@
 // The app's addresses: / (and the seed's /chat-ui) for the start page, /c/<id> for
-// a conversation, /trash for deleted chats. History API only: the server answers
+// a conversation, /trash for deleted chats, /archived for archived ones. History API only: the server answers
 // index.html for all of them.
 import { useCallback, useSyncExternalStore } from 'react';
 
-export type Route = { view: 'home' } | { view: 'chat'; sessionId: string } | { view: 'trash' };
+export type Route =
+  | { view: 'home' }
+  | { view: 'chat'; sessionId: string }
+  | { view: 'trash' }
+  | { view: 'archived' };
 
 export function parseRoute(pathname: string): Route {
   const chat = /^\/c\/([0-9a-f]{24})\/?$/.exec(pathname);
   if (chat?.[1]) return { view: 'chat', sessionId: chat[1] };
   if (/^\/trash\/?$/.test(pathname)) return { view: 'trash' };
+  if (/^\/archived\/?$/.test(pathname)) return { view: 'archived' };
   return { view: 'home' };
 }
 
 export function routePath(route: Route): string {
   if (route.view === 'chat') return `/c/${route.sessionId}`;
   if (route.view === 'trash') return '/trash';
+  if (route.view === 'archived') return '/archived';
   return '/';
 }
 

@@ -1,18 +1,30 @@
 // One chat in the sidebar: opens on click, renames in place (Enter saves, Escape
-// cancels), and moves to the Trash. In the list's roving focus only one chat's link
-// is a Tab stop; its buttons are reached with the arrow keys (see SessionList).
+// cancels), has a menu (pin, archive, move, delete), a checkbox for selecting
+// several, and drags onto a folder. In the list's roving focus only one chat's
+// link is a Tab stop; its buttons are reached with the arrow keys (see SessionList).
 import { limits } from '@parley/shared';
 import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { ChatExportButton } from '../portability/lazy';
 import type { Session } from '../trpc/types';
 import { Icon } from '../ui/Icon';
+import { SessionMenu, type SessionMenuActions } from './SessionMenu';
+import type { Folder } from './useFolders';
 
-interface SessionItemProps {
+/** The drag payload: the ids of the chats being dragged, comma-separated. */
+export const dragType = 'application/x-parley-sessions';
+
+interface SessionItemProps extends SessionMenuActions {
   session: Session;
   active: boolean;
+  folders: Folder[];
+  selected: boolean;
+  /** Some chat is selected: checkboxes show on every row. */
+  selecting: boolean;
+  onSelect: (session: Session, range: boolean) => void;
+  /** The ids a drag of this chat carries (the selection, when it is part of it). */
+  dragIds: (session: Session) => string[];
   onOpen: (session: Session) => void;
   onRename: (session: Session, title: string) => void;
-  onDelete: (session: Session) => void;
   /** Whether this chat's link is the list's one Tab stop. */
   tabbable: boolean;
   /** Renaming ended from the keyboard: focus goes back to this chat. */
@@ -21,6 +33,7 @@ interface SessionItemProps {
 
 export function SessionItem(props: SessionItemProps) {
   const { session, active, onOpen, onRename, onDelete, tabbable, onEditEnd } = props;
+  const { selected, selecting, onSelect, dragIds } = props;
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(session.title);
   const input = useRef<HTMLInputElement>(null);
@@ -48,7 +61,29 @@ export function SessionItem(props: SessionItemProps) {
   };
 
   return (
-    <li className={`session${active ? ' session--active' : ''}`} data-session={session.id}>
+    <li
+      className={`session${active ? ' session--active' : ''}${selected ? ' session--selected' : ''}${selecting ? ' session--selecting' : ''}`}
+      data-session={session.id}
+      draggable={!editing}
+      onDragStart={(e) => {
+        e.dataTransfer.setData(dragType, dragIds(session).join(','));
+        e.dataTransfer.effectAllowed = 'move';
+      }}
+    >
+      {!editing && (
+        // biome-ignore lint/a11y/useSemanticElements: a button joins the row's arrow-key focus, which an input would leave
+        <button
+          type="button"
+          role="checkbox"
+          aria-checked={selected}
+          className="session__check"
+          tabIndex={-1}
+          aria-label={`Select “${session.title}”`}
+          onClick={(e) => onSelect(session, e.shiftKey)}
+        >
+          {selected && <Icon name="check" size={14} />}
+        </button>
+      )}
       {editing ? (
         <input
           ref={input}
@@ -68,17 +103,33 @@ export function SessionItem(props: SessionItemProps) {
             aria-current={active ? 'page' : undefined}
             tabIndex={tabbable ? 0 : -1}
             onClick={(e) => {
-              if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
+              if (e.shiftKey && e.button === 0) {
+                // Shift-click selects the range from the last chat selected.
+                e.preventDefault();
+                onSelect(session, true);
+                return;
+              }
+              if (e.metaKey || e.ctrlKey || e.button !== 0) return;
               e.preventDefault();
-              onOpen(session);
+              if (selecting) onSelect(session, false);
+              else onOpen(session);
             }}
             onDoubleClick={startEditing}
             onKeyDown={(e) => {
               if (e.key === 'F2') startEditing();
               if (e.key === 'Delete') onDelete(session);
+              if (e.key === ' ' && selecting) {
+                e.preventDefault();
+                onSelect(session, e.shiftKey);
+              }
             }}
             title={session.title}
           >
+            {session.pinned && (
+              <span className="session__pin" role="img" aria-label="Pinned">
+                <Icon name="pin" size={12} />
+              </span>
+            )}
             {session.title}
           </a>
           <span className="session__actions">
@@ -101,6 +152,14 @@ export function SessionItem(props: SessionItemProps) {
             >
               <Icon name="trash" size={16} />
             </button>
+            <SessionMenu
+              session={session}
+              folders={props.folders}
+              onPin={props.onPin}
+              onArchive={props.onArchive}
+              onMove={props.onMove}
+              onDelete={onDelete}
+            />
           </span>
         </>
       )}

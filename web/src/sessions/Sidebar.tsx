@@ -1,4 +1,6 @@
-// The sidebar: new chat, search, the chats, the Trash and the account.
+// The sidebar: new chat, search, the chats and folders, the Archive, the Trash and
+// the account.
+import type { Ref } from 'react';
 import { navigate, type Route } from '../app/route';
 import { useAuth } from '../auth/AuthContext';
 import { AccountDataButton } from '../portability/lazy';
@@ -62,18 +64,24 @@ export function Sidebar({ route, onSearch, onNewChat, onNavigated }: SidebarProp
       </div>
       <SessionList activeId={activeId} filter="" onOpened={onNavigated} />
       <div className="sidebar__bottom">
-        <a
-          className={`sidebar__link${route.view === 'trash' ? ' sidebar__link--active' : ''}`}
-          href="/trash"
-          aria-current={route.view === 'trash' ? 'page' : undefined}
-          onClick={(e) => {
-            e.preventDefault();
-            navigate({ view: 'trash' });
-            onNavigated();
-          }}
-        >
-          <Icon name="trash" size={16} /> Trash
-        </a>
+        <div className="sidebar__links">
+          {(['archived', 'trash'] as const).map((view) => (
+            <a
+              key={view}
+              className={`sidebar__link${route.view === view ? ' sidebar__link--active' : ''}`}
+              href={`/${view}`}
+              aria-current={route.view === view ? 'page' : undefined}
+              onClick={(e) => {
+                e.preventDefault();
+                navigate({ view });
+                onNavigated();
+              }}
+            >
+              <Icon name={view === 'trash' ? 'trash' : 'archive'} size={16} />{' '}
+              {view === 'trash' ? 'Trash' : 'Archived'}
+            </a>
+          ))}
+        </div>
         <div className="account">
           <span className="account__avatar" aria-hidden="true">
             {user?.username.slice(0, 1).toUpperCase()}

@@ -1,22 +1,34 @@
-// The Trash: deleted chats, newest first, each with Restore.
-import { useCallback, useRef } from 'react';
+// The Trash and the Archive: deleted (or archived) chats, newest first. The Trash
+// restores a chat, deletes one for good, or empties itself, each deletion behind
+// a confirmation that says how many chats go; the Archive unarchives. Both load
+// only when opened (see Shell), so they cost the first load nothing.
+import { useCallback, useRef, useState } from 'react';
 import { navigate } from '../app/route';
 import { useDocumentTitle } from '../app/useDocumentTitle';
 import { describeError } from '../trpc/errors';
+import type { Session } from '../trpc/types';
 import { Icon } from '../ui/Icon';
 import { MainHeader } from '../ui/MainHeader';
 import { Spinner } from '../ui/Spinner';
 import { useOnVisible } from '../ui/useOnVisible';
-import { useSessionList } from './queries';
+import { ConfirmDialog } from './ConfirmDialog';
+import { archivedListInput, trashListInput, useSessionList } from './queries';
 import { flattenSessions } from './sessionCache';
+import { useOrganise } from './useOrganise';
 import { useSessionActions } from './useSessionActions';
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const chats = (n: number) => `${n} ${n === 1 ? 'chat' : 'chats'}`;
 
-export function TrashView({ onMenu }: { onMenu: () => void }) {
-  const list = useSessionList(true);
+type Asked = { kind: 'one'; session: Session } | { kind: 'all'; count: number };
+
+export function TrashView({ onMenu, archive = false }: { onMenu: () => void; archive?: boolean }) {
+  const title = archive ? 'Archived' : 'Trash';
+  const list = useSessionList(archive ? archivedListInput : trashListInput);
   const { restore } = useSessionActions();
-  useDocumentTitle('Trash');
+  const { purge, emptyTrash, bulk } = useOrganise();
+  const [asked, setAsked] = useState<Asked | null>(null);
+  useDocumentTitle(title);
   const sentinel = useRef<HTMLLIElement>(null);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
   const more = useCallback(() => {
@@ -24,13 +36,26 @@ export function TrashView({ onMenu }: { onMenu: () => void }) {
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
   useOnVisible(sentinel, more, Boolean(hasNextPage));
   const sessions = flattenSessions(list.data);
+  // Every trashed chat, loaded or not: the index knows them all, the list pages them.
+  const total = hasNextPage ? `${sessions.length}+` : String(sessions.length);
 
   return (
-    <section className="main" aria-label="Trash">
-      <MainHeader title="Trash" onMenu={onMenu} />
+    <section className="main" aria-label={title}>
+      <MainHeader title={title} onMenu={onMenu} />
+      {!archive && sessions.length > 0 && (
+        <div className="trash__bar">
+          <button
+            type="button"
+            className="button button--small button--danger"
+            onClick={() => setAsked({ kind: 'all', count: sessions.length })}
+          >
+            <Icon name="trash" size={16} /> Empty trash
+          </button>
+        </div>
+      )}
       {list.isPending ? (
         <div className="state">
-          <Spinner label="Loading the Trash" />
+          <Spinner label={`Loading ${archive ? 'the archive' : 'the Trash'}`} />
         </div>
       ) : list.isError ? (
         <div className="state" role="alert">
@@ -41,12 +66,12 @@ export function TrashView({ onMenu }: { onMenu: () => void }) {
         </div>
       ) : sessions.length === 0 ? (
         <div className="state state--empty">
-          <Icon name="trash" size={32} />
-          <p>The Trash is empty.</p>
+          <Icon name={archive ? 'archive' : 'trash'} size={32} />
+          <p>{archive ? 'No archived chats.' : 'The Trash is empty.'}</p>
         </div>
       ) : (
         <div className="trash">
-          <ul className="trash__list" aria-label="Deleted chats">
+          <ul className="trash__list" aria-label={archive ? 'Archived chats' : 'Deleted chats'}>
             {sessions.map((s) => (
               <li key={s.id} className="trash__item">
                 <a
@@ -61,16 +86,39 @@ export function TrashView({ onMenu }: { onMenu: () => void }) {
                 </a>
                 <span className="trash__meta">
                   {s.messageCount} {s.messageCount === 1 ? 'message' : 'messages'}
-                  {s.deletedAt && ` · deleted ${dateFormat.format(s.deletedAt)}`}
+                  {!archive && s.deletedAt && ` · deleted ${dateFormat.format(s.deletedAt)}`}
                 </span>
-                <button
-                  type="button"
-                  className="button button--small"
-                  aria-label={`Restore “${s.title}”`}
-                  onClick={() => void restore(s)}
-                >
-                  <Icon name="restore" size={16} /> Restore
-                </button>
+                <span className="trash__actions">
+                  {archive ? (
+                    <button
+                      type="button"
+                      className="button button--small"
+                      aria-label={`Unarchive “${s.title}”`}
+                      onClick={() => bulk.mutate({ sessions: [s], action: 'unarchive' })}
+                    >
+                      <Icon name="archive" size={16} /> Unarchive
+                    </button>
+                  ) : (
+                    <>
+                      <button
+                        type="button"
+                        className="button button--small"
+                        aria-label={`Restore “${s.title}”`}
+                        onClick={() => void restore(s)}
+                      >
+                        <Icon name="restore" size={16} /> Restore
+                      </button>
+                      <button
+                        type="button"
+                        className="button button--small button--danger"
+                        aria-label={`Delete “${s.title}” forever`}
+                        onClick={() => setAsked({ kind: 'one', session: s })}
+                      >
+                        Delete forever
+                      </button>
+                    </>
+                  )}
+                </span>
               </li>
             ))}
             <li ref={sentinel} className="trash__more" aria-hidden="true">
@@ -79,6 +127,27 @@ export function TrashView({ onMenu }: { onMenu: () => void }) {
           </ul>
         </div>
       )}
+      {asked && (
+        <ConfirmDialog
+          title={asked.kind === 'all' ? 'Empty the Trash?' : 'Delete forever?'}
+          body={
+            asked.kind === 'all'
+              ? `${hasNextPage ? `All ${total}` : chats(asked.count)} in the Trash will be deleted for good, with their messages. This cannot be undone.`
+              : `1 chat, “${asked.session.title}”, will be deleted for good, with its messages. This cannot be undone.`
+          }
+          confirm={asked.kind === 'all' ? 'Empty trash' : 'Delete forever'}
+          onCancel={() => setAsked(null)}
+          onConfirm={() => {
+            if (asked.kind === 'all') emptyTrash.mutate(sessions);
+            else purge.mutate(asked.session);
+            setAsked(null);
+          }}
+        />
+      )}
     </section>
   );
+}
+
+export function ArchivedView({ onMenu }: { onMenu: () => void }) {
+  return <TrashView onMenu={onMenu} archive />;
 }

@@ -11,6 +11,7 @@ export function placeSession<P>(
   data: SessionPages<P> | undefined,
   session: Session,
   belongs: boolean,
+  pinsFirst = false,
 ): SessionPages<P> | undefined {
   if (!data) return data;
   const pages = data.pages.map((page) => ({
@@ -20,7 +21,7 @@ export function placeSession<P>(
   if (belongs) {
     let placed = false;
     for (const page of pages) {
-      const at = page.items.findIndex((s) => compareSessions(session, s) < 0);
+      const at = page.items.findIndex((s) => compareSessions(session, s, pinsFirst) < 0);
       if (at >= 0) {
         page.items.splice(at, 0, session);
         placed = true;

@@ -16,6 +16,9 @@ export function makeSession(over: Partial<Session> = {}): Session {
     updatedAt: createdAt,
     deleted: false,
     deletedAt: null,
+    pinned: false,
+    archived: false,
+    folderId: null,
     ...over,
   };
 }

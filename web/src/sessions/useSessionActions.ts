@@ -1,6 +1,9 @@
 // What a person does to sessions: start one (or open the empty one), rename, delete
 // (with Undo) and restore.
-// Each result goes straight into the caches, so the sidebar changes at once.
+// Each is a useMutation: onMutate cancels in-flight list fetches (which would
+// overwrite it), shows the change at once and keeps what the lists held; an error
+// puts that back. The server's answer is then placed like any other change.
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
 import { navigate } from '../app/route';
 import { describeError } from '../trpc/errors';
@@ -9,10 +12,13 @@ import type { Session } from '../trpc/types';
 import { useToast } from '../ui/Toasts';
 import { liveListInput } from './queries';
 import { emptySession } from './sessionCache';
-import { useApplySession } from './useApplySession';
+import { sessionListKey, useApplySession } from './useApplySession';
+
+type Snapshot = Array<[readonly unknown[], unknown]>;
 
 export function useSessionActions() {
   const utils = trpc.useUtils();
+  const queryClient = useQueryClient();
   const apply = useApplySession();
   const toast = useToast();
 
@@ -21,6 +27,81 @@ export function useSessionActions() {
       toast({ text: `${what}: ${describeError(error)}`, tone: 'error' }),
     [toast],
   );
+  /** Applies `optimistic` once list fetches are stopped; answers what the lists held. */
+  const hold = async (
+    optimistic: Session,
+    was: Session,
+  ): Promise<{ snapshot: Snapshot; was: Session }> => {
+    await queryClient.cancelQueries({ queryKey: sessionListKey() });
+    const snapshot = queryClient.getQueriesData({ queryKey: sessionListKey() });
+    apply(optimistic);
+    return { snapshot, was };
+  };
+  const rollback = (context: { snapshot: Snapshot; was: Session } | undefined) => {
+    for (const [key, data] of context?.snapshot ?? []) queryClient.setQueryData(key, data);
+    if (context) utils.session.get.setData({ id: context.was.id }, context.was);
+  };
+
+  const createCall = trpc.session.create.useMutation();
+  const createMutation = useMutation({
+    mutationFn: () => createCall.mutateAsync({}),
+    onSuccess: (session) => {
+      apply(session);
+      navigate({ view: 'chat', sessionId: session.id });
+    },
+    onError: fail('Could not start a chat'),
+  });
+
+  const renameCall = trpc.session.rename.useMutation();
+  const renameMutation = useMutation({
+    mutationFn: (v: { session: Session; title: string }) =>
+      renameCall.mutateAsync({ id: v.session.id, title: v.title }),
+    onMutate: (v) => hold({ ...v.session, title: v.title }, v.session),
+    onError: (error, _v, context) => {
+      rollback(context);
+      fail('Could not rename')(error);
+    },
+    onSuccess: (session) => apply(session),
+  });
+
+  const restoreCall = trpc.session.restore.useMutation();
+  const restoreMutation = useMutation({
+    mutationFn: (session: Session) => restoreCall.mutateAsync({ id: session.id }),
+    onMutate: (session) => hold({ ...session, deleted: false, deletedAt: null }, session),
+    onError: (error, _s, context) => {
+      rollback(context);
+      fail('Could not restore')(error);
+    },
+    onSuccess: (session) => apply(session),
+  });
+
+  const deleteCall = trpc.session.delete.useMutation();
+  const deleteMutation = useMutation({
+    mutationFn: (v: { session: Session; wasOpen: boolean }) =>
+      deleteCall.mutateAsync({ id: v.session.id }),
+    onMutate: (v) => hold({ ...v.session, deleted: true, deletedAt: new Date() }, v.session),
+    onError: (error, _v, context) => {
+      rollback(context);
+      fail('Could not delete')(error);
+    },
+    onSuccess: (deleted, v) => {
+      apply(deleted);
+      toast({
+        text: `Moved “${v.session.title}” to Trash`,
+        action: {
+          label: 'Undo',
+          run: () => {
+            restoreMutation.mutateAsync(deleted).then(
+              (restored) => {
+                if (v.wasOpen) navigate({ view: 'chat', sessionId: restored.id });
+              },
+              () => {},
+            );
+          },
+        },
+      });
+    },
+  });
 
   const create = useCallback(async () => {
     // An empty chat already there is opened, so the list never fills with empty "New Chat"s.
@@ -29,69 +110,29 @@ export function useSessionActions() {
       navigate({ view: 'chat', sessionId: empty.id });
       return empty;
     }
-    try {
-      const session = await utils.client.session.create.mutate({});
-      apply(session);
-      navigate({ view: 'chat', sessionId: session.id });
-      return session;
-    } catch (error) {
-      fail('Could not start a chat')(error);
-      return null;
-    }
-  }, [utils, apply, fail]);
-
+    return createMutation.mutateAsync().catch(() => null);
+  }, [createMutation.mutateAsync, utils]);
   const rename = useCallback(
     async (session: Session, title: string) => {
       const trimmed = title.trim();
       if (!trimmed || trimmed === session.title) return;
-      apply({ ...session, title: trimmed });
-      try {
-        apply(await utils.client.session.rename.mutate({ id: session.id, title: trimmed }));
-      } catch (error) {
-        apply(session);
-        fail('Could not rename')(error);
-      }
+      await renameMutation.mutateAsync({ session, title: trimmed }).catch(() => {});
     },
-    [utils, apply, fail],
+    [renameMutation.mutateAsync],
   );
-
   const restore = useCallback(
     async (session: Session) => {
-      try {
-        apply(await utils.client.session.restore.mutate({ id: session.id }));
-        toast({ text: `Restored “${session.title}”` });
-      } catch (error) {
-        fail('Could not restore')(error);
-      }
+      const restored = await restoreMutation.mutateAsync(session).catch(() => null);
+      if (restored) toast({ text: `Restored “${session.title}”` });
     },
-    [utils, apply, toast, fail],
+    [restoreMutation.mutateAsync, toast],
   );
-
   /** Moves a chat to the Trash; Undo brings it back, and reopens it if it was open. */
   const remove = useCallback(
     async (session: Session, wasOpen = false) => {
-      apply({ ...session, deleted: true, deletedAt: new Date() });
-      try {
-        const deleted = await utils.client.session.delete.mutate({ id: session.id });
-        apply(deleted);
-        toast({
-          text: `Moved “${session.title}” to Trash`,
-          action: {
-            label: 'Undo',
-            run: () => {
-              utils.client.session.restore.mutate({ id: session.id }).then((restored) => {
-                apply(restored);
-                if (wasOpen) navigate({ view: 'chat', sessionId: restored.id });
-              }, fail('Could not undo'));
-            },
-          },
-        });
-      } catch (error) {
-        apply(session);
-        fail('Could not delete')(error);
-      }
+      await deleteMutation.mutateAsync({ session, wasOpen }).catch(() => {});
     },
-    [utils, apply, toast, fail],
+    [deleteMutation.mutateAsync],
   );
 
   return { create, rename, remove, restore };

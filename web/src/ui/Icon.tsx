@@ -12,6 +12,12 @@ const paths = {
   logout: 'M15 4h4v16h-4M10 8l-4 4 4 4M6 12h10',
   chat: 'M5 5h14v10H9l-4 4z',
   download: 'M12 4v11M7 10l5 5 5-5M5 20h14',
+  more: 'M6 12h.01M12 12h.01M18 12h.01',
+  pin: 'M9 4h6l-1 6 3 3H7l3-3zM12 13v7',
+  archive: 'M4 5h16v4H4zM6 9v10h12V9M10 13h4',
+  folder: 'M3 6h6l2 2h10v11H3z',
+  check: 'M5 12l5 5 9-10',
+  chevron: 'M9 6l6 6-6 6',
 } as const;
 
 export type IconName = keyof typeof paths;

@@ -1,0 +1,71 @@
+// The user's folders: listed once and kept live by folder.onChange (see
+// useSessionChanges); create, rename and delete show at once and roll back on error.
+import { useMutation } from '@tanstack/react-query';
+import { describeError } from '../trpc/errors';
+import { trpc } from '../trpc/trpc';
+import type { RouterOutputs } from '../trpc/types';
+import { useToast } from '../ui/Toasts';
+
+export type Folder = RouterOutputs['folder']['list']['items'][number];
+
+export function useFolderList() {
+  return trpc.folder.list.useQuery(undefined, { staleTime: 60_000 });
+}
+
+export function useFolderActions() {
+  const utils = trpc.useUtils();
+  const toast = useToast();
+  const fail = (what: string) => (error: unknown) =>
+    toast({ text: `${what}: ${describeError(error)}`, tone: 'error' });
+  const hold = async (change: (items: Folder[]) => Folder[]) => {
+    await utils.folder.list.cancel();
+    const before = utils.folder.list.getData();
+    utils.folder.list.setData(undefined, (d) => (d ? { items: change(d.items) } : d));
+    return { before };
+  };
+  const settle = () => void utils.folder.list.invalidate();
+  const putBack = (context: { before: { items: Folder[] } | undefined } | undefined) =>
+    utils.folder.list.setData(undefined, context?.before);
+
+  const createCall = trpc.folder.create.useMutation();
+  const create = useMutation({
+    mutationFn: (name: string) => createCall.mutateAsync({ name }),
+    onError: fail('Could not create the folder'),
+    onSuccess: (folder) =>
+      utils.folder.list.setData(undefined, (d) =>
+        d && !d.items.some((f) => f.id === folder.id)
+          ? { items: [...d.items, folder].sort((a, b) => a.name.localeCompare(b.name)) }
+          : d,
+      ),
+    onSettled: settle,
+  });
+
+  const renameCall = trpc.folder.rename.useMutation();
+  const rename = useMutation({
+    mutationFn: (v: { id: string; name: string }) => renameCall.mutateAsync(v),
+    onMutate: (v) =>
+      hold((items) => items.map((f) => (f.id === v.id ? { ...f, name: v.name.trim() } : f))),
+    onError: (error, _v, context) => {
+      putBack(context);
+      fail('Could not rename the folder')(error);
+    },
+    onSettled: settle,
+  });
+
+  const removeCall = trpc.folder.delete.useMutation();
+  const remove = useMutation({
+    mutationFn: (folder: Folder) => removeCall.mutateAsync({ id: folder.id }),
+    onMutate: (folder) => hold((items) => items.filter((f) => f.id !== folder.id)),
+    onError: (error, _v, context) => {
+      putBack(context);
+      fail('Could not delete the folder')(error);
+    },
+    onSuccess: (_r, folder) => {
+      toast({ text: `Deleted the folder “${folder.name}”; its chats are kept` });
+      void utils.session.list.invalidate();
+    },
+    onSettled: settle,
+  });
+
+  return { create, rename, remove };
+}
