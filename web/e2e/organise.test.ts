@@ -54,8 +54,7 @@ beforeAll(async () => {
     await api.createSession(title);
   }
   browser = await launchBrowser();
-  // bypassCSP: axe is injected as an inline script, which the app's CSP refuses.
-  context = await browser.newContext({ viewport: desktop, bypassCSP: true });
+  context = await browser.newContext({ viewport: desktop });
   page = await context.newPage();
   await signIn(page);
   other = await context.newPage();
