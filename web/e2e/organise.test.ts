@@ -54,7 +54,8 @@ beforeAll(async () => {
     await api.createSession(title);
   }
   browser = await launchBrowser();
-  context = await browser.newContext({ viewport: desktop });
+  // bypassCSP: Playwright's hover never finds an element stable under the app's CSP.
+  context = await browser.newContext({ viewport: desktop, bypassCSP: true });
   page = await context.newPage();
   await signIn(page);
   other = await context.newPage();

@@ -2,7 +2,6 @@
 // narrow ones; the main panel shows the start page, a chat, or the Trash.
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { useAuth } from '../auth/AuthContext';
-import { Conversation } from '../chat/Conversation';
 import { OutboxProvider } from '../chat/OutboxProvider';
 import { Sidebar } from '../sessions/Sidebar';
 import { useSessionActions } from '../sessions/useSessionActions';
@@ -12,6 +11,9 @@ import { useDrawerFocus } from './useDrawerFocus';
 import { useNarrow } from './useNarrow';
 import { useShortcuts } from './useShortcuts';
 
+/** A chat: fetched as soon as the app starts (or a chat opens), not with the first page. */
+const loadConversation = () => import('../chat/Conversation');
+const Conversation = lazy(() => loadConversation().then((m) => ({ default: m.Conversation })));
 /** The search box: out of the first visit's JavaScript, fetched once the app is idle. */
 const loadSearch = () => import('../search/SearchDialog');
 const SearchDialog = lazy(loadSearch);
@@ -52,6 +54,8 @@ export function Shell() {
   }, []);
   const closeSearch = useCallback(() => setSearching(false), []);
   useEffect(() => {
+    // The chat view comes right behind the first page, whether or not a chat is open yet.
+    void loadConversation().catch(() => {});
     // Ready before the first Ctrl+K, so no keystroke is typed into nothing.
     const t = setTimeout(() => void loadSearch().catch(() => {}), 2_000);
     return () => clearTimeout(t);
@@ -88,7 +92,9 @@ export function Shell() {
         />
         <main id="main" className="shell__main" tabIndex={-1} inert={drawerShown}>
           {route.view === 'chat' ? (
-            <Conversation key={route.sessionId} sessionId={route.sessionId} onMenu={openDrawer} />
+            <Suspense fallback={null}>
+              <Conversation key={route.sessionId} sessionId={route.sessionId} onMenu={openDrawer} />
+            </Suspense>
           ) : route.view === 'trash' || route.view === 'archived' ? (
             <Suspense fallback={null}>
               {route.view === 'trash' ? (

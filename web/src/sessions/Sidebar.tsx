@@ -1,6 +1,5 @@
 // The sidebar: new chat, search, the chats and folders, the Archive, the Trash and
 // the account.
-import type { Ref } from 'react';
 import { navigate, type Route } from '../app/route';
 import { useAuth } from '../auth/AuthContext';
 import { AccountDataButton } from '../portability/lazy';
