@@ -54,8 +54,7 @@ beforeAll(async () => {
     await api.createSession(title);
   }
   browser = await launchBrowser();
-  // bypassCSP: Playwright's hover never finds an element stable under the app's CSP.
-  context = await browser.newContext({ viewport: desktop, bypassCSP: true });
+  context = await browser.newContext({ viewport: desktop });
   page = await context.newPage();
   await signIn(page);
   other = await context.newPage();
