@@ -124,3 +124,25 @@ describe('search and message edits', () => {
     );
   });
 });
+
+describe('search and organising', () => {
+  it('leaves archived chats out unless asked, and narrows to a folder', async () => {
+    const { caller } = await newUser(services);
+    const kept = await caller.session.create({ title: 'Kept' });
+    const stored = await caller.session.create({ title: 'Stored away' });
+    await caller.message.send({ sessionId: kept.id, content: 'walnut harvest' });
+    await caller.message.send({ sessionId: stored.id, content: 'walnut storage' });
+    const folder = await caller.folder.create({ name: 'Nuts' });
+    await caller.session.update({ id: kept.id, folderId: folder.id });
+    await caller.session.update({ id: stored.id, archived: true });
+    const chatsOf = async (input: Parameters<typeof caller.search.query>[0]) =>
+      (await caller.search.query(input)).items.map((h) => h.session.id).sort();
+    expect(await chatsOf({ q: 'walnut' })).toEqual([kept.id]);
+    expect(await chatsOf({ q: 'walnut', includeArchived: true })).toEqual(
+      [kept.id, stored.id].sort(),
+    );
+    expect(await chatsOf({ q: 'walnut', includeArchived: true, folderId: folder.id })).toEqual([
+      kept.id,
+    ]);
+  });
+});
