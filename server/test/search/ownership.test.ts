@@ -146,3 +146,17 @@ describe('search and organising', () => {
     ]);
   });
 });
+
+describe('search and purging', () => {
+  it('a chat deleted for good leaves no text in the results', async () => {
+    const { caller } = await newUser(services);
+    const s = await caller.session.create({ title: 'Purged plans' });
+    await caller.message.send({ sessionId: s.id, content: 'kumquat marmalade' });
+    expect((await caller.search.query({ q: 'kumquat' })).items).toHaveLength(1);
+    await caller.session.delete({ id: s.id });
+    await caller.session.purge({ id: s.id });
+    const after = await caller.search.query({ q: 'kumquat', includeArchived: true });
+    expect(after.items).toEqual([]);
+    expect((await caller.search.query({ q: 'purged' })).items).toEqual([]);
+  });
+});
