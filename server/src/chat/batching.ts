@@ -1,8 +1,8 @@
 // Two ways of turning many waiting writes into few database commands, without a
 // timer: whatever queued while the previous write ran goes in the next one, so a
 // lone write starts at once and a busy key gets bigger batches.
-import { MongoBulkWriteError, MongoServerError } from 'mongodb';
-import type { KeyedLock } from '../lib/keyedLock';
+import { MongoBulkWriteError, MongoNetworkTimeoutError, MongoServerError } from 'mongodb';
+import { KeyedLock } from '../lib/keyedLock';
 
 interface Waiting<T, R> {
   item: T;
@@ -149,4 +149,33 @@ function docErrors(e: unknown): Map<number, Error> | null {
     );
   }
   return out;
+}
+
+/**
+ * Writes run one at a time, in order, each given at most `deadlineMs`. The driver
+ * can wait forever on a socket the database's death left half-closed; without a
+ * deadline that one write would hold every later one. A write past its deadline
+ * fails as a network timeout (a retryable 503); it may still land, which a retry
+ * with the same clientId finds, and no send in it was acknowledged.
+ */
+export class SerialWrites {
+  private readonly gate = new KeyedLock();
+
+  constructor(private readonly deadlineMs: number) {}
+
+  run<T>(task: () => Promise<T>): Promise<T> {
+    return this.gate.run('writes', () => {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () =>
+            reject(new MongoNetworkTimeoutError('The database did not answer a write in time.')),
+          this.deadlineMs,
+        );
+      });
+      const work = task();
+      work.catch(() => {}); // settled later, if ever: its outcome was already reported
+      return Promise.race([work, late]).finally(() => clearTimeout(timer));
+    });
+  }
 }

@@ -12,9 +12,8 @@ import { TRPCError } from '@trpc/server';
 import type { AnyBulkWriteOperation, ObjectId } from 'mongodb';
 import type { BucketDoc, MessageDoc, MessageKeyDoc, SessionDoc, UserDoc } from '../db/documents';
 import { asObjectId, idString, isDuplicateKey, newId, toObjectId } from '../db/ids';
-import { KeyedLock } from '../lib/keyedLock';
 import type { Services } from '../services';
-import { GroupWrite, LockedBatches } from './batching';
+import { GroupWrite, LockedBatches, SerialWrites } from './batching';
 import { ensureReadModel, markDamaged } from './damage';
 import { toApiMessage } from './mappers';
 import { bucketAppends, bucketSize, toEntry } from './readModel';
@@ -60,8 +59,8 @@ function pipelineOf(services: Services): Pipeline {
   let p = pipelines.get(services);
   if (p) return p;
   const { db } = services;
-  const gate = new KeyedLock();
-  const write = <T>(task: () => Promise<T>) => gate.run('writes', task);
+  const writes = new SerialWrites(services.config.writeDeadlineMs);
+  const write = <T>(task: () => Promise<T>) => writes.run(task);
   p = {
     write,
     sends: new LockedBatches(services.locks, maxSends, (_, items) =>

@@ -172,6 +172,8 @@ export interface Config {
   refreshReuseGraceMs: number;
   /** How long a process may reuse a caller's user record without reading it again. */
   callerCacheMs: number;
+  /** A batched send's write that the database has not answered by then fails as retryable. */
+  writeDeadlineMs: number;
   /** The model that answers user messages; null: none is configured. */
   assistant: AssistantConfig | null;
 }
@@ -265,6 +267,7 @@ export function loadConfig(
     },
     refreshReuseGraceMs: 10_000,
     callerCacheMs: 2_000,
+    writeDeadlineMs: 15_000,
     assistant: assistantConfig(env),
   };
 }
