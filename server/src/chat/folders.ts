@@ -168,6 +168,54 @@ export async function createFolder(services: Services, user: UserDoc, name: stri
   return toFolder(made as StoredFolder, new Map());
 }
 
+/** A folder an import brings: its name (already checked) and its original times, ms. */
+export interface ImportedFolder {
+  name: string;
+  created: number;
+  updated: number;
+}
+
+/**
+ * Finds or makes the user's folder for each imported one, in order: an existing
+ * folder of the same name (any case) is used, else one is made with the original
+ * times, until the cap. Answers each one's id, or null past the cap; one write.
+ */
+export async function importFolders(
+  services: Services,
+  user: UserDoc,
+  wanted: ImportedFolder[],
+): Promise<{ ids: Array<string | null>; created: number }> {
+  if (wanted.length === 0) return { ids: [], created: 0 };
+  const result = await services.locks.run(userLockKey(user._id), async () => {
+    const { folders, updated } = await readFolders(services, user._id);
+    const byName = new Map([...folders.values()].map((f) => [f.name.toLowerCase(), f.id]));
+    const now = Math.max(Date.now(), updated + 1);
+    const set: Record<string, string> = {};
+    let count = folders.size;
+    const ids = wanted.map((w) => {
+      const found = byName.get(w.name.toLowerCase());
+      if (found) return found;
+      if (count >= limits.foldersPerUser) return null;
+      count++;
+      const f = { id: idString(newId(w.created)), ...w };
+      set[`f.${f.id}`] = pack(f);
+      byName.set(w.name.toLowerCase(), f.id);
+      return f.id;
+    });
+    const created = Object.keys(set).length;
+    if (created > 0) {
+      await services.db.folders.updateOne(
+        { _id: idString(user._id) },
+        { $set: { ...set, updated: now } },
+        { upsert: true },
+      );
+    }
+    return { ids, created, now };
+  });
+  if (result.created > 0) await announceFolders(services, user, result.now);
+  return { ids: result.ids, created: result.created };
+}
+
 export async function renameFolder(services: Services, user: UserDoc, id: string, name: string) {
   const renamed = await changeFolders(services, user, (folders, now) => {
     const f = folders.get(id);

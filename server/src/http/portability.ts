@@ -175,6 +175,7 @@ export function portabilityRoutes(services: Services): Route {
           messages: 0,
           skipped: 0,
           split: 0,
+          folders: 0,
           alreadyImported: 0,
           errors: [{ conversation: 'the file', reason: result.problem }],
         };

@@ -3,12 +3,15 @@
 // runs and one report at the end. One import runs at a time per user.
 import { createReadStream } from 'node:fs';
 import { Transform } from 'node:stream';
+import { limits } from '@parley/shared';
 import { streamArray } from 'stream-json/streamers/stream-array.js';
+import { announceFolders } from '../chat/folders';
 import type { UserDoc } from '../db/documents';
 import { idString } from '../db/ids';
 import { log } from '../log';
 import type { Services } from '../services';
 import { chatgptConversation } from './chatgpt';
+import { FolderMatcher } from './folderMatcher';
 import type { ImportEvent, ImportedConversation, ImportSource } from './imported';
 import { FileError, parleyEvents } from './parleyFile';
 import { claimConversation, SessionLimitReached, SessionWriter } from './sessionWriter';
@@ -16,8 +19,10 @@ import { claimConversation, SessionLimitReached, SessionWriter } from './session
 export interface ImportCounts {
   sessions: number;
   messages: number;
-  /** Turns and lines left out on purpose: hidden, empty, tool, folders. */
+  /** Turns left out on purpose: hidden, empty, tool. */
   skipped: number;
+  /** Folders made for the file's folders (the rest matched existing ones by name). */
+  folders: number;
   /** Messages over the content limit, stored as several messages in a row. */
   split: number;
   /** Conversations an earlier import stored already. */
@@ -92,6 +97,7 @@ export async function importFile(
     sessions: 0,
     messages: 0,
     skipped: 0,
+    folders: 0,
     split: 0,
     alreadyImported: 0,
   };
@@ -132,6 +138,8 @@ export async function importFile(
       : parleyEvents(stream.setEncoding('utf8') as AsyncIterable<string>);
   let writer: SessionWriter | null = null;
   let current: ImportedConversation | null = null;
+  const folders = new FolderMatcher(services, user);
+  let filed = 0;
   const drop = async () => {
     const w = writer;
     writer = null;
@@ -140,7 +148,11 @@ export async function importFile(
   try {
     await progress();
     for await (const event of events) {
+      if (event.type !== 'folder') counts.folders += await folders.settle();
       switch (event.type) {
+        case 'folder':
+          counts.folders += await folders.add(event.folder);
+          break;
         case 'start': {
           if (signal?.aborted) throw new FileError('the import was cancelled');
           current = event.conversation;
@@ -158,7 +170,8 @@ export async function importFile(
           if (!w || !current) break;
           writer = null;
           try {
-            await w.finish(current);
+            const doc = await w.finish(current, folders.idOf(current.folder));
+            if (doc.folder_id) filed++;
             counts.sessions++;
             counts.messages += w.count;
             counts.skipped += event.skipped;
@@ -181,6 +194,8 @@ export async function importFile(
           break;
       }
     }
+    // A file of folders and no chats still brings its folders.
+    counts.folders += await folders.settle();
   } catch (e) {
     await drop().catch(() => {});
     if (e instanceof FileError) addError('the file', `The import stopped: ${e.message}.`);
@@ -197,6 +212,15 @@ export async function importFile(
   } finally {
     source.destroy();
   }
+  const overCap = folders.overCap;
+  if (overCap > 0) {
+    addError(
+      'folders',
+      `${overCap} ${overCap === 1 ? 'folder was' : 'folders were'} not made: the account has reached its limit of ${limits.foldersPerUser} folders. Their chats were imported outside any folder.`,
+    );
+  }
+  // The folders' counts have moved: open views get them once, not per chat.
+  if (filed > 0) await announceFolders(services, user).catch(() => {});
   if (errorCount > errors.length) {
     errors.push({
       conversation: 'more',

@@ -15,6 +15,19 @@ export interface ImportedConversation {
   createdAt: Date;
   deleted: boolean;
   deletedAt: Date | null;
+  /** How it was organised; only Parley's own exports carry this. */
+  pinned?: boolean;
+  archived?: boolean;
+  /** The source id of the file's folder it was in. */
+  folder?: string | null;
+}
+
+/** A folder as a Parley export holds it, its name checked as folder.create checks one. */
+export interface ImportedFolderLine {
+  sourceId: string;
+  name: string;
+  createdAt: Date;
+  updatedAt: Date;
 }
 
 export interface ImportedMessage {
@@ -27,11 +40,12 @@ export interface ImportedMessage {
 export type ImportEvent =
   | { type: 'start'; conversation: ImportedConversation }
   | { type: 'message'; message: ImportedMessage }
+  | { type: 'folder'; folder: ImportedFolderLine }
   /** The started conversation is whole; `skipped` turns were left out of it on purpose. */
   | { type: 'finish'; skipped: number; split: number }
   /** A conversation that cannot be imported; a started one is dropped. */
   | { type: 'fail'; conversation: string; reason: string }
-  /** Lines or entries left out that belong to no conversation (e.g. folders). */
+  /** Lines or entries left out that belong to no conversation. */
   | { type: 'skip'; count: number };
 
 /** A title Parley stores: trimmed, without NULs, at most titleMax characters. */

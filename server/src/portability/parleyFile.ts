@@ -1,7 +1,7 @@
 // Parley's own account export read back (lines.ts), line by line: a session's
 // messages are passed on as they are read, and the `end` line tells a whole file
 // from one cut off, whose last session is then left out rather than half-imported.
-import { roleSchema } from '@parley/shared';
+import { folderNameSchema, roleSchema } from '@parley/shared';
 import { z } from 'zod';
 import { type ImportEvent, importedTitle, splitContent } from './imported';
 import { accountFormat } from './lines';
@@ -19,6 +19,17 @@ const sessionLine = z.object({
   createdAt: date,
   deleted: z.boolean(),
   deletedAt: date.nullable(),
+  // Exports written before chats were organised have none of these.
+  pinned: z.boolean().optional(),
+  archived: z.boolean().optional(),
+  folderId: z.string().max(100).nullable().optional(),
+});
+const folderLine = z.object({
+  type: z.literal('folder'),
+  id: z.string().min(1).max(100),
+  name: folderNameSchema,
+  createdAt: date,
+  updatedAt: date,
 });
 const messageLine = z.object({
   type: z.literal('message'),
@@ -87,10 +98,18 @@ export async function* parleyEvents(text: AsyncIterable<string>): AsyncGenerator
     switch (kind.data.type) {
       case 'account':
         throw new FileError(`line ${lineNo} is a second account line`);
-      case 'folder':
+      case 'folder': {
         yield* finish();
-        yield { type: 'skip', count: 1 };
+        const f = folderLine.safeParse(value);
+        if (!f.success) {
+          const reason = `the folder is not valid (${issue(f.error)}); its chats go in no folder`;
+          yield { type: 'fail', conversation: `line ${lineNo}`, reason };
+          break;
+        }
+        const { id: sourceId, name, createdAt, updatedAt } = f.data;
+        yield { type: 'folder', folder: { sourceId, name, createdAt, updatedAt } };
         break;
+      }
       case 'end':
         yield* finish();
         ended = true;
@@ -120,6 +139,9 @@ export async function* parleyEvents(text: AsyncIterable<string>): AsyncGenerator
             createdAt: s.data.createdAt,
             deleted: s.data.deleted,
             deletedAt: s.data.deleted ? (s.data.deletedAt ?? s.data.createdAt) : null,
+            pinned: s.data.pinned === true,
+            archived: s.data.archived === true,
+            folder: s.data.folderId ?? null,
           },
         };
         break;

@@ -2,7 +2,8 @@
 // with their seq, their buckets (the read model), then the owner's index entry and
 // the session, last, so a chat appears only once all of it is in. An import key
 // (`imports`, `_id` = `<user>:<source>:<source id>`) makes a second import a no-op.
-import type { Collection, ObjectId } from 'mongodb';
+import { type Collection, ObjectId } from 'mongodb';
+import { readFolders } from '../chat/folders';
 import { toApiSession } from '../chat/mappers';
 import { bucketId, bucketSize } from '../chat/readModel';
 import { entryOf, withIndexEntry } from '../chat/sessionIndex';
@@ -130,8 +131,11 @@ export class SessionWriter {
     this.pending = [];
   }
 
-  /** Stores the session (index entry first, as every session write) and tells open views. */
-  async finish(c: ImportedConversation): Promise<SessionDoc> {
+  /**
+   * Stores the session (index entry first, as every session write) and tells open
+   * views. `folderId` is the user's folder it goes in; one deleted meanwhile is none.
+   */
+  async finish(c: ImportedConversation, folderId: string | null = null): Promise<SessionDoc> {
     // Flushes only at bucket boundaries before this, so every bucket is written once.
     await this.flush();
     const now = new Date();
@@ -145,16 +149,28 @@ export class SessionWriter {
       activity_at: this.lastAt ?? c.createdAt,
       deleted: c.deleted,
       deleted_at: c.deleted ? (c.deletedAt ?? now) : null,
+      ...(c.pinned ? { pinned: true } : {}),
+      ...(c.archived ? { archived: true } : {}),
+      ...(folderId ? { folder_id: ObjectId.createFromHexString(folderId) } : {}),
     };
+    const entry = entryOf(doc);
     const cap = this.services.config.sessionsPerUser;
     await withIndexEntry(
       this.services,
       this.user,
-      entryOf(doc),
+      entry,
       () => this.services.db.sessions.insertOne(doc),
       {
-        before: (index) => {
+        // Under the user's lock, where folder.delete runs: no chat lands in a deleted folder.
+        before: async (index) => {
           if (index.size >= cap) throw new SessionLimitReached(cap);
+          if (
+            folderId &&
+            !(await readFolders(this.services, this.user._id)).folders.has(folderId)
+          ) {
+            delete doc.folder_id;
+            entry.folderId = null;
+          }
         },
       },
     );

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Parley } from '../../src/app';
 import { startTestServer } from '../support/harness';
-import { exportAccountLines, importBody, signedInUser } from './support';
+import { comparable, exportAccountLines, importBody, signedInUser } from './support';
 
 let parley: Parley;
 beforeAll(async () => {
@@ -65,17 +65,6 @@ describe('GET /export/sessions/{id}', () => {
     expect(anonymous.status).toBe(401);
   });
 });
-
-/** An export's content apart from ids and the times Parley itself sets on import. */
-function comparable(lines: Array<Record<string, unknown>>) {
-  return lines
-    .filter((l) => l.type !== 'account')
-    .map((l) => {
-      const { id: _i, userId: _u, sessionId: _s, updatedAt, ...rest } = l;
-      // A session's updatedAt records the import itself; a message's is kept.
-      return l.type === 'message' ? { ...rest, updatedAt } : rest;
-    });
-}
 
 describe('GET /export/account and the round trip', () => {
   it('exports every session and message in order, and imports into a new account losslessly', async () => {

@@ -39,6 +39,7 @@ export interface Report {
   sessions: number;
   messages: number;
   skipped: number;
+  folders: number;
   split: number;
   alreadyImported: number;
   errors: Array<{ conversation: string; reason: string }>;
@@ -57,6 +58,24 @@ export async function exportAccountLines(parley: Parley, token: string) {
       .split('\n')
       .map((l) => JSON.parse(l)),
   };
+}
+
+type Line = Record<string, unknown>;
+
+/**
+ * An export's content apart from ids, the account line and the times Parley itself
+ * sets on import; a session names its folder by the folder's name.
+ */
+export function comparable(lines: Line[]) {
+  const names = new Map(lines.filter((l) => l.type === 'folder').map((l) => [l.id, l.name]));
+  return lines
+    .filter((l) => l.type !== 'account')
+    .map((l) => {
+      const { id: _i, userId: _u, sessionId: _s, updatedAt, folderId, ...rest } = l;
+      // A session's updatedAt records the import itself; a folder's and a message's are kept.
+      if (l.type === 'session') return { ...rest, folder: names.get(folderId) ?? folderId };
+      return updatedAt === undefined ? rest : { ...rest, updatedAt };
+    });
 }
 
 /** One node of a ChatGPT mapping. */
