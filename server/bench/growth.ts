@@ -218,6 +218,14 @@ function ops(p: Probe): Op[] {
       once: timed(base, () => trpcQuery('search.query', { q: 'probe' }, token)),
     },
     {
+      what: 'export of the account (20 chats, a folder, 60 messages)',
+      once: timed(base, () => ({
+        method: 'GET',
+        path: '/export/account',
+        headers: { authorization: `Bearer ${token}` },
+      })),
+    },
+    {
       what: 'message.list first page',
       once: timed(base, () => trpcQuery('message.list', { sessionId }, token)),
     },

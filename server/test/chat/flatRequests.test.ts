@@ -2,8 +2,15 @@
 // the whole collection for any other filter, so one filter that is more than
 // `{ _id }` makes a request cost what the whole database holds. Each command the
 // request path sends is recorded through the driver's command monitoring.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type CommandStartedEvent, type MongoClient, ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { UserDoc } from '../../src/db/documents';
+import { exportAccount } from '../../src/portability/exportAccount';
+import { exportSession } from '../../src/portability/exportSession';
+import { importFile } from '../../src/portability/importFile';
 import type { Services } from '../../src/services';
 import { callerFor } from '../support/harness';
 import { monitoredServices } from '../support/monitored';
@@ -160,6 +167,46 @@ describe('the request path on the embedded database', () => {
       await caller.session.list({ folderId, limit: 1, cursor: page.nextCursor });
     });
     await check('session.list of the archive', () => caller.session.list({ view: 'archived' }));
+    const me = await caller.auth.me();
+    const user = (await services.db.users.findOne({ _id: new ObjectId(me.id) })) as UserDoc;
+    await check('export of one chat', async () => {
+      const file = await exportSession(services, user, second, 'markdown');
+      for await (const _ of file.chunks);
+    });
+    let exported = '';
+    await check('export of the account', async () => {
+      for await (const chunk of exportAccount(services, user)) exported += chunk;
+    });
+    const dir = await mkdtemp(join(tmpdir(), 'parley-flat-'));
+    const path = join(dir, 'export.ndjson');
+    await writeFile(path, exported);
+    const file = {
+      path,
+      bytes: Buffer.byteLength(exported),
+      bomBytes: 0,
+      format: 'parley' as const,
+    };
+    const other = callerFor(services, null, {
+      accessToken: (
+        await anonymous.auth.register({
+          username: 'flat_importer',
+          password: 'flat-path-password',
+          refreshTransport: 'none',
+        })
+      ).accessToken,
+    });
+    const importer = (await services.db.users.findOne({
+      _id: new ObjectId((await other.auth.me()).id),
+    })) as UserDoc;
+    await check('import of an account export, with its folders', async () => {
+      const report = await importFile(services, importer, file, async () => {});
+      expect(report).toMatchObject({ folders: 1, errors: [] });
+    });
+    await check('the same import again', async () => {
+      const report = await importFile(services, importer, file, async () => {});
+      expect(report).toMatchObject({ sessions: 0, errors: [] });
+    });
+    await rm(dir, { recursive: true, force: true });
     await check('folder.delete', () => caller.folder.delete({ id: folderId }));
     await check('session.purge', async () => {
       const doomed = await caller.session.create({ title: 'doomed' });
@@ -200,6 +247,6 @@ describe('the request path on the embedded database', () => {
 
     const scanning = Object.fromEntries(Object.entries(seen).filter(([, s]) => s.length > 0));
     expect(scanning).toEqual({});
-    expect(Object.keys(seen)).toHaveLength(39);
+    expect(Object.keys(seen)).toHaveLength(43);
   });
 });
