@@ -25,6 +25,7 @@ interface Line {
   skipped: number;
   split?: number;
   alreadyImported?: number;
+  folders?: number;
   bytesRead?: number;
   bytesTotal?: number;
   errors: number | Array<{ conversation: string; reason: string }>;
@@ -65,6 +66,7 @@ export async function runImport(opts: ImportOptions) {
   if (!report) throw new Error('the server ended its answer before its report');
   const errors = Array.isArray(report.errors) ? report.errors : [];
   const extra = [
+    report.folders ? `${count(report.folders)} folders created` : '',
     report.alreadyImported ? `${count(report.alreadyImported)} imported before` : '',
     report.split ? `${count(report.split)} long messages split` : '',
   ].filter(Boolean);

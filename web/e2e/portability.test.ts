@@ -1,6 +1,7 @@
 // Export and import through the web app in Chromium: a chat as Markdown and JSON
 // downloads, the account export with its progress, and a ChatGPT import whose
-// report shows and whose chat appears live in another open tab.
+// report shows and whose chat appears live in another open tab, and a Parley
+// export whose folder and pin come with it.
 import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,6 +56,35 @@ const conversations = [
     },
   },
 ];
+
+const at = '2024-05-01T10:00:00.000Z';
+/** An account export from elsewhere: one folder, one pinned chat in it. */
+const organisedExport = `${[
+  { type: 'account', format: 'parley.account', version: 1, folders: 1, sessions: 1, messages: 1 },
+  { type: 'folder', id: 'f-1', name: 'Imported folder', createdAt: at, updatedAt: at },
+  {
+    type: 'session',
+    id: 'e2e-parley-1',
+    title: 'Filed away',
+    createdAt: at,
+    deleted: false,
+    deletedAt: null,
+    pinned: true,
+    archived: false,
+    folderId: 'f-1',
+  },
+  {
+    type: 'message',
+    sessionId: 'e2e-parley-1',
+    role: 'user',
+    content: 'In a folder',
+    createdAt: at,
+    updatedAt: at,
+  },
+  { type: 'end', sessions: 1, messages: 1 },
+]
+  .map((l) => JSON.stringify(l))
+  .join('\n')}\n`;
 
 beforeAll(async () => {
   server = await startServer();
@@ -144,6 +174,18 @@ describe('export and import in the browser', () => {
       buffer: Buffer.from(JSON.stringify(conversations)),
     });
     await dialog.getByText('1 chat had been imported before.', { exact: false }).waitFor();
+
+    // A Parley export brings its folder and pin; the other tab sees the folder and its count.
+    await dialog.getByLabel('Choose a file to import').setInputFiles({
+      name: 'parley-export.ndjson',
+      mimeType: 'application/x-ndjson',
+      buffer: Buffer.from(organisedExport),
+    });
+    await dialog.getByText('Imported 1 chat and 1 message. Created 1 folder.').waitFor();
+    await screenshot(page, 'desktop-import-report-folders');
+    await sidebar(other).getByRole('button', { name: 'Imported folder 1 chat' }).click();
+    const filed = sidebar(other).getByRole('link').filter({ hasText: 'Filed away' });
+    await filed.getByRole('img', { name: 'Pinned' }).waitFor();
     await other.close();
   });
 });

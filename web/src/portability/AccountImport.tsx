@@ -15,6 +15,8 @@ interface Report extends Counts {
   type: 'report';
   split?: number;
   alreadyImported?: number;
+  /** Folders made for a Parley export's (the rest matched folders of the same name). */
+  folders?: number;
   errors: Array<{ conversation: string; reason: string }>;
 }
 
@@ -33,6 +35,7 @@ function ReportView({ report }: { report: Report }) {
       <p>
         Imported {plural(report.sessions, 'chat')} and {plural(report.messages, 'message')}
         {report.skipped > 0 && `; skipped ${plural(report.skipped, 'hidden, empty or tool turn')}`}.
+        {report.folders ? ` Created ${plural(report.folders, 'folder')}.` : ''}
         {report.alreadyImported
           ? ` ${plural(report.alreadyImported, 'chat')} had been imported before.`
           : ''}
