@@ -74,18 +74,31 @@ async function importFile(url: string, token: string, path: string) {
   return JSON.parse(lines.at(-1) ?? '{}') as { messages: number; errors: unknown[] };
 }
 
-/** Reads the account export over plain HTTP (as the paging client does), counting its lines. */
-function exportLines(url: string, token: string): Promise<number> {
+/**
+ * Reads the account export over plain HTTP (as the paging client does), counting
+ * its lines; `onQuarter` hears each quarter of the `expected` lines as it passes.
+ */
+function exportLines(
+  url: string,
+  token: string,
+  expected: number,
+  onQuarter: (quarter: number) => void,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request(
       `${url}/export/account`,
       { headers: { authorization: `Bearer ${token}` } },
       (res) => {
         let lines = 0;
+        let quarter = 0;
         res.on('data', (chunk: Buffer) => {
           for (let at = chunk.indexOf(10); at >= 0; at = chunk.indexOf(10, at + 1)) lines++;
+          while (quarter < 3 && lines >= (expected * (quarter + 1)) / 4) onQuarter(++quarter);
         });
-        res.on('end', () => resolve(lines));
+        res.on('end', () => {
+          onQuarter(4);
+          resolve(lines);
+        });
         res.on('error', reject);
       },
     );
@@ -94,17 +107,23 @@ function exportLines(url: string, token: string): Promise<number> {
   });
 }
 
-/** Runs `work` while sampling RSS; the peak above a settled baseline, in bytes. */
-async function peakRssGrowth<T>(work: () => Promise<T>): Promise<{ result: T; growth: number }> {
+/**
+ * Runs `work` while sampling RSS; the peak above a settled baseline, in bytes.
+ * `work` gets the peak so far, to show how it moves as the work goes on.
+ */
+async function peakRssGrowth<T>(
+  work: (peakSoFar: () => number) => Promise<T>,
+): Promise<{ result: T; growth: number }> {
   const base = (await settledMemory()).rss;
   let peak = base;
-  const timer = setInterval(() => {
+  const sample = () => {
     peak = Math.max(peak, process.memoryUsage().rss);
-  }, 10);
+    return peak - base;
+  };
+  const timer = setInterval(sample, 10);
   try {
-    const result = await work();
-    peak = Math.max(peak, process.memoryUsage().rss);
-    return { result, growth: peak - base };
+    const result = await work(sample);
+    return { result, growth: sample() };
   } finally {
     clearInterval(timer);
   }
@@ -143,10 +162,17 @@ export async function measurePortability(b: Bench): Promise<void> {
     }
 
     const sessionCount = Math.ceil(total / perConversation);
-    const exportOnce = () =>
-      peakRssGrowth(async () => {
+    const mb = (bytes: number) => fmt(bytes / 1024 ** 2, ' MB');
+    // The peak at each quarter: flat when memory does not grow with the export.
+    const exportOnce = (pass: string) =>
+      peakRssGrowth(async (peakSoFar) => {
         const t = performance.now();
-        const lines = await exportLines(parley.url, token);
+        const expected = total + sessionCount + 2;
+        const lines = await exportLines(parley.url, token, expected, (q) =>
+          b.progress(
+            `  export (${pass}) ${q * 25}%: ${((performance.now() - t) / 1000).toFixed(1)} s, peak RSS +${mb(peakSoFar())}`,
+          ),
+        );
         // Lines less the account and end lines and one per chat.
         return { messages: lines - 2 - sessionCount, seconds: (performance.now() - t) / 1000 };
       });
@@ -192,14 +218,15 @@ export async function measurePortability(b: Bench): Promise<void> {
     b.progress(
       `exporting the account (${total.toLocaleString('en-US')} messages) and paging the same with message.list (200 a page), twice each…`,
     );
-    await exportOnce();
+    await exportOnce('warm-up');
+    b.progress('  paging (warm-up)…');
     await pageOnce();
-    const exported = await exportOnce();
+    const exported = await exportOnce('measured');
+    b.progress('  paging (measured)…');
     const paged = await pageOnce();
     const exportRate = exported.result.messages / exported.result.seconds;
     agent.destroy();
     const listRate = paged.result.messages / paged.result.seconds;
-    const mb = (bytes: number) => fmt(bytes / 1024 ** 2, ' MB');
     const n = total.toLocaleString('en-US');
     b.raw.portability = { importSeconds, importRate, exported, paged };
     b.rows.push(
