@@ -216,7 +216,7 @@ export async function importFile(
   if (overCap > 0) {
     addError(
       'folders',
-      `${overCap} ${overCap === 1 ? 'folder was' : 'folders were'} not made: the account has reached its limit of ${limits.foldersPerUser} folders. Their chats were imported outside any folder.`,
+      `${overCap} ${overCap === 1 ? 'folder was' : 'folders were'} not created: the account has reached its limit of ${limits.foldersPerUser} folders. Their chats were imported outside any folder.`,
     );
   }
   // The folders' counts have moved: open views get them once, not per chat.

@@ -135,7 +135,7 @@ describe('an account export’s organising state', () => {
       {
         conversation: 'folders',
         reason:
-          '2 folders were not made: the account has reached its limit of 500 folders. Their chats were imported outside any folder.',
+          '2 folders were not created: the account has reached its limit of 500 folders. Their chats were imported outside any folder.',
       },
     ]);
     const archive = await d.caller.session.list({ view: 'archived' });
