@@ -27,6 +27,7 @@ export interface FolderLine {
   updatedAt: Date;
 }
 
+/** The API's session: its pin, archive and trash, and `folderId`, a folder line's `id`. */
 export type SessionLine = { type: 'session' } & Session;
 export type MessageLine = { type: 'message' } & Message;
 
