@@ -113,8 +113,9 @@ function exportLines(
  */
 async function peakRssGrowth<T>(
   work: (peakSoFar: () => number) => Promise<T>,
-): Promise<{ result: T; growth: number }> {
-  const base = (await settledMemory()).rss;
+): Promise<{ result: T; growth: number; retained: number }> {
+  const before = await settledMemory();
+  const base = before.rss;
   let peak = base;
   const sample = () => {
     peak = Math.max(peak, process.memoryUsage().rss);
@@ -123,7 +124,10 @@ async function peakRssGrowth<T>(
   const timer = setInterval(sample, 10);
   try {
     const result = await work(sample);
-    return { result, growth: sample() };
+    const growth = sample();
+    // What the work left behind once collected: a leak shows here, a peak does not.
+    const retained = (await settledMemory()).heapUsed - before.heapUsed;
+    return { result, growth, retained };
   } finally {
     clearInterval(timer);
   }
@@ -164,8 +168,8 @@ export async function measurePortability(b: Bench): Promise<void> {
     const sessionCount = Math.ceil(total / perConversation);
     const mb = (bytes: number) => fmt(bytes / 1024 ** 2, ' MB');
     // The peak at each quarter: flat when memory does not grow with the export.
-    const exportOnce = (pass: string) =>
-      peakRssGrowth(async (peakSoFar) => {
+    const exportOnce = async (pass: string) => {
+      const run = await peakRssGrowth(async (peakSoFar) => {
         const t = performance.now();
         const expected = total + sessionCount + 2;
         const lines = await exportLines(parley.url, token, expected, (q) =>
@@ -176,6 +180,9 @@ export async function measurePortability(b: Bench): Promise<void> {
         // Lines less the account and end lines and one per chat.
         return { messages: lines - 2 - sessionCount, seconds: (performance.now() - t) / 1000 };
       });
+      b.progress(`  export (${pass}) done: heap retained afterwards ${mb(run.retained)}`);
+      return run;
+    };
     const agent = agentFor(1);
     const pageOnce = () =>
       peakRssGrowth(async () => {
