@@ -77,6 +77,11 @@ describe('an account export’s organising state', () => {
     expect(first.report).toMatchObject({ sessions: 5, messages: 7, folders: 3, errors: [] });
     const again = await exportAccountLines(parley, b.token);
     expect(comparable(again.lines)).toEqual(comparable(original.lines));
+    const totals = (l: Line | undefined) => {
+      const { user: _u, exportedAt: _e, ...rest } = l ?? {};
+      return rest;
+    };
+    expect(totals(again.lines[0])).toEqual(totals(original.lines[0]));
     const sidebar = await b.caller.session.list({});
     expect(sidebar.items.map((s) => [s.title, s.pinned])).toEqual([
       ['Pinned at work', true],
