@@ -126,10 +126,19 @@ export async function importFile(
       bytesTotal: file.bytes,
     });
   let lastProgress = 0;
+  // Chats stored into folders, and how many of them open views were told the counts of.
+  let filed = 0;
+  let announced = 0;
+  const announce = async () => {
+    if (filed === announced) return;
+    announced = filed;
+    await announceFolders(services, user).catch(() => {}); // only news: the chats are stored
+  };
   const tick = async () => {
     if (Date.now() - lastProgress < progressEveryMs) return;
     lastProgress = Date.now();
     await progress();
+    await announce();
   };
 
   const events =
@@ -139,7 +148,6 @@ export async function importFile(
   let writer: SessionWriter | null = null;
   let current: ImportedConversation | null = null;
   const folders = new FolderMatcher(services, user);
-  let filed = 0;
   const drop = async () => {
     const w = writer;
     writer = null;
@@ -219,8 +227,8 @@ export async function importFile(
       `${overCap} ${overCap === 1 ? 'folder was' : 'folders were'} not created: the account has reached its limit of ${limits.foldersPerUser} folders. Their chats were imported outside any folder.`,
     );
   }
-  // The folders' counts have moved: open views get them once, not per chat.
-  if (filed > 0) await announceFolders(services, user).catch(() => {});
+  // The folders' counts have moved: open views get them as progress goes, not per chat.
+  await announce();
   if (errorCount > errors.length) {
     errors.push({
       conversation: 'more',
