@@ -88,20 +88,27 @@ describe('an account export’s organising state', () => {
       ['Plain', false],
     ]);
 
-    // Every chat arrived on the stream, and the folder list with its counts after them.
-    await waitFor('the chats and the counts', () => {
-      const last = seen.events.at(-1)?.data as { kind?: string; folders?: unknown[] };
-      return seen.events.length >= 8 && last.kind === 'folders';
-    });
-    seen.unsubscribe();
-    const created = seen.events.filter((e) => (e.data as { kind?: string }).kind === 'created');
-    expect(created).toHaveLength(5);
-    const folders = (seen.events.at(-1)?.data as FolderChange | undefined)?.folders ?? [];
-    expect(folders.map((f) => [f.name, f.sessionCount])).toEqual([
+    // Every chat arrived on the stream, and the folders with their counts as they end up
+    // (a stream that reconnects under load hears the chats again as `updated`).
+    type Event = { kind?: string; session?: { id: string }; folders?: FolderChange['folders'] };
+    const kinds = () => seen.events.map((e) => e.data as Event);
+    const counts = (e: Event | undefined) => e?.folders?.map((f) => [f.name, f.sessionCount]);
+    const final = [
       ['Empty', 0],
       ['Home', 0],
       ['Work', 1],
-    ]);
+    ];
+    await waitFor('the chats and the counts', () => {
+      const events = kinds();
+      const chats = events.filter((e) => e.kind === 'created' || e.kind === 'updated');
+      const lists = events.filter((e) => e.kind === 'folders');
+      const ids = new Set(chats.map((e) => e.session?.id));
+      return ids.size === 5 && JSON.stringify(counts(lists.at(-1))) === JSON.stringify(final);
+    });
+    seen.unsubscribe();
+    expect(kinds().filter((e) => e.kind === 'created').length).toBeGreaterThanOrEqual(
+      seen.starts === 1 ? 5 : 0,
+    );
 
     const second = await importBody(parley, b.token, original.text);
     expect(second.report).toMatchObject({
