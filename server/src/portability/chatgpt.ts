@@ -97,6 +97,8 @@ export function chatgptConversation(raw: unknown, position: number): ImportEvent
     createdAt,
     deleted: false,
     deletedAt: null,
+    // ChatGPT's own archive: such a chat stays out of the way here too.
+    ...(raw.is_archived === true ? { archived: true } : {}),
   };
   const messages: ImportedMessage[] = [];
   let skipped = 0;

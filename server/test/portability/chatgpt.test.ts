@@ -186,6 +186,28 @@ describe('POST /import with ChatGPT conversations.json', () => {
     });
   });
 
+  it('keeps a conversation ChatGPT archived in the Archived view', async () => {
+    const { caller, token } = await signedInUser(parley);
+    const short = (id: string) =>
+      chatgptConversation({
+        id,
+        title: id,
+        created: t0,
+        current: 'u',
+        turns: [
+          { id: 'root', parent: null },
+          { id: 'u', parent: 'root', role: 'user', parts: ['Hello'], time: t0 },
+        ],
+      });
+    const archived = { ...short('conv-archived'), is_archived: true };
+    const shown = { ...short('conv-shown'), is_archived: false };
+    const { report } = await importBody(parley, token, JSON.stringify([archived, shown]));
+    expect(report).toMatchObject({ sessions: 2, errors: [] });
+    expect((await caller.session.list({})).items).toHaveLength(1);
+    const view = await caller.session.list({ view: 'archived' });
+    expect(view.items.map((s) => s.archived)).toEqual([true]);
+  });
+
   it('adds nothing when the same file is imported again', async () => {
     const { caller, token } = await signedInUser(parley);
     const file = JSON.stringify([branched, long]);
