@@ -1,4 +1,4 @@
-// What the tRPC endpoint's three writers (./trpcHandler, ./queries, ./subscriptions)
+// What the tRPC endpoint's three ways of answering (./trpcCall, ./queries, ./subscriptions)
 // share: the router's procedures by type, the context factory's shape, and how a
 // failed call is logged and turned into a Retry-After header.
 import type { TRPCError } from '@trpc/server';
