@@ -5,11 +5,13 @@
 // logged with their request id; clients only ever see a generic message.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TRPCError } from '@trpc/server';
+import { appRouter } from '../routers/app';
 import type { Services } from '../services';
 import { maxBodyBytes, readBoundedText } from './body';
 import { contextFactory } from './context';
 import { nestsDeeperThan, sendJson, tooDeeplyNested } from './json';
 import { answerQueries, readQueries } from './queries';
+import { checkRouterForWriters } from './routerCheck';
 import { subscriptionPaths, subscriptionServer } from './subscriptions';
 import { type AnswerCall, answerWithAdapter, maxBatchSize } from './trpcCall';
 
@@ -45,6 +47,7 @@ export function trpcHandler(
   services: Services,
   { viaTRPC = false, answer = answerWithAdapter }: TRPCHandlerOptions = {},
 ) {
+  checkRouterForWriters(appRouter, services.config.live);
   const createContext = contextFactory(services);
   const subscribe = subscriptionServer(services.config.live.pingMs, createContext);
   /** `url` is the request's, parsed once by the server. */
