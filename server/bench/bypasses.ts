@@ -1,7 +1,8 @@
 // Each of Parley's ways around stock tRPC beside stock tRPC, in the same run, in
 // alternating rounds on one set of services (bench/sideServers.ts): GET queries
 // (http/queries.ts) against resolveResponse over tRPC's node-http adapter; the lean
-// Node I/O the mutation path once had against that adapter, which it now uses; and
+// Node I/O the mutation path once had against that adapter, which it now uses (on
+// message.send, and on a mutation with no database work to show the I/O alone); and
 // SSE (http/subscriptions.ts) against tRPC's own producer (bench/bypassLive.ts).
 import { measureLiveBypass } from './bypassLive';
 import { type Bench, cpuDuring } from './context';
@@ -113,6 +114,14 @@ export async function measureBypasses(b: Bench): Promise<void> {
       sends,
       'report',
     );
+    // A mutation with no database work (no refresh credential to revoke): the I/O alone.
+    const logout = await compare(
+      b,
+      'auth.logout (no database work), the same two ways',
+      [servers.lean, servers.parley],
+      [trpcMutation('auth.logout', {})],
+      'report',
+    );
     const query = await compare(
       b,
       'message.list (50): http/queries.ts vs stock tRPC (node-http adapter)',
@@ -120,7 +129,7 @@ export async function measureBypasses(b: Bench): Promise<void> {
       list,
       '< 1x',
     );
-    b.raw.bypasses = { send, query };
+    b.raw.bypasses = { send, logout, query };
     await measureLiveBypass(b, servers, token, sessions[0] ?? '', streams);
   } finally {
     await servers.close();
