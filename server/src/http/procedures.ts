@@ -1,8 +1,9 @@
 // What the tRPC endpoint's three ways of answering (./trpcCall, ./queries, ./subscriptions)
 // share: the router's procedures by type, the context factory's shape, and how a
 // failed call is logged and turned into a Retry-After header.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TRPCError } from '@trpc/server';
-import type { CreateHTTPContextOptions } from '@trpc/server/adapters/standalone';
+import type { NodeHTTPCreateContextFnOptions } from '@trpc/server/adapters/node-http';
 import { RetryAfter } from '../lib/retryAfter';
 import { log } from '../log';
 import { appRouter } from '../routers/app';
@@ -10,8 +11,11 @@ import type { Context } from '../trpc/context';
 
 export const routerConfig = appRouter._def._config;
 
+/** The Node request and what tRPC (or one of the writers) read of it. */
+export type ContextOptions = NodeHTTPCreateContextFnOptions<IncomingMessage, ServerResponse>;
+
 /** Builds a call's context from the Node request and what tRPC read of it. */
-export type ContextFactory = (opts: CreateHTTPContextOptions) => Context;
+export type ContextFactory = (opts: ContextOptions) => Context;
 
 /** The dotted paths of every procedure of one type. */
 export function pathsOf(type: 'query' | 'mutation' | 'subscription'): ReadonlySet<string> {

@@ -16,7 +16,6 @@ import {
   type TRPCError,
   transformTRPCResponse,
 } from '@trpc/server';
-import type { CreateHTTPContextOptions } from '@trpc/server/adapters/standalone';
 import { getHTTPStatusCode, parseConnectionParamsFromString } from '@trpc/server/http';
 import type { TRPCResponse } from '@trpc/server/rpc';
 import { appRouter } from '../routers/app';
@@ -108,7 +107,7 @@ export async function answerQueries(
         signal: neverAborted,
         url,
       },
-    } as unknown as CreateHTTPContextOptions);
+    });
   } catch (e) {
     ctxError = e;
   }

@@ -15,7 +15,6 @@ import {
   isTrackedEnvelope,
   TRPCError,
 } from '@trpc/server';
-import type { CreateHTTPContextOptions } from '@trpc/server/adapters/standalone';
 import { parseConnectionParamsFromString } from '@trpc/server/http';
 import { appRouter } from '../routers/app';
 import type { Context } from '../trpc/context';
@@ -156,7 +155,7 @@ async function serveSubscription(
         signal: left.signal,
         url,
       },
-    } as unknown as CreateHTTPContextOptions);
+    });
     input = readInput(url, req);
     source = await callTRPCProcedure({
       router: appRouter,
