@@ -31,11 +31,19 @@ export function pathsOf(type: 'query' | 'mutation' | 'subscription'): ReadonlySe
   );
 }
 
-/** Internal errors are logged with their request id; clients only see a generic message. */
-export function logFailure(error: TRPCError, path: string | undefined, ctx: Context | undefined) {
+/**
+ * Internal errors are logged with their request id (the server's, `requestId`, when a
+ * failure comes before any context); clients only see a generic message.
+ */
+export function logFailure(
+  error: TRPCError,
+  path: string | undefined,
+  ctx: Context | undefined,
+  requestId?: string,
+) {
   if (error.code !== 'INTERNAL_SERVER_ERROR') return;
   log.error('internal error', {
-    requestId: ctx?.req.requestId,
+    requestId: ctx?.req.requestId ?? requestId,
     path,
     error: error.cause?.stack ?? error.stack ?? error.message,
   });

@@ -46,6 +46,9 @@ export function answerWithAdapter({ req, res, path, error, createContext }: TRPC
       res,
       path,
       maxBodySize: maxBodyBytes,
+      // The adapter's own failures (writing the answer) come with no context, only the request.
+      onError: (o) =>
+        logFailure(o.error, o.path, o.ctx, (o.req as IncomingMessage & { id?: string }).id),
       middleware: (_req, _res, next) => next(error ?? undefined),
       createContext,
     });
