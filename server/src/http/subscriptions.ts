@@ -4,9 +4,9 @@
 // config.live.pingMs, and `return` or `serialized-error` at the end. tRPC's own
 // producer runs each event through three web streams and a timer; on one process
 // with a thousand open streams that cost most of the delivery time and most of
-// each stream's memory. The procedure itself still runs through tRPC
-// (callTRPCProcedure): input parsing, middleware, auth and errors are tRPC's,
-// shaped by the router's errorFormatter.
+// each stream's memory (bench/bypasses.ts measures both ways in every run). The
+// procedure itself still runs through tRPC (callTRPCProcedure): input parsing,
+// middleware, auth and errors are tRPC's, shaped by the router's errorFormatter.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   callTRPCProcedure,
