@@ -23,8 +23,8 @@ const scenarios: Record<string, () => AsyncIterable<unknown> | TRPCError> = {
     yield tracked('2', { content: 'two lines\nand "quotes" \u2028 and émoji 🎉' });
     yield { plain: true, n: 3 };
     yield 'a bare string';
-    // Quiet long enough for one ping on each side, not long enough for three.
-    await sleep(pingMs * 1.6);
+    // Quiet for several ping intervals: each side pings at least once, even on a busy machine.
+    await sleep(pingMs * 5);
     yield tracked('abc-10', { at: new Date(0), seen: new Map([['a', 1n]]), gone: undefined });
   },
   async *failsMidway() {
