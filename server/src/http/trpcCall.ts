@@ -45,10 +45,12 @@ export function answerWithAdapter({ req, res, path, error, createContext }: TRPC
       req,
       res,
       path,
+      // Inert while the body arrives as req.body; the bound should it ever be streamed.
       maxBodySize: maxBodyBytes,
       // The adapter's own failures (writing the answer) come with no context, only the request.
       onError: (o) =>
         logFailure(o.error, o.path, o.ctx, (o.req as IncomingMessage & { id?: string }).id),
+      // A refusal decided here reaches resolveResponse as its `error`: answered, nothing run.
       middleware: (_req, _res, next) => next(error ?? undefined),
       createContext,
     });
