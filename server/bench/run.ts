@@ -2,6 +2,7 @@
 // a bare baseline server, drives load from a separate process on loopback, and
 // writes bench-results/ (JSON + Markdown). Quick mode takes about two minutes.
 import { measureReplies } from './assistant';
+import { measureBypasses } from './bypasses';
 import { measureCapacity } from './capacity';
 import { measureCeiling } from './ceiling';
 import type { Bench } from './context';
@@ -23,6 +24,7 @@ const steps: Array<[string, (b: Bench) => Promise<void>, 'all' | 'full']> = [
   ['auth.login against bcrypt', measureLogin, 'all'],
   ['live delivery over SSE', measureLive, 'all'],
   ['assistant replies over SSE', measureReplies, 'all'],
+  ['stock tRPC beside Parley’s bypasses', measureBypasses, 'all'],
   // Before capacity: the soak measures the service, not a store already seeded full.
   ['soak: 5 minutes, 50 users', measureSoak, 'full'],
   ['capacity of the embedded database', measureCapacity, 'all'],

@@ -13,6 +13,12 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/**
+ * A live stream's client reconnects after this long without a byte (sent to it in
+ * tRPC's `connected` event, trpc/init.ts); LIVE_PING_MS must stay below it.
+ */
+export const clientReconnectAfterInactivityMs = 20_000;
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8000),
@@ -47,8 +53,13 @@ const envSchema = z.object({
     .min(1_000)
     .max(86_400_000)
     .default(30 * 60_000),
-  /** A live stream that has sent nothing this long gets a ping (clients give up after 20 s of silence). */
-  LIVE_PING_MS: z.coerce.number().int().min(50).max(19_000).default(15_000),
+  /** A live stream that has sent nothing this long gets a ping, well before its client gives up on it. */
+  LIVE_PING_MS: z.coerce
+    .number()
+    .int()
+    .min(50)
+    .max(clientReconnectAfterInactivityMs - 1_000)
+    .default(15_000),
   /** How many proxies in front append to X-Forwarded-For; `true` means one, `false` none. */
   TRUST_PROXY: z
     .string()

@@ -2,9 +2,9 @@
 // (auth/request.ts), built here at the edge and handed to createContextInner.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CreateHTTPContextOptions } from '@trpc/server/adapters/standalone';
 import type { Services } from '../services';
 import { type Context, createContextInner } from '../trpc/context';
+import type { ContextOptions } from './procedures';
 import { clientAddress, isSameSiteRequest, parseCookies } from './requestInfo';
 
 function bearer(header: string | undefined): string | null {
@@ -13,7 +13,7 @@ function bearer(header: string | undefined): string | null {
 }
 
 export function contextFactory(services: Services) {
-  return ({ req, res, info }: CreateHTTPContextOptions): Context => {
+  return ({ req, res, info }: ContextOptions): Context => {
     // A browser's EventSource cannot send headers, so a stream may carry its token in
     // connectionParams (the URL); nothing else may, which keeps tokens out of logged URLs.
     const params =

@@ -1,8 +1,9 @@
-// What the tRPC endpoint's three writers (./trpcHandler, ./queries, ./subscriptions)
+// What the tRPC endpoint's three ways of answering (./trpcCall, ./queries, ./subscriptions)
 // share: the router's procedures by type, the context factory's shape, and how a
 // failed call is logged and turned into a Retry-After header.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TRPCError } from '@trpc/server';
-import type { CreateHTTPContextOptions } from '@trpc/server/adapters/standalone';
+import type { NodeHTTPCreateContextFnOptions } from '@trpc/server/adapters/node-http';
 import { RetryAfter } from '../lib/retryAfter';
 import { log } from '../log';
 import { appRouter } from '../routers/app';
@@ -10,8 +11,11 @@ import type { Context } from '../trpc/context';
 
 export const routerConfig = appRouter._def._config;
 
+/** The Node request and what tRPC (or one of the writers) read of it. */
+export type ContextOptions = NodeHTTPCreateContextFnOptions<IncomingMessage, ServerResponse>;
+
 /** Builds a call's context from the Node request and what tRPC read of it. */
-export type ContextFactory = (opts: CreateHTTPContextOptions) => Context;
+export type ContextFactory = (opts: ContextOptions) => Context;
 
 /** The dotted paths of every procedure of one type. */
 export function pathsOf(type: 'query' | 'mutation' | 'subscription'): ReadonlySet<string> {
@@ -27,11 +31,19 @@ export function pathsOf(type: 'query' | 'mutation' | 'subscription'): ReadonlySe
   );
 }
 
-/** Internal errors are logged with their request id; clients only see a generic message. */
-export function logFailure(error: TRPCError, path: string | undefined, ctx: Context | undefined) {
+/**
+ * Internal errors are logged with their request id (the server's, `requestId`, when a
+ * failure comes before any context); clients only see a generic message.
+ */
+export function logFailure(
+  error: TRPCError,
+  path: string | undefined,
+  ctx: Context | undefined,
+  requestId?: string,
+) {
   if (error.code !== 'INTERNAL_SERVER_ERROR') return;
   log.error('internal error', {
-    requestId: ctx?.req.requestId,
+    requestId: ctx?.req.requestId ?? requestId,
     path,
     error: error.cause?.stack ?? error.stack ?? error.message,
   });

@@ -4,10 +4,11 @@
 // tRPC derives from the answers. tRPC's own resolveResponse builds a Fetch Request,
 // Headers, an abort controller and a streamed Response around every call; for the
 // reads that make most of Parley's traffic that was a third of the CPU each request
-// costs. The procedures still run through tRPC (callTRPCProcedure): input parsing,
-// middleware, auth and error shapes are tRPC's. Anything else (a malformed input, an
-// unknown path, a mutation, JSON lines) is left to resolveResponse, which also words
-// its refusal, so the two can never disagree.
+// costs (bench/bypasses.ts measures both ways in every run). The procedures still
+// run through tRPC (callTRPCProcedure): input parsing, middleware, auth and error
+// shapes are tRPC's. Anything else (a malformed input, an unknown path, a mutation,
+// JSON lines) is left to tRPC's adapter, which also words its refusal, so the two can
+// never disagree.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   callTRPCProcedure,
@@ -16,7 +17,6 @@ import {
   type TRPCError,
   transformTRPCResponse,
 } from '@trpc/server';
-import type { CreateHTTPContextOptions } from '@trpc/server/adapters/standalone';
 import { getHTTPStatusCode, parseConnectionParamsFromString } from '@trpc/server/http';
 import type { TRPCResponse } from '@trpc/server/rpc';
 import { appRouter } from '../routers/app';
@@ -108,7 +108,7 @@ export async function answerQueries(
         signal: neverAborted,
         url,
       },
-    } as unknown as CreateHTTPContextOptions);
+    });
   } catch (e) {
     ctxError = e;
   }

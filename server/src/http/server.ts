@@ -9,7 +9,7 @@ import { applySecurityHeaders, securityHeaders } from './headers';
 import { healthHandler } from './health';
 import { sendJson } from './json';
 import { staticHandler } from './static';
-import { trpcHandler } from './trpcHandler';
+import { type TRPCHandlerOptions, trpcHandler } from './trpcHandler';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 /** A route answers true when it handled the request. */
@@ -22,15 +22,16 @@ export type Route = (
 /**
  * `isDraining` turns new requests away while the server stops: one arriving on a
  * kept-alive connection would otherwise start work the shutdown then cuts off.
- * `webRoot` is the built web app's folder (web/dist unless a test says otherwise).
+ * `webRoot` is the built web app's folder (web/dist unless a test says otherwise);
+ * `trpc` is for the bench, which serves stock tRPC beside Parley's writers.
  */
 export function createHttpServer(
   services: Services,
   extraRoutes: Route[] = [],
   isDraining: () => boolean = () => false,
-  options: { webRoot?: string } = {},
+  options: { webRoot?: string; trpc?: TRPCHandlerOptions } = {},
 ): Server {
-  const trpc = trpcHandler(services);
+  const trpc = trpcHandler(services, options.trpc);
   const health = healthHandler(services);
   const web = staticHandler(options.webRoot, {
     sourceMaps: services.config.env !== 'production',

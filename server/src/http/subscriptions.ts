@@ -4,9 +4,9 @@
 // config.live.pingMs, and `return` or `serialized-error` at the end. tRPC's own
 // producer runs each event through three web streams and a timer; on one process
 // with a thousand open streams that cost most of the delivery time and most of
-// each stream's memory. The procedure itself still runs through tRPC
-// (callTRPCProcedure): input parsing, middleware, auth and errors are tRPC's,
-// shaped by the router's errorFormatter.
+// each stream's memory (bench/bypasses.ts measures both ways in every run). The
+// procedure itself still runs through tRPC (callTRPCProcedure): input parsing,
+// middleware, auth and errors are tRPC's, shaped by the router's errorFormatter.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   callTRPCProcedure,
@@ -15,7 +15,6 @@ import {
   isTrackedEnvelope,
   TRPCError,
 } from '@trpc/server';
-import type { CreateHTTPContextOptions } from '@trpc/server/adapters/standalone';
 import { parseConnectionParamsFromString } from '@trpc/server/http';
 import { appRouter } from '../routers/app';
 import type { Context } from '../trpc/context';
@@ -103,11 +102,29 @@ function readInput(url: URL, req: IncomingMessage): unknown {
   return input;
 }
 
+/**
+ * Writes what a subscription yields (or the error it failed with) to `res` in tRPC's SSE
+ * protocol until it ends or `left` aborts; `shapeError` shapes (and logs) a failure.
+ * test/http/sseProtocol.test.ts compares its bytes with tRPC's own sseStreamProducer.
+ */
+export type WriteEvents = (
+  res: ServerResponse,
+  source: unknown,
+  left: AbortSignal,
+  shapeError: (error: TRPCError) => unknown,
+) => Promise<void>;
+
+/** The writer of one server's streams; quiet streams are pinged every `pingMs`. */
+export function eventWriter(pingMs: number): WriteEvents {
+  const pinger = new Pinger(pingMs);
+  return (res, source, left, shapeError) => writeEvents(res, source, left, shapeError, pinger);
+}
+
 /** Serves subscriptions for one server; quiet streams are pinged every `pingMs`. */
 export function subscriptionServer(pingMs: number, createContext: ContextFactory) {
-  const pinger = new Pinger(pingMs);
+  const write = eventWriter(pingMs);
   return (req: IncomingMessage, res: ServerResponse, url: URL, path: string) =>
-    serveSubscription(req, res, url, path, createContext, pinger);
+    serveSubscription(req, res, url, path, createContext, write);
 }
 
 async function serveSubscription(
@@ -116,14 +133,13 @@ async function serveSubscription(
   url: URL,
   path: string,
   createContext: ContextFactory,
-  pinger: Pinger,
+  write: WriteEvents,
 ): Promise<void> {
   const left = new AbortController();
   res.once('close', () => left.abort());
   let ctx: Context | undefined;
   let input: unknown;
-  let result: unknown;
-  let failure: TRPCError | undefined;
+  let source: unknown;
   try {
     const params = url.searchParams.get('connectionParams');
     const connectionParams = params === null ? null : parseConnectionParamsFromString(params);
@@ -139,9 +155,9 @@ async function serveSubscription(
         signal: left.signal,
         url,
       },
-    } as unknown as CreateHTTPContextOptions);
+    });
     input = readInput(url, req);
-    result = await callTRPCProcedure({
+    source = await callTRPCProcedure({
       router: appRouter,
       path,
       getRawInput: async () => input,
@@ -151,9 +167,21 @@ async function serveSubscription(
       batchIndex: 0,
     });
   } catch (e) {
-    failure = getTRPCErrorFromUnknown(e);
+    source = getTRPCErrorFromUnknown(e);
   }
+  await write(res, source, left.signal, (error) => {
+    logFailure(error, path, ctx);
+    return getTRPCErrorShape({ config, ctx, error, input, path, type: 'subscription' });
+  });
+}
 
+async function writeEvents(
+  res: ServerResponse,
+  source: unknown,
+  left: AbortSignal,
+  shapeError: (error: TRPCError) => unknown,
+  pinger: Pinger,
+): Promise<void> {
   res.writeHead(200, {
     'content-type': 'text/event-stream',
     'cache-control': 'no-cache, no-transform',
@@ -167,24 +195,24 @@ async function serveSubscription(
   let iterator: AsyncIterator<unknown> | undefined;
   let finished = false;
   try {
-    if (failure) throw failure;
-    if (!isAsyncIterable(result)) {
+    if (source instanceof TRPCError) throw source;
+    if (!isAsyncIterable(source)) {
       throw new TRPCError({
         code: 'INTERNAL_SERVER_ERROR',
-        message: `Subscription ${path} did not return an async iterable.`,
+        message: 'The subscription did not return an async iterable.',
       });
     }
-    iterator = result[Symbol.asyncIterator]();
+    iterator = source[Symbol.asyncIterator]();
     for (;;) {
       // The client may have left while the procedure started: check before every wait.
-      if (left.signal.aborted) return;
+      if (left.aborted) return;
       const step = await iterator.next();
       if (step.done) {
         finished = true;
         await write(stream, 'event: return\ndata: \n\n');
         return;
       }
-      if (left.signal.aborted) return;
+      if (left.aborted) return;
       const value = step.value;
       const event = isTrackedEnvelope(value)
         ? `data: ${serialize(value[1])}\nid: ${value[0]}\n\n`
@@ -193,10 +221,8 @@ async function serveSubscription(
     }
   } catch (cause) {
     // An AbortError ends the stream without `return`: the client reconnects and resumes.
-    if (isAbortError(cause) || left.signal.aborted) return;
-    const error = getTRPCErrorFromUnknown(cause);
-    logFailure(error, path, ctx);
-    const shape = getTRPCErrorShape({ config, ctx, error, input, path, type: 'subscription' });
+    if (isAbortError(cause) || left.aborted) return;
+    const shape = shapeError(getTRPCErrorFromUnknown(cause));
     await write(stream, `event: serialized-error\ndata: ${serialize(shape)}\n\n`);
   } finally {
     // However the stream ended, the procedure's own cleanup (its bus listener) runs.

@@ -3,6 +3,7 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError, z } from 'zod';
 import { authenticate } from '../auth/authenticate';
+import { clientReconnectAfterInactivityMs } from '../config/env';
 import type { UserDoc } from '../db/documents';
 import { isTransientDatabaseError } from '../db/errors';
 import { RetryAfter } from '../lib/retryAfter';
@@ -12,12 +13,11 @@ import { transformer } from './transformer';
 
 const t = initTRPC.context<Context>().create({
   transformer,
-  // Streams are written by http/subscriptions.ts: it hands `client` to every client (one
-  // that hears nothing for 20 s reconnects) and pings quiet streams every config.live.pingMs.
-  // Each stream ends itself after config.live.streamMaxMs (realtime/feed.ts), so the
-  // client reconnects and resumes from its last id.
+  // Streams are written by http/subscriptions.ts, which hands `client` to every client
+  // and takes its ping interval and stream lifetime from config.live (LIVE_PING_MS,
+  // LIVE_STREAM_MAX_MS); anything else set here is refused at start-up (http/routerCheck.ts).
   sse: {
-    client: { reconnectAfterInactivityMs: 20_000 },
+    client: { reconnectAfterInactivityMs: clientReconnectAfterInactivityMs },
   },
   errorFormatter({ shape, error, ctx }) {
     const internal = error.code === 'INTERNAL_SERVER_ERROR';
