@@ -37,6 +37,9 @@ export async function startStack(): Promise<Stack> {
       // The bench signs up its simulated users from one address.
       REGISTER_PER_ADDRESS: '100000',
       REGISTER_PER_MINUTE: '100000',
+      // The live row's 1,000 viewers are one user's; at the default cap of 20 the
+      // newest 20 would supersede the rest, and those would miss every message.
+      LIVE_STREAMS_PER_USER: '2000',
       // The soak's simulated users each come from their own address.
       TRUST_PROXY: 'true',
     }),
