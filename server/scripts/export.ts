@@ -5,16 +5,7 @@
 
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import {
-  type CliOptions,
-  count,
-  lineSplitter,
-  Progress,
-  send,
-  settings,
-  typedPath,
-  whenRun,
-} from './portabilityCli';
+import { type CliOptions, count, lineSplitter, Progress, send, whenRun } from './portabilityCli';
 
 export interface ExportOptions extends CliOptions {
   file: string;
@@ -64,15 +55,15 @@ function argument(args: string[], name: string): string | undefined {
   return at >= 0 ? args[at + 1] : undefined;
 }
 
-whenRun(import.meta.url, 'export', (args, usage) => {
+whenRun(import.meta.url, 'export', ({ args, settings, path, usage }) => {
   const file = argument(args, '--out');
   const format = argument(args, '--format');
   if (!file || (format && format !== 'markdown' && format !== 'json')) {
     return usage('npm run export -- --out FILE [--session ID [--format markdown|json]]');
   }
   return runExport({
-    ...settings(),
-    file: typedPath(file),
+    ...settings,
+    file: path(file),
     ...(argument(args, '--session') ? { session: argument(args, '--session') } : {}),
     ...(format ? { format: format as 'markdown' | 'json' } : {}),
   });

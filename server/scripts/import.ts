@@ -3,16 +3,7 @@
 // its report at the end (exit code 1 when anything could not be imported).
 import { createReadStream, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import {
-  type CliOptions,
-  count,
-  lineSplitter,
-  Progress,
-  send,
-  settings,
-  typedPath,
-  whenRun,
-} from './portabilityCli';
+import { type CliOptions, count, lineSplitter, Progress, send, whenRun } from './portabilityCli';
 
 export interface ImportOptions extends CliOptions {
   file: string;
@@ -71,9 +62,9 @@ export async function runImport(opts: ImportOptions) {
   return { ...report, errors };
 }
 
-whenRun(import.meta.url, 'import', async ([file], usage) => {
+whenRun(import.meta.url, 'import', async ({ args: [file], settings, path, usage }) => {
   if (!file)
     return usage('npm run import -- FILE   (a Parley export or ChatGPT’s conversations.json)');
-  const report = await runImport({ ...settings(), file: typedPath(file) });
+  const report = await runImport({ ...settings, file: path(file) });
   if (report.errors.length > 0) process.exitCode = 1;
 });

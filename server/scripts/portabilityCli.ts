@@ -15,7 +15,7 @@ export interface CliOptions {
   out?: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
-export function settings(): Pick<CliOptions, 'url' | 'username' | 'password'> {
+function settings(): Pick<CliOptions, 'url' | 'username' | 'password'> {
   return {
     url: (process.env.PARLEY_URL || 'http://127.0.0.1:8000').replace(/\/+$/, ''),
     username: process.env.PARLEY_USER || 'alice',
@@ -24,7 +24,7 @@ export function settings(): Pick<CliOptions, 'url' | 'username' | 'password'> {
 }
 
 /** A path as typed where npm was run (npm runs workspace scripts in the workspace's folder). */
-export const typedPath = (path: string) => resolve(process.env.INIT_CWD ?? process.cwd(), path);
+const typedPath = (path: string) => resolve(process.env.INIT_CWD ?? process.cwd(), path);
 
 /** An access token for the user: enough for one export or import (checked when it starts). */
 async function signIn(opts: CliOptions): Promise<string> {
@@ -100,21 +100,32 @@ export function lineSplitter(): (chunk: Uint8Array) => string[] {
   };
 }
 
+/** What a script's command line gives it: its arguments, the settings, and a refusal of bad ones. */
+export interface CommandLine {
+  args: string[];
+  settings: Pick<CliOptions, 'url' | 'username' | 'password'>;
+  /** A path as typed where npm was run. */
+  path: (typed: string) => string;
+  /** Refuses bad arguments with this usage line and exit code 2. */
+  usage: (text: string) => never;
+}
+
 /**
  * Runs `task` when `moduleUrl` is the script node was started with (not when a test
- * imports it): `usage` refuses bad arguments with exit code 2, a failure sets 1.
+ * imports it); a failure sets exit code 1.
  */
 export function whenRun(
   moduleUrl: string,
   what: string,
-  task: (args: string[], usage: (text: string) => never) => Promise<unknown>,
+  task: (line: CommandLine) => Promise<unknown>,
 ): void {
   if (!process.argv[1] || moduleUrl !== pathToFileURL(process.argv[1]).href) return;
   const usage = (text: string): never => {
     console.error(`Usage: ${text}`);
     process.exit(2);
   };
-  task(process.argv.slice(2), usage).catch((e: Error) => {
+  const line = { args: process.argv.slice(2), settings: settings(), path: typedPath, usage };
+  task(line).catch((e: Error) => {
     console.error(`The ${what} failed: ${e.message}`);
     process.exitCode = 1;
   });
