@@ -12,6 +12,7 @@ import { appRouter } from '../routers/app';
 import type { Services } from '../services';
 import { maxBodyBytes, readBoundedText } from './body';
 import { contextFactory } from './context';
+import { drained } from './drained';
 import { nestsDeeperThan, sendJson, tooDeeplyNested } from './json';
 import { logFailure, retryAfterOf } from './procedures';
 import { answerQueries, readQueries } from './queries';
@@ -44,17 +45,7 @@ async function writeStream(
         res.cork();
         setImmediate(uncork);
       }
-      if (!res.write(value)) {
-        await new Promise<void>((resolve) => {
-          const settle = () => {
-            res.off('drain', settle);
-            res.off('close', settle);
-            resolve();
-          };
-          res.on('drain', settle);
-          res.on('close', settle);
-        });
-      }
+      if (!res.write(value)) await drained(res);
     }
   } catch (e) {
     if (!signal.aborted) throw e;
