@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Parley } from '../../src/app';
 import type { Client } from '../realtime/support';
-import { redisFor, startTwoServers, type TwoServers } from '../realtime/twoServers';
+import { redisFor, withTwoServers } from '../realtime/twoServers';
 import { ModelServer } from '../support/modelServer';
 import { waitFor, waitForNewest, watchReplies } from './support';
 
@@ -17,11 +17,15 @@ describe.skipIf(skipReason !== null)('replies across two processes', () => {
   let onA: Client;
   let onB: Client;
 
-  let servers: TwoServers;
-
   beforeAll(async () => {
     model = await ModelServer.start();
-    servers = await startTwoServers(redis.url, {
+  });
+  afterAll(async () => {
+    await model?.close();
+  });
+  withTwoServers(
+    redis,
+    () => ({
       env: {
         ASSISTANT_BASE_URL: model.baseUrl,
         ASSISTANT_MODEL: 'test-model',
@@ -29,14 +33,11 @@ describe.skipIf(skipReason !== null)('replies across two processes', () => {
       },
       envA: { ASSISTANT_INSTANCE: 'a' },
       envB: { ASSISTANT_INSTANCE: 'b' },
-    });
-    ({ a, b, onA, onB } = servers);
-  });
-  afterAll(async () => {
-    await servers?.stop();
-    await model?.close();
-    await redis.stop();
-  });
+    }),
+    (s) => {
+      ({ a, b, onA, onB } = s);
+    },
+  );
 
   it('a view on B follows a reply running on A, and a stop sent to B ends it', async () => {
     const session = await onA.session.create.mutate({ title: 'across' });

@@ -5,14 +5,14 @@ import { randomBytes } from 'node:crypto';
 import type { Message, SessionChange } from '@parley/shared';
 import type { TRPCClientError } from '@trpc/client';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Parley } from '../../src/app';
 import { busResync } from '../../src/realtime/bus';
 import { sessionChannel } from '../../src/realtime/channels';
 import type { AppRouter } from '../../src/routers/app';
 import { newUser } from '../support/harness';
 import { type Client, clientFor, record, sleep, tokenFor, waitFor } from './support';
-import { redisFor, startTwoServers, type TwoServers } from './twoServers';
+import { redisFor, withTwoServers } from './twoServers';
 
 type Tracked<T> = { id: string; data: T };
 const range = (from: number, to: number) =>
@@ -32,23 +32,20 @@ describe.skipIf(skipReason !== null)('two server processes with one database and
   /** Listeners each server keeps for its whole life (the caller cache's), before any stream. */
   let standing: [number, number];
 
-  let servers: TwoServers;
-
-  beforeAll(async () => {
-    servers = await startTwoServers(redisUrl, {
+  withTwoServers(
+    redis,
+    () => ({
       env: { REDIS_PREFIX: prefix },
       // B would reuse a caller's record for a minute: only the bus can tell it of a sign-out.
       configureB: (c) => {
         c.callerCacheMs = 60_000;
       },
-    });
-    ({ a, b, onA, onB } = servers);
-    standing = [a.services.bus.listenerCount(), b.services.bus.listenerCount()];
-  });
-  afterAll(async () => {
-    await servers?.stop();
-    await redis.stop();
-  });
+    }),
+    (s) => {
+      ({ a, b, onA, onB } = s);
+      standing = [a.services.bus.listenerCount(), b.services.bus.listenerCount()];
+    },
+  );
 
   it('a subscriber on A receives 200 messages sent through B, in order, once each', async () => {
     const session = await onB.session.create.mutate({ title: 'across' });

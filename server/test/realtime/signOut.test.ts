@@ -4,7 +4,7 @@ import type { Parley } from '../../src/app';
 import type { UserDoc } from '../../src/db/documents';
 import { newUser, startTestServer } from '../support/harness';
 import { clientFor, record, tokenFor, waitFor } from './support';
-import { redisFor, startTwoServers, type TwoServers } from './twoServers';
+import { redisFor, withTwoServers } from './twoServers';
 
 type Tracked<T> = { id: string; data: T };
 const anHour = '3600000';
@@ -78,21 +78,19 @@ const skipReason = redis.skipReason;
 describe.skipIf(skipReason !== null)('signing out everywhere, two processes', () => {
   let a: Parley;
   let b: Parley;
-  let servers: TwoServers;
-  beforeAll(async () => {
-    servers = await startTwoServers(redis.url, {
+  withTwoServers(
+    redis,
+    () => ({
       env: { LIVE_AUTH_RECHECK_MS: anHour },
       // B would trust its cached record of the caller for a minute: only the bus tells it.
       configureB: (c) => {
         c.callerCacheMs = 60_000;
       },
-    });
-    ({ a, b } = servers);
-  });
-  afterAll(async () => {
-    await servers?.stop();
-    await redis.stop();
-  });
+    }),
+    (s) => {
+      ({ a, b } = s);
+    },
+  );
 
   it('a stream on B ends with UNAUTHORIZED when the user signs out everywhere on A', async () => {
     const { user } = await newUser(a.services);

@@ -2,6 +2,7 @@
 // deployment run: the set-up of the cross-process tests. Their files skip, saying
 // why, only when no Redis can be reached or started.
 import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll } from 'vitest';
 import type { Parley } from '../../src/app';
 import type { Config } from '../../src/config/env';
 import type { UserDoc } from '../../src/db/documents';
@@ -67,4 +68,24 @@ export async function startTwoServers(
       await b.stop();
     },
   };
+}
+
+/**
+ * Starts the two servers before the tests of the enclosing describe (`take` keeps what
+ * they need) and stops them, and the Redis, after. `opts` is read when they start.
+ */
+export function withTwoServers(
+  redis: { url: string; stop(): Promise<void> },
+  opts: () => TwoServersOptions,
+  take: (servers: TwoServers) => void,
+): void {
+  let servers: TwoServers | undefined;
+  beforeAll(async () => {
+    servers = await startTwoServers(redis.url, opts());
+    take(servers);
+  });
+  afterAll(async () => {
+    await servers?.stop();
+    await redis.stop();
+  });
 }

@@ -1,9 +1,9 @@
 // Two Parley servers over one database and one Redis: what is sent, renamed or
 // deleted through B shows in the next search on A, whose index was loaded
 // before the change.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Client } from '../realtime/support';
-import { redisFor, startTwoServers, type TwoServers } from '../realtime/twoServers';
+import { redisFor, withTwoServers } from '../realtime/twoServers';
 
 const redis = await redisFor('cross-process search tests');
 const skipReason = redis.skipReason;
@@ -12,16 +12,13 @@ describe.skipIf(skipReason !== null)('search across two server processes', () =>
   let onA: Client;
   let onB: Client;
 
-  let servers: TwoServers;
-
-  beforeAll(async () => {
-    servers = await startTwoServers(redis.url);
-    ({ onA, onB } = servers);
-  });
-  afterAll(async () => {
-    await servers?.stop();
-    await redis.stop();
-  });
+  withTwoServers(
+    redis,
+    () => ({}),
+    (s) => {
+      ({ onA, onB } = s);
+    },
+  );
 
   const onAFinds = async (q: string) =>
     (await onA.search.query.query({ q })).items.map((h) => h.message?.content ?? h.snippet);
