@@ -3,14 +3,14 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { desktop, launchBrowser } from './support/browser';
+import { openNewChat, signUp, uniqueName } from './support/people';
 import { type RunningServer, startServer } from './support/server';
 
 let server: RunningServer;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
-const username = `renew_${Date.now().toString(36)}`;
-const password = 'correct horse battery';
+const username = uniqueName('renew');
 /** Longer than the e2e server's 10-second access tokens. */
 const tokenLifeMs = 11_000;
 
@@ -19,12 +19,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
   context = await browser.newContext({ viewport: desktop });
   page = await context.newPage();
-  await page.goto(server.url);
-  await page.getByRole('button', { name: 'Create an account' }).click();
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign up' }).click();
-  await page.getByRole('heading', { name: 'What shall we talk about?' }).waitFor();
+  await signUp(page, server.url, username);
 }, 120_000);
 
 afterAll(async () => {
@@ -56,8 +51,7 @@ async function expireToken(p: Page): Promise<string[]> {
 describe('an expired access token', () => {
   it('is renewed once when the server refuses it, and the refused call answered', async () => {
     const answers = await expireToken(page);
-    await page.getByRole('button', { name: 'New Chat' }).first().click();
-    await page.waitForURL(/\/c\/[0-9a-f]{24}$/);
+    await openNewChat(page);
     await page.getByText('No messages yet').waitFor();
     const refusedAt = answers.indexOf('session.create 401');
     const answeredAt = answers.indexOf('session.create 200');
