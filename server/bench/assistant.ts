@@ -5,6 +5,7 @@ import { type Parley, startParley } from '../src/app';
 import type { Bench } from './context';
 import { createSessions, registerUser } from './fixtures';
 import { agentFor, send } from './http';
+import { deliveryRounds } from './live';
 import { fmt } from './report';
 import { summarise } from './stats';
 import { trpcMutation, trpcSubscription } from './trpcRequests';
@@ -45,36 +46,20 @@ export async function measureReplies(b: Bench): Promise<void> {
       agentFor(1),
     );
 
-    b.progress(`plain messages: ${views} message.onNew views, ${plainRounds} messages…`);
-    await b.load.run({
-      kind: 'liveConnect',
-      base: url,
-      subscribe: trpcSubscription('message.onNew', { sessionId: plainSession }, token),
-      subscribers: views,
-    });
-    const plain: number[] = [];
-    let plainMissed = 0;
-    for (let r = 0; r < plainRounds; r++) {
-      const marker = `plain-${r}-${Date.now()}`;
-      const out = await b.load.run<{ latencies: number[]; missed: number }>({
-        kind: 'liveRound',
+    const connectViews = (path: string, sessionId: string) =>
+      b.load.run({
+        kind: 'liveConnect',
         base: url,
-        send: trpcMutation('message.send', { sessionId: plainSession, content: marker }, token),
-        marker,
-        timeoutMs: 10_000,
+        subscribe: trpcSubscription(path, { sessionId }, token),
+        subscribers: views,
       });
-      plain.push(...out.latencies);
-      plainMissed += out.missed;
-    }
+    b.progress(`plain messages: ${views} message.onNew views, ${plainRounds} messages…`);
+    await connectViews('message.onNew', plainSession);
+    const plainRun = await deliveryRounds(b, url, plainSession, token, plainRounds, 'plain');
     await b.load.run({ kind: 'liveClose' });
 
     b.progress(`reply tokens: ${views} message.onReply views, ${tokens} tokens…`);
-    await b.load.run({
-      kind: 'liveConnect',
-      base: url,
-      subscribe: trpcSubscription('message.onReply', { sessionId: replySession }, token),
-      subscribers: views,
-    });
+    await connectViews('message.onReply', replySession);
     const reply = await b.load.run<{ latencies: number[]; missed: number }>({
       kind: 'replyRound',
       base: url,
@@ -84,7 +69,7 @@ export async function measureReplies(b: Bench): Promise<void> {
     });
     await b.load.run({ kind: 'liveClose' });
 
-    const p = summarise(plain, plainMissed, 1);
+    const p = summarise(plainRun.latencies, plainRun.missed, 1);
     const t = summarise(reply.latencies, reply.missed, 1);
     b.progress(
       `plain p50 ${p.p50Ms} ms p99 ${p.p99Ms} ms; token p50 ${t.p50Ms} ms p99 ${t.p99Ms} ms`,
@@ -99,7 +84,7 @@ export async function measureReplies(b: Bench): Promise<void> {
         target: 'p99 < 250 ms',
       },
       {
-        what: `assistant: beside it, a plain message sent to the same ${views} views (message.onNew), p50 / p99, ${plainRounds} messages (missed ${plainMissed})`,
+        what: `assistant: beside it, a plain message sent to the same ${views} views (message.onNew), p50 / p99, ${plainRounds} messages (missed ${plainRun.missed})`,
         parley: `${fmt(p.p50Ms, ' ms')} / ${fmt(p.p99Ms, ' ms')}`,
         baseline: '—',
         ratio: '—',

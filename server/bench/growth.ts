@@ -3,19 +3,15 @@
 // the embedded database only `_id` lookups avoid reading a whole collection, so a
 // request that reads anything else grows with the database. Quick: 100 users /
 // 1,000 sessions → 2,000 / 20,000. Full: on to 10,000 / 100,000 / 1,000,000 messages.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ObjectId } from 'mongodb';
-import { type Parley, startParley } from '../src/app';
 import { entryOf, indexesFromSessions, packIndex } from '../src/chat/sessionIndex';
 import { newSessionDoc } from '../src/chat/sessions';
-import { loadConfig } from '../src/config/env';
 import type { Database } from '../src/db/database';
 import type { MessageDoc, SessionDoc, UserDoc } from '../src/db/documents';
 import type { Bench } from './context';
 import { agentFor, type RequestSpec, send } from './http';
 import { fmt, fmtRatio } from './report';
+import { startOwnParley } from './stack';
 import { ratio, round, summarise } from './stats';
 import { resultOf, trpcMutation, trpcQuery } from './trpcRequests';
 
@@ -297,22 +293,10 @@ async function measure(p: Probe, rounds: number): Promise<Map<string, number>> {
 }
 
 export async function measureGrowth(b: Bench): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'parley-growth-'));
-  const parley: Parley = await startParley(
-    loadConfig({
-      NODE_ENV: 'test',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      MONGODB_URI: b.stack.embedded.uri,
-      MONGODB_DB: 'parley_growth',
-      DATA_DIR: join(dir, 'data'),
-      JWT_SECRET: 'bench-secret-that-is-at-least-32-bytes-long',
-      BCRYPT_COST: '4',
-      LOG_LEVEL: 'warn',
-      DEMO_USERS: 'false',
-      LOGIN_PER_USERNAME_AND_ADDRESS: '1000',
-    }),
-  );
+  const { parley, stop } = await startOwnParley(b.stack.embedded, 'parley_growth', {
+    BCRYPT_COST: '4',
+    LOGIN_PER_USERNAME_AND_ADDRESS: '1000',
+  });
   try {
     const db = parley.services.db;
     const sizes: Size[] = [
@@ -392,7 +376,6 @@ export async function measureGrowth(b: Bench): Promise<void> {
       target: 'report',
     });
   } finally {
-    await parley.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await stop();
   }
 }

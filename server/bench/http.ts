@@ -1,6 +1,7 @@
 // A small bounded HTTP client for the load process: keep-alive sockets capped at
 // the concurrency asked for, a timeout per request, and latencies in milliseconds.
 import { Agent, request } from 'node:http';
+import { buffer } from 'node:stream/consumers';
 
 export interface RequestSpec {
   method: 'GET' | 'POST';
@@ -42,16 +43,10 @@ export function send(
         timeout: timeoutMs,
       },
       (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            body: Buffer.concat(chunks).toString('utf8'),
-            ms: performance.now() - started,
-          }),
-        );
-        res.on('error', reject);
+        buffer(res).then((body) => {
+          const ms = performance.now() - started;
+          resolve({ status: res.statusCode ?? 0, body: body.toString('utf8'), ms });
+        }, reject);
       },
     );
     req.on('timeout', () => req.destroy(new Error(`timed out after ${timeoutMs} ms`)));

@@ -7,6 +7,35 @@ import { fmt } from './report';
 import { round, summarise } from './stats';
 import { trpcMutation, trpcSubscription } from './trpcRequests';
 
+/**
+ * Sends `rounds` messages to the session one at a time; each message's latency to every
+ * subscriber the load process holds, and how many it missed.
+ */
+export async function deliveryRounds(
+  b: Bench,
+  base: string,
+  sessionId: string,
+  token: string,
+  rounds: number,
+  label: string,
+): Promise<{ latencies: number[]; missed: number }> {
+  const latencies: number[] = [];
+  let missed = 0;
+  for (let r = 0; r < rounds; r++) {
+    const marker = `${label}-${r}-${Date.now()}`;
+    const out = await b.load.run<{ latencies: number[]; missed: number }>({
+      kind: 'liveRound',
+      base,
+      send: trpcMutation('message.send', { sessionId, content: marker }, token),
+      marker,
+      timeoutMs: 10_000,
+    });
+    latencies.push(...out.latencies);
+    missed += out.missed;
+  }
+  return { latencies, missed };
+}
+
 export async function measureLive(b: Bench): Promise<void> {
   const base = b.stack.parley.url;
   const subscribers = 1_000;
@@ -33,20 +62,7 @@ export async function measureLive(b: Bench): Promise<void> {
   b.progress(
     `${connected.connected} connected; ${round(heapPer / 1024, 1)} KB heap, ${round(rssPer / 1024, 1)} KB RSS per subscriber`,
   );
-  const latencies: number[] = [];
-  let missed = 0;
-  for (let r = 0; r < rounds; r++) {
-    const marker = `live-${r}-${Date.now()}`;
-    const out = await b.load.run<{ latencies: number[]; missed: number }>({
-      kind: 'liveRound',
-      base,
-      send: trpcMutation('message.send', { sessionId, content: marker }, token),
-      marker,
-      timeoutMs: 10_000,
-    });
-    latencies.push(...out.latencies);
-    missed += out.missed;
-  }
+  const { latencies, missed } = await deliveryRounds(b, base, sessionId, token, rounds, 'live');
   await b.load.run({ kind: 'liveClose' });
   const s = summarise(latencies, missed, 1);
   b.progress(`delivery p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms, missed ${missed}`);

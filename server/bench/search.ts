@@ -1,22 +1,18 @@
 // Search at size: 100,000 messages (quick: 20,000) over 100 users, a tenth of them
 // the probe user's. Each query's p50/p99 beside session.get, the same one-word
 // query as a $regex scan with the bare driver, the index's heap and its cold load.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { ObjectId } from 'mongodb';
-import { type Parley, startParley } from '../src/app';
 import { bucketId, bucketSize, toEntry } from '../src/chat/readModel';
 import { entryOf, packIndex } from '../src/chat/sessionIndex';
 import { newSessionDoc } from '../src/chat/sessions';
-import { loadConfig } from '../src/config/env';
 import type { Database } from '../src/db/database';
 import type { BucketDoc, MessageDoc, SessionDoc } from '../src/db/documents';
 import type { Bench } from './context';
 import { agentFor, type RequestSpec, send } from './http';
 import { fmt, fmtRatio } from './report';
+import { startOwnParley } from './stack';
 import { percentile, ratio, round } from './stats';
 import { resultOf, trpcMutation, trpcQuery } from './trpcRequests';
 
@@ -126,21 +122,9 @@ async function timedCalls(base: string, spec: RequestSpec, rounds: number): Prom
 export async function measureSearch(b: Bench): Promise<void> {
   const total = b.full ? 100_000 : 20_000;
   const mine = total / 10;
-  const dir = mkdtempSync(join(tmpdir(), 'parley-search-'));
-  const parley: Parley = await startParley(
-    loadConfig({
-      NODE_ENV: 'test',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      MONGODB_URI: b.stack.embedded.uri,
-      MONGODB_DB: 'parley_search',
-      DATA_DIR: join(dir, 'data'),
-      JWT_SECRET: 'bench-secret-that-is-at-least-32-bytes-long',
-      BCRYPT_COST: '4',
-      LOG_LEVEL: 'warn',
-      DEMO_USERS: 'false',
-    }),
-  );
+  const { parley, stop } = await startOwnParley(b.stack.embedded, 'parley_search', {
+    BCRYPT_COST: '4',
+  });
   try {
     const base = parley.url;
     const { accessToken: token, user } = resultOf<{ accessToken: string; user: { id: string } }>(
@@ -253,7 +237,6 @@ export async function measureSearch(b: Bench): Promise<void> {
     );
     b.raw.search = raw;
   } finally {
-    await parley.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await stop();
   }
 }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ObjectId } from 'mongodb';
 import { type Parley, startParley } from '../src/app';
-import { loadConfig } from '../src/config/env';
+import { type Config, loadConfig } from '../src/config/env';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from '../src/db/ferretdb';
 import { type BareServer, startBareServer } from './bareServer';
 
@@ -19,21 +19,50 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
+/** The settings of every Parley the bench starts: a quiet test server on the embedded database. */
+function benchSettings(
+  embedded: EmbeddedDatabase,
+  database: string,
+  dir: string,
+  extra: Record<string, string>,
+): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    MONGODB_URI: embedded.uri,
+    MONGODB_DB: database,
+    DATA_DIR: join(dir, 'data'),
+    JWT_SECRET: 'bench-secret-that-is-at-least-32-bytes-long',
+    BCRYPT_COST: String(benchBcryptCost),
+    LOG_LEVEL: 'warn',
+    DEMO_USERS: 'false',
+    ...extra,
+  });
+}
+
+/** One more Parley on the stack's database server, in its own database, for one measurement. */
+export async function startOwnParley(
+  embedded: EmbeddedDatabase,
+  database: string,
+  extra: Record<string, string> = {},
+): Promise<{ parley: Parley; stop(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), `${database.replace(/_/g, '-')}-`));
+  const parley = await startParley(benchSettings(embedded, database, dir, extra));
+  return {
+    parley,
+    async stop() {
+      await parley.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 export async function startStack(): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
   const embedded = await startEmbeddedDatabase(join(dir, 'db'));
   const parley = await startParley(
-    loadConfig({
-      NODE_ENV: 'test',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      MONGODB_URI: embedded.uri,
-      MONGODB_DB: 'parley_bench',
-      DATA_DIR: join(dir, 'data'),
-      JWT_SECRET: 'bench-secret-that-is-at-least-32-bytes-long',
-      BCRYPT_COST: String(benchBcryptCost),
-      LOG_LEVEL: 'warn',
-      DEMO_USERS: 'false',
+    benchSettings(embedded, 'parley_bench', dir, {
       // The bench signs up its simulated users from one address.
       REGISTER_PER_ADDRESS: '100000',
       REGISTER_PER_MINUTE: '100000',

@@ -122,28 +122,10 @@ async function liveConnect(job: Extract<Job, { kind: 'liveConnect' }>) {
 }
 
 async function liveRound(job: Extract<Job, { kind: 'liveRound' }>) {
-  const arrivals = subscribers.map(
-    (s) =>
-      new Promise<number>((resolve) => {
-        s.buffer = '';
-        s.waiting = { marker: job.marker, resolve };
-      }),
-  );
-  const sentAt = performance.now();
-  const answer = await send(job.base, job.send, agentFor(1));
-  if (answer.status !== 200) throw new Error(`send answered ${answer.status}: ${answer.body}`);
-  const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), job.timeoutMs));
-  const latencies: number[] = [];
-  let missed = 0;
-  await Promise.all(
-    arrivals.map(async (a) => {
-      const at = await Promise.race([a, timeout]);
-      if (at === 'timeout') missed++;
-      else latencies.push(at - sentAt);
-    }),
-  );
-  for (const s of subscribers) s.waiting = null;
-  return { latencies, missed };
+  return arrivalsOf(job.marker, job.timeoutMs, async () => {
+    const answer = await send(job.base, job.send, agentFor(1));
+    if (answer.status !== 200) throw new Error(`send answered ${answer.status}: ${answer.body}`);
+  });
 }
 
 /** A stand-in model in this process, so a token's send time and its arrivals share a clock. */
@@ -154,8 +136,8 @@ async function modelStart() {
   return { baseUrl: model.baseUrl };
 }
 
-/** Waits until every subscriber has seen `marker` (or the timeout); latencies from `sentAt`. */
-async function arrivalsOf(marker: string, timeoutMs: number, emit: () => void) {
+/** Waits until every subscriber has seen `marker` (or the timeout); latencies from `emit`'s start. */
+async function arrivalsOf(marker: string, timeoutMs: number, emit: () => void | Promise<void>) {
   const arrivals = subscribers.map(
     (s) =>
       new Promise<number>((resolve) => {
@@ -164,7 +146,7 @@ async function arrivalsOf(marker: string, timeoutMs: number, emit: () => void) {
       }),
   );
   const sentAt = performance.now();
-  emit();
+  await emit();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((r) => {
     timer = setTimeout(() => r('timeout'), timeoutMs);

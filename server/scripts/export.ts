@@ -5,16 +5,7 @@
 
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { pathToFileURL } from 'node:url';
-import {
-  type CliOptions,
-  count,
-  Progress,
-  refusal,
-  settings,
-  signIn,
-  typedPath,
-} from './portabilityCli';
+import { type CliOptions, count, lineSplitter, Progress, send, whenRun } from './portabilityCli';
 
 export interface ExportOptions extends CliOptions {
   file: string;
@@ -24,26 +15,21 @@ export interface ExportOptions extends CliOptions {
 
 export async function runExport(opts: ExportOptions) {
   const out = opts.out ?? process.stderr;
-  const token = await signIn(opts);
   const path = opts.session
     ? `/export/sessions/${encodeURIComponent(opts.session)}?format=${opts.format ?? 'markdown'}`
     : '/export/account';
-  const res = await fetch(`${opts.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
-  if (!res.ok || !res.body) throw new Error(await refusal(res));
+  const body = await send(opts, path);
   const file = createWriteStream(opts.file);
   const progress = new Progress(out);
   let total = 0;
   let sessions = 0;
   let messages = 0;
-  let rest = '';
-  const decoder = new TextDecoder();
-  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+  const lines = lineSplitter();
+  for await (const chunk of body) {
     if (!file.write(chunk)) await once(file, 'drain');
     if (opts.session) continue;
     // Lines start with their type (lines.ts writes it first): no need to parse them.
-    const lines = (rest + decoder.decode(chunk, { stream: true })).split('\n');
-    rest = lines.pop() ?? '';
-    for (const line of lines) {
+    for (const line of lines(chunk)) {
       if (line.startsWith('{"type":"message"')) messages++;
       else if (line.startsWith('{"type":"session"')) sessions++;
       else if (line.startsWith('{"type":"account"'))
@@ -69,21 +55,16 @@ function argument(args: string[], name: string): string | undefined {
   return at >= 0 ? args[at + 1] : undefined;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const args = process.argv.slice(2);
+whenRun(import.meta.url, 'export', ({ args, settings, path, usage }) => {
   const file = argument(args, '--out');
   const format = argument(args, '--format');
   if (!file || (format && format !== 'markdown' && format !== 'json')) {
-    console.error('Usage: npm run export -- --out FILE [--session ID [--format markdown|json]]');
-    process.exit(2);
+    return usage('npm run export -- --out FILE [--session ID [--format markdown|json]]');
   }
-  runExport({
-    ...settings(),
-    file: typedPath(file),
+  return runExport({
+    ...settings,
+    file: path(file),
     ...(argument(args, '--session') ? { session: argument(args, '--session') } : {}),
     ...(format ? { format: format as 'markdown' | 'json' } : {}),
-  }).catch((e: Error) => {
-    console.error(`The export failed: ${e.message}`);
-    process.exitCode = 1;
   });
-}
+});

@@ -3,16 +3,7 @@
 // its report at the end (exit code 1 when anything could not be imported).
 import { createReadStream, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import { pathToFileURL } from 'node:url';
-import {
-  type CliOptions,
-  count,
-  Progress,
-  refusal,
-  settings,
-  signIn,
-  typedPath,
-} from './portabilityCli';
+import { type CliOptions, count, lineSplitter, Progress, send, whenRun } from './portabilityCli';
 
 export interface ImportOptions extends CliOptions {
   file: string;
@@ -37,26 +28,20 @@ const figures = (l: Line) =>
 export async function runImport(opts: ImportOptions) {
   const out = opts.out ?? process.stderr;
   const size = statSync(opts.file).size;
-  const token = await signIn(opts);
-  const res = await fetch(`${opts.url}/import`, {
+  const body = await send(opts, '/import', {
     method: 'POST',
     headers: {
-      authorization: `Bearer ${token}`,
       'content-type': 'application/octet-stream',
       'content-length': String(size),
     },
     body: Readable.toWeb(createReadStream(opts.file)) as ReadableStream,
     duplex: 'half',
   } as RequestInit);
-  if (!res.ok || !res.body) throw new Error(await refusal(res));
   const progress = new Progress(out);
-  const decoder = new TextDecoder();
-  let rest = '';
+  const lines = lineSplitter();
   let report: Line | null = null;
-  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-    const lines = (rest + decoder.decode(chunk, { stream: true })).split('\n');
-    rest = lines.pop() ?? '';
-    for (const text of lines) {
+  for await (const chunk of body) {
+    for (const text of lines(chunk)) {
       if (!text.trim()) continue;
       const line = JSON.parse(text) as Line;
       if (line.type === 'report') report = line;
@@ -79,20 +64,9 @@ export async function runImport(opts: ImportOptions) {
   return { ...report, errors };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const file = process.argv[2];
-  if (!file) {
-    console.error(
-      'Usage: npm run import -- FILE   (a Parley export or ChatGPT’s conversations.json)',
-    );
-    process.exit(2);
-  }
-  runImport({ ...settings(), file: typedPath(file) })
-    .then((r) => {
-      if (r.errors.length > 0) process.exitCode = 1;
-    })
-    .catch((e: Error) => {
-      console.error(`The import failed: ${e.message}`);
-      process.exitCode = 1;
-    });
-}
+whenRun(import.meta.url, 'import', async ({ args: [file], settings, path, usage }) => {
+  if (!file)
+    return usage('npm run import -- FILE   (a Parley export or ChatGPT’s conversations.json)');
+  const report = await runImport({ ...settings, file: path(file) });
+  if (report.errors.length > 0) process.exitCode = 1;
+});

@@ -8,12 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scriptApi } from './support/api';
 import { seriousViolations } from './support/axe';
 import { desktop, launchBrowser, phone } from './support/browser';
+import { password, register, uniqueName } from './support/people';
 import { type RunningServer, startServer } from './support/server';
 
 let server: RunningServer;
 let browser: Browser;
-const username = `a11y_${Date.now().toString(36)}`;
-const password = 'correct horse battery';
+const username = uniqueName('a11y');
 let chatUrl = '';
 
 const sizes = { desktop, phone } as const;
@@ -48,11 +48,7 @@ beforeAll(async () => {
   server = await startServer();
   browser = await launchBrowser();
   const script = scriptApi(server.url);
-  await fetch(`${server.url}/trpc/auth.register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ json: { username, password, refreshTransport: 'body' } }),
-  });
+  await register(server.url, username);
   await script.login(username, password);
   for (let i = 1; i <= 12; i++) await script.createSession(`Chat number ${i}`);
   const { id } = await script.createSession('Markdown here');

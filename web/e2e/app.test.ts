@@ -4,21 +4,15 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scriptApi } from './support/api';
 import { desktop, launchBrowser, phone, screenshot } from './support/browser';
+import { openNewChat, password, sidebar, signIn, uniqueName } from './support/people';
 import { type RunningServer, startServer } from './support/server';
 
 let server: RunningServer;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
-const username = `e2e_${Date.now().toString(36)}`;
-const password = 'correct horse battery';
+const username = uniqueName('e2e');
 let chatUrl = '';
-
-async function signIn(p: Page, name: string, secret: string) {
-  await p.getByLabel('Username').fill(name);
-  await p.getByLabel('Password').fill(secret);
-  await p.getByRole('button', { name: 'Sign in' }).click();
-}
 
 async function send(p: Page, text: string) {
   const box = p.getByLabel('Message', { exact: true });
@@ -30,8 +24,6 @@ async function send(p: Page, text: string) {
 async function sent(p: Page) {
   await expect.poll(() => p.getByText('Sending…').count()).toBe(0);
 }
-
-const sidebar = (p: Page) => p.getByRole('navigation', { name: 'Chats' });
 
 beforeAll(async () => {
   server = await startServer();
@@ -76,8 +68,7 @@ describe('the web app', () => {
   });
 
   it('starts a chat and sends messages (Enter sends, Shift+Enter breaks the line)', async () => {
-    await page.getByRole('button', { name: 'New Chat' }).first().click();
-    await page.waitForURL(/\/c\/[0-9a-f]{24}$/);
+    await openNewChat(page);
     chatUrl = page.url();
     await page.getByText('No messages yet').waitFor();
     await send(page, 'Hello from the browser 👋');

@@ -6,17 +6,15 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelServer } from '../../server/test/support/modelServer';
 import { desktop, launchBrowser, screenshot } from './support/browser';
+import { composer, messages, openNewChat, signUp, uniqueName } from './support/people';
 import { type RunningServer, startServer } from './support/server';
 
 let model: ModelServer;
 let server: RunningServer;
 let browser: Browser;
 let page: Page;
-const username = `ai_${Date.now().toString(36)}`;
-const password = 'correct horse battery';
+const username = uniqueName('ai');
 
-const messages = (p: Page) => p.getByRole('list', { name: 'Messages' });
-const composer = (p: Page) => p.getByLabel('Message', { exact: true });
 const reply = (p: Page) => messages(p).locator('.message--assistant').last();
 
 beforeAll(async () => {
@@ -28,14 +26,8 @@ beforeAll(async () => {
   });
   browser = await launchBrowser();
   page = await (await browser.newContext({ viewport: desktop })).newPage();
-  await page.goto(server.url);
-  await page.getByRole('button', { name: 'Create an account' }).click();
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign up' }).click();
-  await page.getByRole('heading', { name: 'What shall we talk about?' }).waitFor();
-  await page.getByRole('button', { name: 'New Chat' }).first().click();
-  await page.waitForURL(/\/c\/[0-9a-f]{24}$/);
+  await signUp(page, server.url, username);
+  await openNewChat(page);
 }, 120_000);
 
 afterAll(async () => {

@@ -4,6 +4,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { desktop, launchBrowser, screenshot } from './support/browser';
+import { messages, openNewChat, send, sidebar, signUp, uniqueName } from './support/people';
 import { type RunningServer, startServer } from './support/server';
 
 let server: RunningServer;
@@ -11,19 +12,10 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 let chatUrl = '';
-const username = `ed_${Date.now().toString(36)}`;
-const password = 'correct horse battery';
+const username = uniqueName('ed');
 
-const sidebar = (p: Page) => p.getByRole('navigation', { name: 'Chats' });
-const messages = (p: Page) => p.getByRole('list', { name: 'Messages' });
-const composer = (p: Page) => p.getByLabel('Message', { exact: true });
 const messageWith = (p: Page, text: string) =>
   messages(p).getByRole('listitem').filter({ hasText: text });
-
-async function send(p: Page, text: string) {
-  await composer(p).fill(text);
-  await composer(p).press('Enter');
-}
 
 beforeAll(async () => {
   server = await startServer();
@@ -33,12 +25,7 @@ beforeAll(async () => {
     permissions: ['clipboard-read', 'clipboard-write'],
   });
   page = await context.newPage();
-  await page.goto(server.url);
-  await page.getByRole('button', { name: 'Create an account' }).click();
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign up' }).click();
-  await page.getByRole('heading', { name: 'What shall we talk about?' }).waitFor();
+  await signUp(page, server.url, username);
 }, 120_000);
 
 afterAll(async () => {
@@ -48,8 +35,7 @@ afterAll(async () => {
 
 describe('New Chat and titles', () => {
   it('opens the empty chat instead of adding a second one, by button and by shortcut', async () => {
-    await page.getByRole('button', { name: 'New Chat' }).first().click();
-    await page.waitForURL(/\/c\/[0-9a-f]{24}$/);
+    await openNewChat(page);
     chatUrl = page.url();
     await sidebar(page).getByRole('link', { name: 'New Chat' }).waitFor();
 

@@ -5,6 +5,15 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scriptApi } from './support/api';
 import { desktop, launchBrowser, phone, screenshot } from './support/browser';
+import {
+  composer,
+  messages,
+  openNewChat,
+  password,
+  send,
+  signUp,
+  uniqueName,
+} from './support/people';
 import { type RunningServer, startServer } from './support/server';
 import { type SilentProxy, startSilentProxy } from './support/silentProxy';
 
@@ -13,8 +22,7 @@ let proxy: SilentProxy;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
-const username = `md_${Date.now().toString(36)}`;
-const password = 'correct horse battery';
+const username = uniqueName('md');
 
 const code = 'const answer: number = 42;\nconsole.log(answer);';
 const markdown = [
@@ -34,14 +42,6 @@ const markdown = [
   '<img src=x onerror="document.title=\'owned\'">',
 ].join('\n');
 
-const messages = (p: Page) => p.getByRole('list', { name: 'Messages' });
-const composer = (p: Page) => p.getByLabel('Message', { exact: true });
-
-async function send(p: Page, text: string) {
-  await composer(p).fill(text);
-  await composer(p).press('Enter');
-}
-
 beforeAll(async () => {
   server = await startServer();
   proxy = await startSilentProxy(server.url);
@@ -51,14 +51,8 @@ beforeAll(async () => {
     permissions: ['clipboard-read', 'clipboard-write'],
   });
   page = await context.newPage();
-  await page.goto(proxy.url);
-  await page.getByRole('button', { name: 'Create an account' }).click();
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign up' }).click();
-  await page.getByRole('heading', { name: 'What shall we talk about?' }).waitFor();
-  await page.getByRole('button', { name: 'New Chat' }).first().click();
-  await page.waitForURL(/\/c\/[0-9a-f]{24}$/);
+  await signUp(page, proxy.url, username);
+  await openNewChat(page);
 }, 120_000);
 
 afterAll(async () => {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scriptApi } from './support/api';
 import { seriousViolations } from './support/axe';
 import { desktop, launchBrowser, phone, screenshot } from './support/browser';
+import { password, register, sidebar, uniqueName } from './support/people';
 import { type RunningServer, startServer } from './support/server';
 
 let server: RunningServer;
@@ -15,10 +16,8 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 let other: Page;
-const username = `org_${Date.now().toString(36)}`;
-const password = 'correct horse battery';
+const username = uniqueName('org');
 
-const sidebar = (p: Page) => p.getByRole('navigation', { name: 'Chats' });
 const chat = (p: Page, title: string) => sidebar(p).getByRole('link', { name: title, exact: true });
 const pinnedSection = (p: Page) => sidebar(p).getByRole('region', { name: 'Pinned' });
 const folderToggle = (p: Page, name: string) =>
@@ -42,11 +41,7 @@ async function signIn(p: Page) {
 
 beforeAll(async () => {
   server = await startServer();
-  const res = await fetch(`${server.url}/trpc/auth.register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ json: { username, password, refreshTransport: 'body' } }),
-  });
+  const res = await register(server.url, username);
   expect(res.ok).toBe(true);
   const api = scriptApi(server.url);
   await api.login(username, password);

@@ -7,17 +7,15 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scriptApi } from './support/api';
 import { desktop, launchBrowser, screenshot } from './support/browser';
+import { password, sidebar, signUp, uniqueName } from './support/people';
 import { type RunningServer, startServer } from './support/server';
 
 let server: RunningServer;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
-const username = `e2e_port_${Date.now().toString(36)}`;
-const password = 'correct horse battery';
+const username = uniqueName('e2e_port');
 const code = '```js\nconsole.log("kept verbatim");\n```';
-
-const sidebar = (p: Page) => p.getByRole('navigation', { name: 'Chats' });
 
 async function downloaded(p: Page, click: () => Promise<void>) {
   const [download] = await Promise.all([p.waitForEvent('download'), click()]);
@@ -91,12 +89,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
   context = await browser.newContext({ viewport: desktop, acceptDownloads: true });
   page = await context.newPage();
-  await page.goto(server.url);
-  await page.getByRole('button', { name: 'Create an account' }).click();
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign up' }).click();
-  await page.getByRole('heading', { name: 'What shall we talk about?' }).waitFor();
+  await signUp(page, server.url, username);
   const api = scriptApi(server.url);
   await api.login(username, password);
   const s = await api.createSession('Export me');

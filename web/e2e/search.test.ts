@@ -6,13 +6,13 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scriptApi } from './support/api';
 import { desktop, launchBrowser, screenshot } from './support/browser';
+import { password, signUp, uniqueName } from './support/people';
 import { type RunningServer, startServer } from './support/server';
 
 let server: RunningServer;
 let browser: Browser;
 let page: Page;
-const username = `find_${Date.now().toString(36)}`;
-const password = 'correct horse battery';
+const username = uniqueName('find');
 const total = 160;
 const hitSeq = 70;
 
@@ -20,12 +20,7 @@ beforeAll(async () => {
   server = await startServer();
   browser = await launchBrowser();
   page = await (await browser.newContext({ viewport: desktop })).newPage();
-  await page.goto(server.url);
-  await page.getByRole('button', { name: 'Create an account' }).click();
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign up' }).click();
-  await page.getByRole('heading', { name: 'What shall we talk about?' }).waitFor();
+  await signUp(page, server.url, username);
 
   const script = scriptApi(server.url);
   await script.login(username, password);

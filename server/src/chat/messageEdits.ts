@@ -14,6 +14,7 @@ import { readMessages } from './messages';
 import { bucketId, bucketOf, toEntry } from './readModel';
 import { entryOf, withIndexEntry } from './sessionIndex';
 import { loadOwnedSession, sessionLockKey } from './sessions';
+import { trashed, untrashed } from './softDelete';
 
 /** How many changes a session keeps for resuming streams; an older resume gets `reset`. */
 export const recentChangesKept = 100;
@@ -121,14 +122,10 @@ export function editMessage(services: Services, user: UserDoc, id: string, conte
 
 /** Soft-deletes the caller's own message (deleted / deleted_at); deleting it again changes nothing. */
 export function deleteMessage(services: Services, user: UserDoc, id: string) {
-  return changeMessage(services, user, id, 'deleted', (doc, now) =>
-    doc.deleted ? null : { deleted: true, deleted_at: now, updated_at: now },
-  );
+  return changeMessage(services, user, id, 'deleted', (doc, now) => trashed(doc, now));
 }
 
 /** Brings back a message the caller deleted (Undo); a message not deleted is left as it is. */
 export function restoreMessage(services: Services, user: UserDoc, id: string) {
-  return changeMessage(services, user, id, 'restored', (doc, now) =>
-    doc.deleted ? { deleted: false, deleted_at: null, updated_at: now } : null,
-  );
+  return changeMessage(services, user, id, 'restored', (doc, now) => untrashed(doc, now));
 }

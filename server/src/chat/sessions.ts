@@ -19,6 +19,7 @@ import {
   sessionOf,
   withIndexEntry,
 } from './sessionIndex';
+import { trashed, untrashed } from './softDelete';
 
 export const sessionLockKey = (id: string) => `session:${id}`;
 
@@ -210,15 +211,11 @@ export function renameSession(services: Services, user: UserDoc, id: string, tit
 }
 
 export function deleteSession(services: Services, user: UserDoc, id: string) {
-  return changeSession(services, user, id, 'deleted', (doc, now) =>
-    doc.deleted ? null : { deleted: true, deleted_at: now, updated_at: now },
-  );
+  return changeSession(services, user, id, 'deleted', (doc, now) => trashed(doc, now));
 }
 
 export function restoreSession(services: Services, user: UserDoc, id: string) {
-  return changeSession(services, user, id, 'restored', (doc, now) =>
-    doc.deleted ? { deleted: false, deleted_at: null, updated_at: now } : null,
-  );
+  return changeSession(services, user, id, 'restored', (doc, now) => untrashed(doc, now));
 }
 
 export interface SessionUpdate {

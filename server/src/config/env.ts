@@ -19,47 +19,38 @@ const bool = z
  */
 export const clientReconnectAfterInactivityMs = 20_000;
 
+/** A whole number from the environment, within its bounds, or `fallback` when unset. */
+const int = (min: number, max: number, fallback: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+/** A name (database, channel prefix, instance) of the characters `pattern` allows. */
+const name = (pattern: RegExp, fallback: string) => z.string().regex(pattern).default(fallback);
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  PORT: int(0, 65535, 8000),
   HOST: z.string().min(1).optional(),
   MONGODB_URI: z
     .string()
     .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
     .optional(),
-  MONGODB_DB: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,63}$/)
-    .default('parley'),
+  MONGODB_DB: name(/^[A-Za-z0-9_-]{1,63}$/, 'parley'),
   DATA_DIR: z.string().min(1).default('.data'),
   JWT_SECRET: z.string().optional(),
-  BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
-  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),
-  REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  BCRYPT_COST: int(4, 15, 12),
+  ACCESS_TOKEN_TTL_SECONDS: int(10, 86_400, 900),
+  REFRESH_TOKEN_TTL_DAYS: int(1, 365, 30),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
     .optional(),
   /** Namespace of Parley's Redis channels, so deployments (or test runs) sharing a Redis never cross. */
-  REDIS_PREFIX: z
-    .string()
-    .regex(/^[A-Za-z0-9:_.-]{0,64}$/)
-    .default('parley:'),
-  LIVE_AUTH_RECHECK_MS: z.coerce.number().int().min(50).max(3_600_000).default(30_000),
-  LIVE_BUFFER_SIZE: z.coerce.number().int().min(1).max(100_000).default(1_000),
-  LIVE_STREAM_MAX_MS: z.coerce
-    .number()
-    .int()
-    .min(1_000)
-    .max(86_400_000)
-    .default(30 * 60_000),
+  REDIS_PREFIX: name(/^[A-Za-z0-9:_.-]{0,64}$/, 'parley:'),
+  LIVE_AUTH_RECHECK_MS: int(50, 3_600_000, 30_000),
+  LIVE_BUFFER_SIZE: int(1, 100_000, 1_000),
+  LIVE_STREAM_MAX_MS: int(1_000, 86_400_000, 30 * 60_000),
   /** A live stream that has sent nothing this long gets a ping, well before its client gives up on it. */
-  LIVE_PING_MS: z.coerce
-    .number()
-    .int()
-    .min(50)
-    .max(clientReconnectAfterInactivityMs - 1_000)
-    .default(15_000),
+  LIVE_PING_MS: int(50, clientReconnectAfterInactivityMs - 1_000, 15_000),
   /** How many proxies in front append to X-Forwarded-For; `true` means one, `false` none. */
   TRUST_PROXY: z
     .string()
@@ -69,65 +60,57 @@ const envSchema = z.object({
     )
     .default(0),
   /** Failed logins of one name from one address before that address is refused for the name. */
-  LOGIN_PER_USERNAME_AND_ADDRESS: z.coerce.number().int().min(1).max(1_000).default(5),
+  LOGIN_PER_USERNAME_AND_ADDRESS: int(1, 1_000, 5),
   /** Failed logins from one address, any names, before it is refused. */
-  LOGIN_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(30),
-  LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  LOGIN_PER_ADDRESS: int(1, 100_000, 30),
+  LOGIN_WINDOW_SECONDS: int(1, 86_400, 900),
   /** Failed logins of one name, from anywhere, after which its attempts are delayed (never refused). */
-  LOGIN_SLOW_AFTER: z.coerce.number().int().min(1).max(1_000).default(5),
-  LOGIN_DELAY_MS: z.coerce.number().int().min(1).max(60_000).default(500),
-  LOGIN_DELAY_MAX_MS: z.coerce.number().int().min(1).max(60_000).default(8_000),
+  LOGIN_SLOW_AFTER: int(1, 1_000, 5),
+  LOGIN_DELAY_MS: int(1, 60_000, 500),
+  LOGIN_DELAY_MAX_MS: int(1, 60_000, 8_000),
   /** Sign-ups from one address per REGISTER_WINDOW_SECONDS; "That username is taken" answers count too. */
-  REGISTER_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(5),
-  REGISTER_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
+  REGISTER_PER_ADDRESS: int(1, 100_000, 5),
+  REGISTER_WINDOW_SECONDS: int(1, 86_400, 600),
   /** Sign-ups per minute across all addresses, per process. */
-  REGISTER_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
+  REGISTER_PER_MINUTE: int(1, 100_000, 60),
   /** Sign-ups that may wait for bcrypt (they hash one at a time, sign-ins go first). */
-  REGISTER_HASH_QUEUE: z.coerce.number().int().min(0).max(10_000).default(8),
+  REGISTER_HASH_QUEUE: int(0, 10_000, 8),
   /** Live streams one user may hold open in a process; one more ends their oldest. */
-  LIVE_STREAMS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(20),
+  LIVE_STREAMS_PER_USER: int(1, 10_000, 20),
   /** Live streams one process holds open; beyond it new ones are refused (retryable). */
-  LIVE_STREAMS_PER_PROCESS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  LIVE_STREAMS_PER_PROCESS: int(1, 1_000_000, 10_000),
   /** Chat sessions one user may store (the trash included). */
-  SESSIONS_PER_USER: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
+  SESSIONS_PER_USER: int(1, 10_000_000, 10_000),
   /** The largest file POST /import takes (API requests stay at 1 MiB). */
-  IMPORT_MAX_BYTES: z.coerce
-    .number()
-    .int()
-    .min(1_024)
-    .max(4 * 1024 ** 3)
-    .default(256 * 1024 ** 2),
+  IMPORT_MAX_BYTES: int(1_024, 4 * 1024 ** 3, 256 * 1024 ** 2),
   /** An OpenAI-compatible Chat Completions server (Ollama, llama.cpp, vLLM, OpenAI); unset: no assistant. */
   ASSISTANT_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   ASSISTANT_MODEL: z.string().min(1).max(200).optional(),
   ASSISTANT_API_KEY: z.string().optional(),
   ASSISTANT_SYSTEM_PROMPT: z.string().max(32_000).optional(),
-  ASSISTANT_MAX_CONTEXT_MESSAGES: z.coerce.number().int().min(1).max(1_000).default(40),
+  ASSISTANT_MAX_CONTEXT_MESSAGES: int(1, 1_000, 40),
   /** Characters of context sent at most: a stand-in for the model's token limit. */
-  ASSISTANT_MAX_CONTEXT_CHARS: z.coerce.number().int().min(100).max(10_000_000).default(24_000),
+  ASSISTANT_MAX_CONTEXT_CHARS: int(100, 10_000_000, 24_000),
   /** Replies streaming at once in this process; more wait in a queue. */
-  ASSISTANT_MAX_CONCURRENT: z.coerce.number().int().min(1).max(1_000).default(4),
+  ASSISTANT_MAX_CONCURRENT: int(1, 1_000, 4),
   /** Replies that may wait for a turn; beyond it a reply fails at once (retryable). */
-  ASSISTANT_QUEUE: z.coerce.number().int().min(0).max(100_000).default(100),
+  ASSISTANT_QUEUE: int(0, 100_000, 100),
   /** Replies one user may start per minute; messages past it get none. */
-  ASSISTANT_REPLIES_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
+  ASSISTANT_REPLIES_PER_MINUTE: int(1, 10_000, 20),
   /** A model that sends nothing for this long has its reply ended as failed. */
-  ASSISTANT_IDLE_TIMEOUT_MS: z.coerce.number().int().min(50).max(3_600_000).default(60_000),
+  ASSISTANT_IDLE_TIMEOUT_MS: int(50, 3_600_000, 60_000),
   /** How often a growing reply is saved, so a view opened mid-reply sees it. */
-  ASSISTANT_SAVE_EVERY_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+  ASSISTANT_SAVE_EVERY_MS: int(50, 60_000, 1_000),
   /** Names this process's list of running replies; each process of a deployment needs its own. */
-  ASSISTANT_INSTANCE: z
-    .string()
-    .regex(/^[A-Za-z0-9:_.-]{1,64}$/)
-    .default('main'),
+  ASSISTANT_INSTANCE: name(/^[A-Za-z0-9:_.-]{1,64}$/, 'main'),
   /** Users whose search index a process keeps in memory; the least recently used beyond it is dropped. */
-  SEARCH_MAX_USERS: z.coerce.number().int().min(1).max(100_000).default(100),
+  SEARCH_MAX_USERS: int(1, 100_000, 100),
   /** Estimated heap of all search indexes in a process, in MB, beyond which the oldest go. */
-  SEARCH_MAX_MB: z.coerce.number().int().min(1).max(65_536).default(512),
+  SEARCH_MAX_MB: int(1, 65_536, 512),
   /** A search's catch-up of at most this many buckets (50 messages each) is waited for; more runs in the background. */
-  SEARCH_AWAIT_BUCKETS: z.coerce.number().int().min(0).max(1_000).default(20),
+  SEARCH_AWAIT_BUCKETS: int(0, 1_000, 20),
   /** Days a chat stays in the trash before the sweep deletes it for good; 0 keeps it. */
-  TRASH_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(30),
+  TRASH_RETENTION_DAYS: int(0, 36_500, 30),
   ALLOWED_ORIGINS: z.string().optional(),
   DEMO_USERS: bool.optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),

@@ -28,7 +28,9 @@ export interface Check {
 
 export const examplesMax = 3;
 
-export function newFinding(kind: string, label: string): Finding {
+/** A finding of `kind` ('collection.problem'); its label names the collection, then `what`. */
+export function newFinding(kind: string, what: string): Finding {
+  const label = `${kind.slice(0, kind.indexOf('.'))}: ${what}`;
   return { kind, label, count: 0, examples: [], repaired: 0, quarantined: 0 };
 }
 

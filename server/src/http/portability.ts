@@ -20,6 +20,7 @@ import { contentDisposition, fileStem } from '../portability/fileName';
 import { claimImportSlot, type ImportReport, importFile } from '../portability/importFile';
 import type { Services } from '../services';
 import { RequestAborted } from './body';
+import { drained } from './drained';
 import { sendJson } from './json';
 import type { Route } from './server';
 
@@ -27,19 +28,6 @@ const ndjson = 'application/x-ndjson; charset=utf-8';
 
 function bearer(req: IncomingMessage): string | null {
   return /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? null;
-}
-
-/** Resolves once the response can take more, or has closed. */
-function drained(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
 }
 
 /** Writes the chunks with backpressure; stops reading them once the client has gone. */

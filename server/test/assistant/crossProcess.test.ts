@@ -1,16 +1,14 @@
 // Two Parley processes on one database and one Redis: a reply running on A streams to
 // a view on B, and a stop sent to B stops it on A.
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Parley } from '../../src/app';
-import { type Client, clientFor, findRedis, tokenFor } from '../realtime/support';
-import { freshDbName, newUser, startTestServer } from '../support/harness';
+import type { Client } from '../realtime/support';
+import { redisFor, withTwoServers } from '../realtime/twoServers';
 import { ModelServer } from '../support/modelServer';
 import { waitFor, waitForNewest, watchReplies } from './support';
 
-const redis = await findRedis();
-const skipReason = 'reason' in redis ? redis.reason : null;
-if (skipReason) console.warn(`SKIPPED: cross-process reply tests need Redis: ${skipReason}`);
+const redis = await redisFor('cross-process reply tests');
+const skipReason = redis.skipReason;
 
 describe.skipIf(skipReason !== null)('replies across two processes', () => {
   let model: ModelServer;
@@ -21,27 +19,25 @@ describe.skipIf(skipReason !== null)('replies across two processes', () => {
 
   beforeAll(async () => {
     model = await ModelServer.start();
-    const env = {
-      MONGODB_DB: freshDbName(),
-      REDIS_URL: 'url' in redis ? redis.url : '',
-      REDIS_PREFIX: `parley-test-${randomBytes(4).toString('hex')}:`,
-      ASSISTANT_BASE_URL: model.baseUrl,
-      ASSISTANT_MODEL: 'test-model',
-      ASSISTANT_SAVE_EVERY_MS: '100',
-    };
-    a = await startTestServer({ ...env, ASSISTANT_INSTANCE: 'a' });
-    b = await startTestServer({ ...env, ASSISTANT_INSTANCE: 'b' });
-    const { user } = await newUser(a.services);
-    const token = tokenFor(a.services, user);
-    onA = clientFor(a.url, token);
-    onB = clientFor(b.url, token);
   });
   afterAll(async () => {
-    await a?.stop();
-    await b?.stop();
     await model?.close();
-    if ('stop' in redis) await redis.stop();
   });
+  withTwoServers(
+    redis,
+    () => ({
+      env: {
+        ASSISTANT_BASE_URL: model.baseUrl,
+        ASSISTANT_MODEL: 'test-model',
+        ASSISTANT_SAVE_EVERY_MS: '100',
+      },
+      envA: { ASSISTANT_INSTANCE: 'a' },
+      envB: { ASSISTANT_INSTANCE: 'b' },
+    }),
+    (s) => {
+      ({ a, b, onA, onB } = s);
+    },
+  );
 
   it('a view on B follows a reply running on A, and a stop sent to B ends it', async () => {
     const session = await onA.session.create.mutate({ title: 'across' });

@@ -1,11 +1,11 @@
 // A reply never stays a draft after Parley stops: a graceful stop saves it as
 // interrupted, and after a crash (the process killed mid-reply) the next start on
 // the same database finds it through its registry and marks it interrupted.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientFor, waitFor } from '../realtime/support';
-import { freshDbName, startTestServer, testSecret } from '../support/harness';
+import { freshDbName, startTestServer } from '../support/harness';
 import { ModelServer } from '../support/modelServer';
-import { runMain, waitForOutput } from '../support/processes';
+import { onTestDatabase, runMain, waitForOutput } from '../support/processes';
 import { signedIn, waitForNewest } from './support';
 
 describe('Parley stopping mid-reply', () => {
@@ -59,16 +59,7 @@ describe('Parley stopping mid-reply', () => {
 
   it('after a crash mid-reply, the next start marks the draft interrupted', async () => {
     const dbName = freshDbName();
-    const child = runMain({
-      NODE_ENV: 'test',
-      PORT: '0',
-      MONGODB_URI: inject('mongoUri'),
-      MONGODB_DB: dbName,
-      JWT_SECRET: testSecret,
-      BCRYPT_COST: '4',
-      DEMO_USERS: 'false',
-      ...assistantEnv(),
-    });
+    const child = runMain(onTestDatabase(dbName, assistantEnv()));
     try {
       const [, url] = await waitForOutput(child, /listening on (http:\/\/\S+)/);
       const anon = clientFor(url ?? '', '');

@@ -7,19 +7,9 @@ import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sweepOnce } from '../../src/maintenance';
 import type { Services } from '../../src/services';
-import { callerFor, closeServices, newUser, testServices } from '../support/harness';
+import { callerFor, closeServices, codeOf, newUser, testServices } from '../support/harness';
 
 const password = 'correct horse battery';
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof TRPCError) return e.code;
-    throw e;
-  }
-  return 'OK';
-}
 
 function signIn(services: Services, username: string): Promise<AuthResult> {
   return callerFor(services).auth.login({ username, password, refreshTransport: 'body' });

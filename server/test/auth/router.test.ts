@@ -2,7 +2,7 @@ import { authResultSchema, userSchema } from '@parley/shared';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../src/services';
-import { callerFor, closeServices, testServices } from '../support/harness';
+import { callerFor, closeServices, codeOf, testServices } from '../support/harness';
 
 let services: Services;
 beforeAll(async () => {
@@ -13,16 +13,6 @@ beforeAll(async () => {
 afterAll(() => closeServices(services));
 
 const anon = () => callerFor(services);
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof TRPCError) return e.code;
-    throw e;
-  }
-  return 'OK';
-}
 
 describe('auth router', () => {
   it('registers, logs in, answers me, refreshes and logs out, with string ids', async () => {

@@ -1,11 +1,7 @@
-// Organising chats: pin, archive and folders, the views session.list answers,
-// session.update and session.bulk, with their errors and ownership, and exact
-// counts and orders while many calls run at once.
-import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readIndex } from '../../src/chat/sessionIndex';
 import type { Services } from '../../src/services';
-import { callerFor, closeServices, newUser, testServices } from '../support/harness';
+import { callerFor, closeServices, codeOf, newUser, testServices } from '../support/harness';
 
 let services: Services;
 beforeAll(async () => {
@@ -15,16 +11,6 @@ afterAll(() => closeServices(services));
 
 type Caller = ReturnType<typeof callerFor>;
 type ListInput = NonNullable<Parameters<Caller['session']['list']>[0]>;
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof TRPCError) return e.code;
-    throw e;
-  }
-  return 'OK';
-}
 
 /** Every id of a view, page by page. */
 async function allPages(caller: Caller, input: ListInput = {}, limit = 2): Promise<string[]> {

@@ -1,24 +1,13 @@
 import { type Session, sessionPageSchema, sessionSchema } from '@parley/shared';
-import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../src/services';
-import { closeServices, newUser, testServices } from '../support/harness';
+import { closeServices, codeOf, newUser, testServices } from '../support/harness';
 
 let services: Services;
 beforeAll(async () => {
   services = await testServices();
 });
 afterAll(() => closeServices(services));
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  return p.then(
-    () => 'OK',
-    (e: unknown) => {
-      if (e instanceof TRPCError) return e.code;
-      throw e;
-    },
-  );
-}
 
 describe('sessions', () => {
   it('creates, gets, renames, deletes and restores, every output passing its schema', async () => {

@@ -3,13 +3,13 @@
 import { request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ObjectId } from 'mongodb';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findUserByName } from '../../src/auth/users';
 import { connectDatabase } from '../../src/db/database';
 import { InProcessBus } from '../../src/realtime/bus';
 import { createServices } from '../../src/services';
-import { callerFor, freshDbName, testConfig, testSecret } from '../support/harness';
-import { runMain, waitForOutput } from '../support/processes';
+import { callerFor, freshDbName, testConfig } from '../support/harness';
+import { onTestDatabase, runMain, waitForOutput } from '../support/processes';
 import { newSession, type Outcome, signUp, trpcCall } from './support/trpc';
 
 interface Sent {
@@ -35,16 +35,7 @@ function answersNewConnection(url: string): Promise<boolean> {
 describe('SIGTERM during load', () => {
   it('finishes requests in flight, refuses new ones, and loses no acknowledged write', async () => {
     const dbName = freshDbName();
-    const child = runMain({
-      NODE_ENV: 'test',
-      PORT: '0',
-      MONGODB_URI: inject('mongoUri'),
-      MONGODB_DB: dbName,
-      JWT_SECRET: testSecret,
-      BCRYPT_COST: '4',
-      LOG_LEVEL: 'warn',
-      DEMO_USERS: 'false',
-    });
+    const child = runMain(onTestDatabase(dbName, { LOG_LEVEL: 'warn' }));
     const [, base = ''] = await waitForOutput(child, /listening on (http:\/\/\S+)/);
     const token = await signUp(base, 'shutdown_user');
     const sessions = [await newSession(base, token), await newSession(base, token)];

@@ -2,14 +2,13 @@
 // straight into the collections, then every session and message procedure and REST
 // route called on them: a proper answer or a client error, never a 500.
 import { fc, it } from '@fast-check/vitest';
-import { TRPCError } from '@trpc/server';
 import { ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { Parley } from '../../src/app';
 import { createUser } from '../../src/auth/users';
 import type { UserDoc } from '../../src/db/documents';
 import { loginToken, rest } from '../rest/support';
-import { callerFor, startTestServer } from '../support/harness';
+import { callerFor, codeOf, startTestServer } from '../support/harness';
 import { allowedCodes } from './support';
 
 let parley: Parley;
@@ -68,16 +67,6 @@ const stored = (doc: Record<string, unknown>) =>
     Object.entries({ ...doc, user_id: ownerAs(doc.user_id) }).filter(([, v]) => v !== undefined),
   );
 const answers = [...allowedCodes, 'OK'];
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'OK';
-  } catch (e) {
-    if (e instanceof TRPCError) return e.code;
-    throw e;
-  }
-}
 
 describe('damaged documents', () => {
   it.prop(

@@ -5,24 +5,24 @@ import { randomBytes } from 'node:crypto';
 import type { Message, SessionChange } from '@parley/shared';
 import type { TRPCClientError } from '@trpc/client';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Parley } from '../../src/app';
 import { busResync } from '../../src/realtime/bus';
 import { sessionChannel } from '../../src/realtime/channels';
 import type { AppRouter } from '../../src/routers/app';
-import { freshDbName, newUser, startTestServer } from '../support/harness';
-import { type Client, clientFor, findRedis, record, sleep, tokenFor, waitFor } from './support';
+import { newUser } from '../support/harness';
+import { type Client, clientFor, record, sleep, tokenFor, waitFor } from './support';
+import { redisFor, withTwoServers } from './twoServers';
 
 type Tracked<T> = { id: string; data: T };
 const range = (from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
-const redis = await findRedis();
-const skipReason = 'reason' in redis ? redis.reason : null;
-if (skipReason) console.warn(`SKIPPED: cross-process real-time tests need Redis: ${skipReason}`);
+const redis = await redisFor('cross-process real-time tests');
+const skipReason = redis.skipReason;
 
 describe.skipIf(skipReason !== null)('two server processes with one database and one Redis', () => {
-  const redisUrl = 'url' in redis ? redis.url : '';
+  const redisUrl = redis.url;
   // A namespace per run, so parallel runs sharing this Redis never hear each other.
   const prefix = `parley-test-${randomBytes(4).toString('hex')}:`;
   let a: Parley;
@@ -32,24 +32,20 @@ describe.skipIf(skipReason !== null)('two server processes with one database and
   /** Listeners each server keeps for its whole life (the caller cache's), before any stream. */
   let standing: [number, number];
 
-  beforeAll(async () => {
-    const env = { MONGODB_DB: freshDbName(), REDIS_URL: redisUrl, REDIS_PREFIX: prefix };
-    a = await startTestServer(env);
-    // B would reuse a caller's record for a minute: only the bus can tell it of a sign-out.
-    b = await startTestServer(env, (c) => {
-      c.callerCacheMs = 60_000;
-    });
-    standing = [a.services.bus.listenerCount(), b.services.bus.listenerCount()];
-    const { user } = await newUser(a.services);
-    const token = tokenFor(a.services, user);
-    onA = clientFor(a.url, token);
-    onB = clientFor(b.url, token);
-  });
-  afterAll(async () => {
-    await a?.stop();
-    await b?.stop();
-    if ('stop' in redis) await redis.stop();
-  });
+  withTwoServers(
+    redis,
+    () => ({
+      env: { REDIS_PREFIX: prefix },
+      // B would reuse a caller's record for a minute: only the bus can tell it of a sign-out.
+      configureB: (c) => {
+        c.callerCacheMs = 60_000;
+      },
+    }),
+    (s) => {
+      ({ a, b, onA, onB } = s);
+      standing = [a.services.bus.listenerCount(), b.services.bus.listenerCount()];
+    },
+  );
 
   it('a subscriber on A receives 200 messages sent through B, in order, once each', async () => {
     const session = await onB.session.create.mutate({ title: 'across' });

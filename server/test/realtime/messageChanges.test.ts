@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Parley } from '../../src/app';
 import { recentChangesKept } from '../../src/chat/messageEdits';
 import { newUser, startTestServer } from '../support/harness';
-import { type Client, clientFor, record, tokenFor, waitFor } from './support';
+import { type Client, clientFor, record, tokenFor, waitFor, withServer } from './support';
 
 type Tracked<T> = { id: string; data: T };
 
@@ -115,16 +115,10 @@ describe('message.onChange', () => {
 });
 
 describe('message.onNew, beside changes', () => {
-  let server: Parley;
   let client: Client;
 
-  beforeAll(async () => {
-    server = await startTestServer();
-    const { user } = await newUser(server.services);
-    client = clientFor(server.url, tokenFor(server.services, user));
-  });
-  afterAll(async () => {
-    await server?.stop();
+  withServer({}, (s) => {
+    ({ client } = s);
   });
 
   it('keeps its bare messages tracked by seq, ignores changes, and skips deleted ones', async () => {

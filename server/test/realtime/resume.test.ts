@@ -11,7 +11,7 @@ import { InProcessBus } from '../../src/realtime/bus';
 import { sessionChannel } from '../../src/realtime/channels';
 import { createServices } from '../../src/services';
 import { newUser, startTestServer, testConfig } from '../support/harness';
-import { type Client, clientFor, record, sleep, tokenFor, waitFor } from './support';
+import { type Client, clientFor, record, sleep, tokenFor, waitFor, withServer } from './support';
 
 type Tracked<T> = { id: string; data: T };
 
@@ -26,16 +26,10 @@ const range = (from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 describe('resuming with lastEventId', () => {
-  let server: Parley;
   let client: Client;
 
-  beforeAll(async () => {
-    server = await startTestServer();
-    const { user } = await newUser(server.services);
-    client = clientFor(server.url, tokenFor(server.services, user));
-  });
-  afterAll(async () => {
-    await server?.stop();
+  withServer({}, (s) => {
+    ({ client } = s);
   });
 
   it('a message stream resumed with its last id yields exactly the 50 missed, in order', async () => {

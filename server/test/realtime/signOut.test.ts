@@ -1,13 +1,10 @@
-// Signing out everywhere ends the user's open streams at once, not at the periodic
-// re-check (set to an hour here): in the process that signed out, and through the
-// bus in another process that shares the Redis.
-import { randomBytes } from 'node:crypto';
 import type { Message, SessionChange } from '@parley/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Parley } from '../../src/app';
 import type { UserDoc } from '../../src/db/documents';
-import { freshDbName, newUser, startTestServer } from '../support/harness';
-import { clientFor, findRedis, record, tokenFor, waitFor } from './support';
+import { newUser, startTestServer } from '../support/harness';
+import { clientFor, record, tokenFor, waitFor } from './support';
+import { redisFor, withTwoServers } from './twoServers';
 
 type Tracked<T> = { id: string; data: T };
 const anHour = '3600000';
@@ -75,31 +72,25 @@ describe('signing out everywhere, one process', () => {
   });
 });
 
-const redis = await findRedis();
-const skipReason = 'reason' in redis ? redis.reason : null;
-if (skipReason) console.warn(`SKIPPED: cross-process sign-out test needs Redis: ${skipReason}`);
+const redis = await redisFor('cross-process sign-out tests');
+const skipReason = redis.skipReason;
 
 describe.skipIf(skipReason !== null)('signing out everywhere, two processes', () => {
   let a: Parley;
   let b: Parley;
-  beforeAll(async () => {
-    const env = {
-      MONGODB_DB: freshDbName(),
-      REDIS_URL: 'url' in redis ? redis.url : '',
-      REDIS_PREFIX: `parley-test-${randomBytes(4).toString('hex')}:`,
-      LIVE_AUTH_RECHECK_MS: anHour,
-    };
-    a = await startTestServer(env);
-    // B would trust its cached record of the caller for a minute: only the bus tells it.
-    b = await startTestServer(env, (c) => {
-      c.callerCacheMs = 60_000;
-    });
-  });
-  afterAll(async () => {
-    await a?.stop();
-    await b?.stop();
-    if ('stop' in redis) await redis.stop();
-  });
+  withTwoServers(
+    redis,
+    () => ({
+      env: { LIVE_AUTH_RECHECK_MS: anHour },
+      // B would trust its cached record of the caller for a minute: only the bus tells it.
+      configureB: (c) => {
+        c.callerCacheMs = 60_000;
+      },
+    }),
+    (s) => {
+      ({ a, b } = s);
+    },
+  );
 
   it('a stream on B ends with UNAUTHORIZED when the user signs out everywhere on A', async () => {
     const { user } = await newUser(a.services);

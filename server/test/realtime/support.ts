@@ -14,10 +14,13 @@ import {
 import { EventSource } from 'eventsource';
 import { Redis } from 'ioredis';
 import superjson from 'superjson';
+import { afterAll, beforeAll } from 'vitest';
+import type { Parley } from '../../src/app';
 import type { UserDoc } from '../../src/db/documents';
 import { idString } from '../../src/db/ids';
 import type { AppRouter } from '../../src/routers/app';
 import type { Services } from '../../src/services';
+import { newUser, startTestServer } from '../support/harness';
 
 export function tokenFor(services: Services, user: UserDoc): string {
   return services.tokens.sign({ userId: idString(user._id), tokenVersion: user.token_version ?? 0 })
@@ -49,6 +52,22 @@ export function clientFor(baseUrl: string, token: string | (() => string)) {
 }
 
 export type Client = ReturnType<typeof clientFor>;
+
+/** A server for the enclosing describe's tests, with a new user's client (`take` keeps them); stopped after. */
+export function withServer(
+  env: Record<string, string>,
+  take: (s: { server: Parley; user: UserDoc; client: Client }) => void,
+): void {
+  let server: Parley | undefined;
+  beforeAll(async () => {
+    server = await startTestServer(env);
+    const { user } = await newUser(server.services);
+    take({ server, user, client: clientFor(server.url, tokenFor(server.services, user)) });
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+}
 
 /** What a subscription delivered: tracked events, connection starts, and how it ended. */
 export interface Recorder<T> {

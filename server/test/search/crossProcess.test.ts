@@ -1,40 +1,24 @@
 // Two Parley servers over one database and one Redis: what is sent, renamed or
 // deleted through B shows in the next search on A, whose index was loaded
 // before the change.
-import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Parley } from '../../src/app';
-import { type Client, clientFor, findRedis, tokenFor } from '../realtime/support';
-import { freshDbName, newUser, startTestServer } from '../support/harness';
+import { describe, expect, it } from 'vitest';
+import type { Client } from '../realtime/support';
+import { redisFor, withTwoServers } from '../realtime/twoServers';
 
-const redis = await findRedis();
-const skipReason = 'reason' in redis ? redis.reason : null;
-if (skipReason) console.warn(`SKIPPED: cross-process search tests need Redis: ${skipReason}`);
+const redis = await redisFor('cross-process search tests');
+const skipReason = redis.skipReason;
 
 describe.skipIf(skipReason !== null)('search across two server processes', () => {
-  let a: Parley;
-  let b: Parley;
   let onA: Client;
   let onB: Client;
 
-  beforeAll(async () => {
-    const env = {
-      MONGODB_DB: freshDbName(),
-      REDIS_URL: 'url' in redis ? redis.url : '',
-      REDIS_PREFIX: `parley-test-${randomBytes(4).toString('hex')}:`,
-    };
-    a = await startTestServer(env);
-    b = await startTestServer(env);
-    const { user } = await newUser(a.services);
-    const token = tokenFor(a.services, user);
-    onA = clientFor(a.url, token);
-    onB = clientFor(b.url, token);
-  });
-  afterAll(async () => {
-    await a?.stop();
-    await b?.stop();
-    if ('stop' in redis) await redis.stop();
-  });
+  withTwoServers(
+    redis,
+    () => ({}),
+    (s) => {
+      ({ onA, onB } = s);
+    },
+  );
 
   const onAFinds = async (q: string) =>
     (await onA.search.query.query({ q })).items.map((h) => h.message?.content ?? h.snippet);

@@ -1,6 +1,7 @@
 // Test harness: services on a fresh database per test file, callers for users,
 // and a real HTTP server when a test needs one. No mocks: the real database.
 import { randomBytes } from 'node:crypto';
+import { TRPCError } from '@trpc/server';
 import { inject } from 'vitest';
 import { type Parley, startParley } from '../../src/app';
 import { createUser } from '../../src/auth/users';
@@ -83,4 +84,15 @@ export async function startTestServer(
   const config = testConfig(env);
   tweak(config);
   return startParley(config);
+}
+
+/** What a call ends with: 'OK', or its TRPCError's code; any other error is thrown on. */
+export function codeOf(p: Promise<unknown>): Promise<string> {
+  return p.then(
+    () => 'OK',
+    (e: unknown) => {
+      if (e instanceof TRPCError) return e.code;
+      throw e;
+    },
+  );
 }

@@ -2,12 +2,28 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { inject } from 'vitest';
 import { serverRoot } from '../../src/paths';
+import { testSecret } from './harness';
 
 export interface Child {
   proc: ChildProcess;
   output: () => string;
   exited: Promise<number | null>;
+}
+
+/** A child's settings on the tests' database server, in database `dbName`, quick to sign up on. */
+export function onTestDatabase(dbName: string, env: Record<string, string> = {}) {
+  return {
+    NODE_ENV: 'test',
+    PORT: '0',
+    MONGODB_URI: inject('mongoUri'),
+    MONGODB_DB: dbName,
+    JWT_SECRET: testSecret,
+    BCRYPT_COST: '4',
+    DEMO_USERS: 'false',
+    ...env,
+  };
 }
 
 export function runMain(env: Record<string, string>): Child {

@@ -1,8 +1,10 @@
 // A few tRPC calls over plain fetch, as a person's script would make them: to change
-// things behind the browser's back and watch the page follow.
+// things behind the browser's back and watch the page follow. The e2e server's
+// access tokens live 10 seconds: a call refused for an expired one signs in again.
 export function scriptApi(baseUrl: string) {
   let token = '';
-  async function call<T>(path: string, input: unknown): Promise<T> {
+  let signIn: (() => Promise<void>) | undefined;
+  async function post(path: string, input: unknown) {
     const res = await fetch(`${baseUrl}/trpc/${path}`, {
       method: 'POST',
       headers: {
@@ -11,18 +13,32 @@ export function scriptApi(baseUrl: string) {
       },
       body: JSON.stringify({ json: input }),
     });
-    const body = (await res.json()) as { result?: { data: { json: T } }; error?: unknown };
-    if (!body.result) throw new Error(`${path} failed: ${JSON.stringify(body.error)}`);
-    return body.result.data.json;
+    return {
+      status: res.status,
+      body: (await res.json()) as { result?: unknown; error?: unknown },
+    };
+  }
+  async function call<T>(path: string, input: unknown): Promise<T> {
+    let answer = await post(path, input);
+    if (answer.status === 401 && signIn && path !== 'auth.login') {
+      await signIn();
+      answer = await post(path, input);
+    }
+    const result = answer.body.result as { data: { json: T } } | undefined;
+    if (!result) throw new Error(`${path} failed: ${JSON.stringify(answer.body.error)}`);
+    return result.data.json;
   }
   return {
     async login(username: string, password: string) {
-      const r = await call<{ accessToken: string }>('auth.login', {
-        username,
-        password,
-        refreshTransport: 'body',
-      });
-      token = r.accessToken;
+      signIn = async () => {
+        const r = await call<{ accessToken: string }>('auth.login', {
+          username,
+          password,
+          refreshTransport: 'body',
+        });
+        token = r.accessToken;
+      };
+      await signIn();
     },
     createSession: (title: string) => call<{ id: string }>('session.create', { title }),
     rename: (id: string, title: string) => call<{ id: string }>('session.rename', { id, title }),

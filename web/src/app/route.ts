@@ -25,7 +25,14 @@ export function routePath(route: Route): string {
 }
 
 const listeners = new Set<() => void>();
-function subscribe(listener: () => void) {
+
+/** Tells the readers of the history entry it changed: pushState and replaceState fire no event. */
+export function historyChanged(): void {
+  for (const l of listeners) l();
+}
+
+/** Follows the history entry: Back and Forward, and the app's own changes. */
+export function onHistoryChange(listener: () => void) {
   listeners.add(listener);
   window.addEventListener('popstate', listener);
   return () => {
@@ -39,11 +46,11 @@ export function navigate(route: Route, replace = false): void {
   if (path === window.location.pathname) return;
   if (replace) window.history.replaceState(null, '', path);
   else window.history.pushState(null, '', path);
-  for (const l of listeners) l();
+  historyChanged();
 }
 
 export function useRoute(): [Route, (route: Route, replace?: boolean) => void] {
-  const pathname = useSyncExternalStore(subscribe, () => window.location.pathname);
+  const pathname = useSyncExternalStore(onHistoryChange, () => window.location.pathname);
   const route = useRouteMemo(pathname);
   return [route, useCallback(navigate, [])];
 }

@@ -34,6 +34,21 @@ function move(e: KeyboardEvent<HTMLDivElement>) {
   target?.focus();
 }
 
+/** One action: its label is the button's text, and names it with "message" for screen readers. */
+function ActionButton(props: { label: string; tabIndex: number; onClick: () => void }) {
+  return (
+    <button
+      type="button"
+      className="message__action"
+      aria-label={`${props.label} message`}
+      tabIndex={props.tabIndex}
+      onClick={props.onClick}
+    >
+      {props.label}
+    </button>
+  );
+}
+
 export function MessageActions({
   tabStop,
   own,
@@ -51,35 +66,11 @@ export function MessageActions({
       onKeyDown={move}
       onFocus={onFocus}
     >
-      <button
-        type="button"
-        className="message__action"
-        aria-label="Copy message"
-        tabIndex={tabIndex(true)}
-        onClick={onCopy}
-      >
-        Copy
-      </button>
+      <ActionButton label="Copy" tabIndex={tabIndex(true)} onClick={onCopy} />
       {own && (
         <>
-          <button
-            type="button"
-            className="message__action"
-            aria-label="Edit message"
-            tabIndex={tabIndex(false)}
-            onClick={onEdit}
-          >
-            Edit
-          </button>
-          <button
-            type="button"
-            className="message__action"
-            aria-label="Delete message"
-            tabIndex={tabIndex(false)}
-            onClick={onDelete}
-          >
-            Delete
-          </button>
+          <ActionButton label="Edit" tabIndex={tabIndex(false)} onClick={onEdit} />
+          <ActionButton label="Delete" tabIndex={tabIndex(false)} onClick={onDelete} />
         </>
       )}
     </div>

@@ -1,19 +1,13 @@
 // "Your data": exporting the account and importing chats, in a modal dialog loaded
 // only when opened, so none of it weighs on the first page load.
-import { useEffect, useRef } from 'react';
 import { Icon } from '../ui/Icon';
+import { useModal } from '../ui/useModal';
 import { AccountExport } from './AccountExport';
 import { AccountImport } from './AccountImport';
 import './portability.css';
 
 export default function AccountDataDialog({ onClose }: { onClose: () => void }) {
-  const dialog = useRef<HTMLDialogElement>(null);
-
-  useEffect(() => {
-    const d = dialog.current;
-    if (d && !d.open) d.showModal();
-    return () => d?.close();
-  }, []);
+  const dialog = useModal();
 
   return (
     <dialog ref={dialog} className="data-dialog" aria-labelledby="data-heading" onClose={onClose}>

@@ -3,6 +3,7 @@
 // that arrived (a Blob), never as one string.
 import { useRef, useState } from 'react';
 import { useAuth } from '../auth/AuthContext';
+import { DataProgress } from './DataProgress';
 import { authorized, fileNameOf, readLines, refusal, save } from './http';
 
 type State =
@@ -65,23 +66,14 @@ export function AccountExport() {
         Every chat and message, including the Trash, as one file Parley can import again.
       </p>
       {state.kind === 'running' ? (
-        <div className="data-progress">
-          <progress
-            aria-label="Export progress"
-            value={state.done}
-            max={state.total ?? undefined}
-          />
-          <span role="status">
-            {state.total === null ? 'Starting…' : `${state.done} of ${state.total} chats`}
-          </span>
-          <button
-            type="button"
-            className="button button--small"
-            onClick={() => abort.current?.abort()}
-          >
-            Cancel export
-          </button>
-        </div>
+        <DataProgress
+          what="Export"
+          value={state.done}
+          max={state.total ?? undefined}
+          onCancel={() => abort.current?.abort()}
+        >
+          {state.total === null ? 'Starting…' : `${state.done} of ${state.total} chats`}
+        </DataProgress>
       ) : (
         <button type="button" className="button" onClick={() => void start()}>
           Export account

@@ -3,6 +3,7 @@
 // Imported chats reach the sidebar through the live stream, like any new chat.
 import { useRef, useState } from 'react';
 import { useAuth } from '../auth/AuthContext';
+import { DataProgress } from './DataProgress';
 import { authorized, readLines, refusal } from './http';
 
 interface Counts {
@@ -119,20 +120,14 @@ export function AccountImport() {
         />
       </label>
       {state.kind === 'running' && (
-        <div className="data-progress">
-          <progress aria-label="Import progress" value={state.read} max={state.total || 1} />
-          <span role="status">
-            {plural(state.counts.sessions, 'chat')}, {plural(state.counts.messages, 'message')} so
-            far
-          </span>
-          <button
-            type="button"
-            className="button button--small"
-            onClick={() => abort.current?.abort()}
-          >
-            Cancel import
-          </button>
-        </div>
+        <DataProgress
+          what="Import"
+          value={state.read}
+          max={state.total || 1}
+          onCancel={() => abort.current?.abort()}
+        >
+          {plural(state.counts.sessions, 'chat')}, {plural(state.counts.messages, 'message')} so far
+        </DataProgress>
       )}
       {state.kind === 'done' && <ReportView report={state.report} />}
       {state.kind === 'cancelled' && (

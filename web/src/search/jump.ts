@@ -2,12 +2,7 @@
 // seq rides on the history entry, so Back returns to the hit and opening the chat
 // any other way (the sidebar, a link) starts at its newest messages.
 import { useSyncExternalStore } from 'react';
-import { navigate } from '../app/route';
-
-const listeners = new Set<() => void>();
-const notify = () => {
-  for (const l of listeners) l();
-};
+import { historyChanged, navigate, onHistoryChange } from '../app/route';
 
 function hitOfEntry(): number | null {
   const seq = (window.history.state as { parleyHit?: unknown } | null)?.parleyHit;
@@ -18,26 +13,17 @@ function hitOfEntry(): number | null {
 export function openHit(sessionId: string, seq: number | null): void {
   navigate({ view: 'chat', sessionId });
   window.history.replaceState(seq === null ? null : { parleyHit: seq }, '');
-  notify();
+  historyChanged();
 }
 
 /** Back to the chat's newest messages (a send from further up). */
 export function clearJump(): void {
   window.history.replaceState(null, '');
-  notify();
-}
-
-function subscribe(listener: () => void) {
-  listeners.add(listener);
-  window.addEventListener('popstate', listener);
-  return () => {
-    listeners.delete(listener);
-    window.removeEventListener('popstate', listener);
-  };
+  historyChanged();
 }
 
 /** The seq the open chat `sessionId` shows first, or null for its newest messages. */
 export function useJump(sessionId: string): number | null {
-  const seq = useSyncExternalStore(subscribe, hitOfEntry);
+  const seq = useSyncExternalStore(onHistoryChange, hitOfEntry);
   return window.location.pathname === `/c/${sessionId}` ? seq : null;
 }

@@ -1,6 +1,6 @@
 // A confirmation for what cannot be undone: a modal dialog (focus kept inside,
 // Escape cancels) whose question says what will go.
-import { useEffect, useRef } from 'react';
+import { useModal } from '../ui/useModal';
 
 interface ConfirmDialogProps {
   title: string;
@@ -11,12 +11,7 @@ interface ConfirmDialogProps {
 }
 
 export function ConfirmDialog({ title, body, confirm, onConfirm, onCancel }: ConfirmDialogProps) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const d = dialog.current;
-    if (d && !d.open) d.showModal();
-    return () => d?.close();
-  }, []);
+  const dialog = useModal();
   return (
     <dialog
       ref={dialog}

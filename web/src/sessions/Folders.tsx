@@ -5,6 +5,7 @@
 import { limits } from '@parley/shared';
 import { type DragEvent, useState } from 'react';
 import { Icon } from '../ui/Icon';
+import { IconButton } from '../ui/IconButton';
 import { ChatRow } from './ChatRow';
 import { folderListInput, useSessionList } from './queries';
 import { dragType } from './SessionItem';
@@ -140,24 +141,20 @@ function FolderRow({
               </span>
             </button>
             <span className="session__actions">
-              <button
-                type="button"
-                className="icon-button"
+              <IconButton
+                icon="pencil"
+                label={`Rename folder “${folder.name}”`}
+                size={14}
                 tabIndex={-1}
-                aria-label={`Rename folder “${folder.name}”`}
                 onClick={() => setRenaming(true)}
-              >
-                <Icon name="pencil" size={14} />
-              </button>
-              <button
-                type="button"
-                className="icon-button"
+              />
+              <IconButton
+                icon="trash"
+                label={`Delete folder “${folder.name}”`}
+                size={14}
                 tabIndex={-1}
-                aria-label={`Delete folder “${folder.name}”`}
                 onClick={() => remove.mutate(folder)}
-              >
-                <Icon name="trash" size={14} />
-              </button>
+              />
             </span>
           </>
         )}

@@ -1,7 +1,7 @@
 // The bar over the sidebar while chats are selected: how many, and what to do with
 // them all at once. Delete, archive and move can be undone from the notice after.
 import type { BulkAction } from '@parley/shared';
-import { Icon } from '../ui/Icon';
+import { IconButton } from '../ui/IconButton';
 import { useSelection } from './selection';
 import type { Folder } from './useFolders';
 import { useOrganise } from './useOrganise';
@@ -21,30 +21,9 @@ export function SelectionBar({ folders }: { folders: Folder[] }) {
       <span className="selection-bar__count" aria-live="polite">
         {n} selected
       </span>
-      <button
-        type="button"
-        className="icon-button"
-        aria-label={`Pin ${n} selected`}
-        onClick={() => run('pin')}
-      >
-        <Icon name="pin" size={16} />
-      </button>
-      <button
-        type="button"
-        className="icon-button"
-        aria-label={`Archive ${n} selected`}
-        onClick={() => run('archive')}
-      >
-        <Icon name="archive" size={16} />
-      </button>
-      <button
-        type="button"
-        className="icon-button"
-        aria-label={`Delete ${n} selected`}
-        onClick={() => run('delete')}
-      >
-        <Icon name="trash" size={16} />
-      </button>
+      <IconButton icon="pin" label={`Pin ${n} selected`} onClick={() => run('pin')} />
+      <IconButton icon="archive" label={`Archive ${n} selected`} onClick={() => run('archive')} />
+      <IconButton icon="trash" label={`Delete ${n} selected`} onClick={() => run('delete')} />
       <select
         className="selection-bar__move"
         aria-label={`Move ${n} selected to a folder`}
@@ -61,14 +40,7 @@ export function SelectionBar({ folders }: { folders: Folder[] }) {
           </option>
         ))}
       </select>
-      <button
-        type="button"
-        className="icon-button"
-        aria-label="Clear the selection"
-        onClick={selection.clear}
-      >
-        <Icon name="close" size={16} />
-      </button>
+      <IconButton icon="close" label="Clear the selection" onClick={selection.clear} />
     </div>
   );
 }

@@ -7,6 +7,7 @@ import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { ChatExportButton } from '../portability/lazy';
 import type { Session } from '../trpc/types';
 import { Icon } from '../ui/Icon';
+import { IconButton } from '../ui/IconButton';
 import { SessionMenu, type SessionMenuActions } from './SessionMenu';
 import type { Folder } from './useFolders';
 
@@ -133,25 +134,19 @@ export function SessionItem(props: SessionItemProps) {
             {session.title}
           </a>
           <span className="session__actions">
-            <button
-              type="button"
-              className="icon-button"
+            <IconButton
+              icon="pencil"
+              label={`Rename “${session.title}”`}
               tabIndex={-1}
-              aria-label={`Rename “${session.title}”`}
               onClick={startEditing}
-            >
-              <Icon name="pencil" size={16} />
-            </button>
+            />
             <ChatExportButton sessionId={session.id} title={session.title} />
-            <button
-              type="button"
-              className="icon-button"
+            <IconButton
+              icon="trash"
+              label={`Delete “${session.title}”`}
               tabIndex={-1}
-              aria-label={`Delete “${session.title}”`}
               onClick={() => onDelete(session)}
-            >
-              <Icon name="trash" size={16} />
-            </button>
+            />
             <SessionMenu
               session={session}
               folders={props.folders}

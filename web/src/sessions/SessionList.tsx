@@ -3,10 +3,10 @@
 // as the list scrolls, with a selection for acting on several at once.
 import { type KeyboardEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { navigate } from '../app/route';
-import { describeError } from '../trpc/errors';
 import type { Session } from '../trpc/types';
+import { LoadFailed } from '../ui/LoadFailed';
 import { Spinner } from '../ui/Spinner';
-import { useOnVisible } from '../ui/useOnVisible';
+import { useLoadMore } from '../ui/useOnVisible';
 import { ChatRow, ChatRowContext, type RowContext } from './ChatRow';
 import { dropTarget, Folders } from './Folders';
 import { groupSessions } from './groupSessions';
@@ -32,12 +32,8 @@ export function SessionList({ activeId, filter, onOpened }: SessionListProps) {
   const { rename, remove } = useSessionActions();
   const { update, bulk } = useOrganise();
   const selection = useSelectionState();
-  const sentinel = useRef<HTMLLIElement>(null);
-  const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
-  const loadMore = useCallback(() => {
-    if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
-  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
-  useOnVisible(sentinel, loadMore, Boolean(hasNextPage));
+  const { sentinel, more } = useLoadMore<HTMLLIElement>(list);
+  const { hasNextPage, isFetchingNextPage } = list;
   const nav = useRef<HTMLElement>(null);
   const [focusId, setFocusId] = useState<string | null>(null);
   const [refocusId, setRefocusId] = useState<string | null>(null);
@@ -125,12 +121,11 @@ export function SessionList({ activeId, filter, onOpened }: SessionListProps) {
   }
   if (list.isError) {
     return (
-      <div className="sidebar__state" role="alert">
-        <p>{describeError(list.error)}</p>
-        <button type="button" className="button" onClick={() => void list.refetch()}>
-          Try again
-        </button>
-      </div>
+      <LoadFailed
+        className="sidebar__state"
+        error={list.error}
+        onRetry={() => void list.refetch()}
+      />
     );
   }
 
@@ -211,7 +206,7 @@ export function SessionList({ activeId, filter, onOpened }: SessionListProps) {
             <li ref={sentinel} className="session-list__more">
               {isFetchingNextPage && <Spinner label="Loading more chats" />}
               {hasNextPage && !isFetchingNextPage && (
-                <button type="button" className="link" onClick={loadMore}>
+                <button type="button" className="link" onClick={more}>
                   Load more
                 </button>
               )}

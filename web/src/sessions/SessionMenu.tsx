@@ -1,9 +1,9 @@
 // A chat's menu: pin, archive, move to a folder (or out of one), delete. A menu
 // button: Enter, Space or ArrowDown opens it, arrows move, Escape closes and
 // returns focus to the button.
-import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
+import { type KeyboardEvent, type ReactNode, useEffect, useRef, useState } from 'react';
 import type { Session } from '../trpc/types';
-import { Icon } from '../ui/Icon';
+import { Icon, type IconName } from '../ui/Icon';
 import type { Folder } from './useFolders';
 
 export interface SessionMenuActions {
@@ -16,6 +16,15 @@ export interface SessionMenuActions {
 interface SessionMenuProps extends SessionMenuActions {
   session: Session;
   folders: Folder[];
+}
+
+/** One entry of the menu: the arrow keys move between them, so none is a Tab stop. */
+function MenuItem(props: { icon: IconName; onClick: () => void; children: ReactNode }) {
+  return (
+    <button type="button" role="menuitem" tabIndex={-1} onClick={props.onClick}>
+      <Icon name={props.icon} size={16} /> {props.children}
+    </button>
+  );
 }
 
 export function SessionMenu({
@@ -97,48 +106,27 @@ export function SessionMenu({
           aria-label={`Actions for “${session.title}”`}
           onKeyDown={onKeyDown}
         >
-          <button type="button" role="menuitem" tabIndex={-1} onClick={run(() => onPin(session))}>
-            <Icon name="pin" size={16} /> {session.pinned ? 'Unpin' : 'Pin'}
-          </button>
-          <button
-            type="button"
-            role="menuitem"
-            tabIndex={-1}
-            onClick={run(() => onArchive(session))}
-          >
-            <Icon name="archive" size={16} /> {session.archived ? 'Unarchive' : 'Archive'}
-          </button>
+          <MenuItem icon="pin" onClick={run(() => onPin(session))}>
+            {session.pinned ? 'Unpin' : 'Pin'}
+          </MenuItem>
+          <MenuItem icon="archive" onClick={run(() => onArchive(session))}>
+            {session.archived ? 'Unarchive' : 'Archive'}
+          </MenuItem>
           {folders
             .filter((f) => f.id !== session.folderId)
             .map((f) => (
-              <button
-                key={f.id}
-                type="button"
-                role="menuitem"
-                tabIndex={-1}
-                onClick={run(() => onMove(session, f.id))}
-              >
-                <Icon name="folder" size={16} /> Move to {f.name}
-              </button>
+              <MenuItem key={f.id} icon="folder" onClick={run(() => onMove(session, f.id))}>
+                Move to {f.name}
+              </MenuItem>
             ))}
           {session.folderId && (
-            <button
-              type="button"
-              role="menuitem"
-              tabIndex={-1}
-              onClick={run(() => onMove(session, null))}
-            >
-              <Icon name="folder" size={16} /> Remove from folder
-            </button>
+            <MenuItem icon="folder" onClick={run(() => onMove(session, null))}>
+              Remove from folder
+            </MenuItem>
           )}
-          <button
-            type="button"
-            role="menuitem"
-            tabIndex={-1}
-            onClick={run(() => onDelete(session))}
-          >
-            <Icon name="trash" size={16} /> Delete
-          </button>
+          <MenuItem icon="trash" onClick={run(() => onDelete(session))}>
+            Delete
+          </MenuItem>
         </div>
       )}
     </span>

@@ -2,15 +2,15 @@
 // restores a chat, deletes one for good, or empties itself, each deletion behind
 // a confirmation that says how many chats go; the Archive unarchives. Both load
 // only when opened (see Shell), so they cost the first load nothing.
-import { useCallback, useRef, useState } from 'react';
+import { useState } from 'react';
 import { navigate } from '../app/route';
 import { useDocumentTitle } from '../app/useDocumentTitle';
-import { describeError } from '../trpc/errors';
 import type { Session } from '../trpc/types';
 import { Icon } from '../ui/Icon';
+import { LoadFailed } from '../ui/LoadFailed';
 import { MainHeader } from '../ui/MainHeader';
 import { Spinner } from '../ui/Spinner';
-import { useOnVisible } from '../ui/useOnVisible';
+import { useLoadMore } from '../ui/useOnVisible';
 import { ConfirmDialog } from './ConfirmDialog';
 import { archivedListInput, trashListInput, useSessionList } from './queries';
 import { flattenSessions } from './sessionCache';
@@ -29,12 +29,8 @@ export function TrashView({ onMenu, archive = false }: { onMenu: () => void; arc
   const { purge, emptyTrash, bulk } = useOrganise();
   const [asked, setAsked] = useState<Asked | null>(null);
   useDocumentTitle(title);
-  const sentinel = useRef<HTMLLIElement>(null);
-  const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
-  const more = useCallback(() => {
-    if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
-  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
-  useOnVisible(sentinel, more, Boolean(hasNextPage));
+  const { sentinel } = useLoadMore<HTMLLIElement>(list);
+  const { hasNextPage, isFetchingNextPage } = list;
   const sessions = flattenSessions(list.data);
   // Every trashed chat, loaded or not: the index knows them all, the list pages them.
   const total = hasNextPage ? `${sessions.length}+` : String(sessions.length);
@@ -58,12 +54,7 @@ export function TrashView({ onMenu, archive = false }: { onMenu: () => void; arc
           <Spinner label={`Loading ${archive ? 'the archive' : 'the Trash'}`} />
         </div>
       ) : list.isError ? (
-        <div className="state" role="alert">
-          <p>{describeError(list.error)}</p>
-          <button type="button" className="button" onClick={() => void list.refetch()}>
-            Try again
-          </button>
-        </div>
+        <LoadFailed className="state" error={list.error} onRetry={() => void list.refetch()} />
       ) : sessions.length === 0 ? (
         <div className="state state--empty">
           <Icon name={archive ? 'archive' : 'trash'} size={32} />

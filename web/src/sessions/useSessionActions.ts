@@ -52,38 +52,47 @@ export function useSessionActions() {
     onError: fail('Could not start a chat'),
   });
 
-  const renameCall = trpc.session.rename.useMutation();
-  const renameMutation = useMutation({
-    mutationFn: (v: { session: Session; title: string }) =>
-      renameCall.mutateAsync({ id: v.session.id, title: v.title }),
-    onMutate: (v) => hold({ ...v.session, title: v.title }, v.session),
-    onError: (error, _v, context) => {
+  /** A change shown at once (`show` gives it and what was there) and put back if refused. */
+  const optimistic = <V>(
+    what: string,
+    mutationFn: (v: V) => Promise<Session>,
+    show: (v: V) => [optimistic: Session, was: Session],
+  ) => ({
+    mutationFn,
+    onMutate: (v: V) => hold(...show(v)),
+    onError: (error: unknown, _v: V, context: { snapshot: Snapshot; was: Session } | undefined) => {
       rollback(context);
-      fail('Could not rename')(error);
+      fail(what)(error);
     },
-    onSuccess: (session) => apply(session),
+    onSuccess: (session: Session) => apply(session),
   });
 
+  const renameCall = trpc.session.rename.useMutation();
+  const renameMutation = useMutation(
+    optimistic(
+      'Could not rename',
+      (v: { session: Session; title: string }) =>
+        renameCall.mutateAsync({ id: v.session.id, title: v.title }),
+      (v) => [{ ...v.session, title: v.title }, v.session],
+    ),
+  );
+
   const restoreCall = trpc.session.restore.useMutation();
-  const restoreMutation = useMutation({
-    mutationFn: (session: Session) => restoreCall.mutateAsync({ id: session.id }),
-    onMutate: (session) => hold({ ...session, deleted: false, deletedAt: null }, session),
-    onError: (error, _s, context) => {
-      rollback(context);
-      fail('Could not restore')(error);
-    },
-    onSuccess: (session) => apply(session),
-  });
+  const restoreMutation = useMutation(
+    optimistic(
+      'Could not restore',
+      (session: Session) => restoreCall.mutateAsync({ id: session.id }),
+      (session) => [{ ...session, deleted: false, deletedAt: null }, session],
+    ),
+  );
 
   const deleteCall = trpc.session.delete.useMutation();
   const deleteMutation = useMutation({
-    mutationFn: (v: { session: Session; wasOpen: boolean }) =>
-      deleteCall.mutateAsync({ id: v.session.id }),
-    onMutate: (v) => hold({ ...v.session, deleted: true, deletedAt: new Date() }, v.session),
-    onError: (error, _v, context) => {
-      rollback(context);
-      fail('Could not delete')(error);
-    },
+    ...optimistic(
+      'Could not delete',
+      (v: { session: Session; wasOpen: boolean }) => deleteCall.mutateAsync({ id: v.session.id }),
+      (v) => [{ ...v.session, deleted: true, deletedAt: new Date() }, v.session],
+    ),
     onSuccess: (deleted, v) => {
       apply(deleted);
       toast({

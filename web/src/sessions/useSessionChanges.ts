@@ -2,7 +2,7 @@
 // purge taking one out of every list) and the folders with their counts. One
 // stream carries both (folder.onChange with sessions), since a browser holds only
 // six connections per server and every open stream keeps one. Reconnects resume
-// after the last event (see authRetryLink).
+// after the last event (see trpc/retryPolicy).
 import { trpc } from '../trpc/trpc';
 import { useApplySession } from './useApplySession';
 

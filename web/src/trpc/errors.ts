@@ -12,7 +12,7 @@ function dataOf(error: unknown): ErrorData | undefined {
 }
 
 /** The tRPC error code ('UNAUTHORIZED', 'BAD_REQUEST', …), or undefined for network failures. */
-export function errorCode(error: unknown): string | undefined {
+export function errorCode(error: unknown): ErrorData['code'] | undefined {
   return dataOf(error)?.code;
 }
 

@@ -2,45 +2,57 @@
 // link, whose responses keep Set-Cookie headers (the streaming batch link would
 // lose the refresh cookie of auth mutations). Both send the access token in the
 // Authorization header, never in a URL, where proxies and access logs keep it.
-import { httpBatchLink, httpSubscriptionLink, splitLink, type TRPCLink } from '@trpc/client';
+// tRPC's retryLink in front of each renews the token after UNAUTHORIZED (retryPolicy).
+import {
+  httpBatchLink,
+  httpSubscriptionLink,
+  retryLink,
+  splitLink,
+  type TRPCLink,
+} from '@trpc/client';
 import { EventSource } from 'eventsource';
 import superjson from 'superjson';
-import { authRetryLink } from './authRetryLink';
+import { type LinkAuth, type RetryOptions, retryPolicy } from './retryPolicy';
 import type { AppRouter } from './types';
+
+export type { LinkAuth } from './retryPolicy';
 
 export const apiUrl = '/trpc';
 
-export interface LinkAuth {
-  token: () => string | null;
-  renew: () => Promise<boolean>;
-}
+const bearer = (token: string | null): Record<string, string> =>
+  token ? { authorization: `Bearer ${token}` } : {};
 
-export function createLinks(auth: LinkAuth): TRPCLink<AppRouter>[] {
-  const authorization = (): Record<string, string> => {
-    const token = auth.token();
-    return token ? { authorization: `Bearer ${token}` } : {};
-  };
+export function createLinks(auth: LinkAuth, retry: RetryOptions = {}): TRPCLink<AppRouter>[] {
+  const policy = retryPolicy(auth, retry);
   return [
-    authRetryLink({ renew: auth.renew }),
     splitLink({
       condition: (op) => op.type === 'subscription',
-      true: httpSubscriptionLink({
-        url: apiUrl,
-        transformer: superjson,
-        // The browser's EventSource cannot send headers: this one runs on fetch, which
-        // asks for the current token on every (re)connect.
-        EventSource,
-        eventSourceOptions: () => ({
-          fetch: (url, init) =>
-            fetch(url, { ...init, headers: { ...init.headers, ...authorization() } }),
+      true: [
+        retryLink(policy.streamRetry),
+        httpSubscriptionLink({
+          url: apiUrl,
+          transformer: superjson,
+          // The browser's EventSource cannot send headers: this one runs on fetch, which
+          // asks for the current token on every (re)connect.
+          EventSource,
+          eventSourceOptions: ({ op }) => ({
+            fetch: async (url, init) =>
+              fetch(url, {
+                ...init,
+                headers: { ...init.headers, ...bearer(await policy.tokenFor([op])) },
+              }),
+          }),
         }),
-      }),
-      false: httpBatchLink({
-        url: apiUrl,
-        transformer: superjson,
-        maxURLLength: 2_000,
-        headers: authorization,
-      }),
+      ],
+      false: [
+        retryLink(policy.callRetry),
+        httpBatchLink({
+          url: apiUrl,
+          transformer: superjson,
+          maxURLLength: 2_000,
+          headers: async ({ opList }) => bearer(await policy.tokenFor(opList)),
+        }),
+      ],
     }),
   ];
 }

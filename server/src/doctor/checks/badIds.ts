@@ -13,7 +13,7 @@ export const badIds: Check = {
   async run({ db, fix }) {
     const findings: Finding[] = [];
     for (const name of collections) {
-      const finding = newFinding(`${name}.bad_id`, `${name}: _id is not an ObjectId`);
+      const finding = newFinding(`${name}.bad_id`, `_id is not an ObjectId`);
       findings.push(finding);
       const docs = await db.db
         .collection(name)

@@ -19,8 +19,8 @@ function unreadable(m: Document): string | null {
 export const orphanMessages: Check = {
   name: 'messages',
   async run({ db, fix, progress }) {
-    const orphans = newFinding('messages.orphan', 'messages: their session does not exist');
-    const broken = newFinding('messages.unreadable', 'messages: missing a date, text or role');
+    const orphans = newFinding('messages.orphan', 'their session does not exist');
+    const broken = newFinding('messages.unreadable', 'missing a date, text or role');
     const sessions = new Set<string>();
     for await (const s of db.db.collection('chat_sessions').find({}, { projection: { _id: 1 } })) {
       const id = asObjectId(s._id);

@@ -23,10 +23,7 @@ function same(a: Map<string, IndexEntry>, b: Map<string, IndexEntry>): boolean {
 export const sessionIndexes: Check = {
   name: 'session indexes',
   async run({ db, fix, progress }) {
-    const finding = newFinding(
-      'session_index.stale',
-      'session_index: a user’s session index is missing or disagrees with chat_sessions',
-    );
+    const finding = newFinding('session_index.stale', 'missing or disagrees with chat_sessions');
     const expected = await indexesFromSessions(db);
     // Users with an index but no sessions left should have an empty one.
     for await (const doc of db.sessionIndex.find({}, { projection: { _id: 1 } })) {

@@ -66,17 +66,14 @@ export const sessionState: Check = {
   async run({ db, fix, progress }) {
     const count = newFinding(
       'chat_sessions.message_count',
-      'chat_sessions: message_count disagrees with the messages',
+      'message_count disagrees with the messages',
     );
     const last = newFinding(
       'chat_sessions.last_message_at',
-      'chat_sessions: last_message_at disagrees with the messages',
+      'last_message_at disagrees with the messages',
     );
-    const seq = newFinding('messages.seq', 'messages: not numbered 1..N in their session (seq)');
-    const readModel = newFinding(
-      'chat_sessions.read_model',
-      'chat_sessions: message read model missing or wrong',
-    );
+    const seq = newFinding('messages.seq', 'not numbered 1..N in their session (seq)');
+    const readModel = newFinding('chat_sessions.read_model', 'message read model missing or wrong');
     const total = await db.db.collection('chat_sessions').estimatedDocumentCount();
     let done = 0;
     for await (const session of db.db.collection('chat_sessions').find({})) {

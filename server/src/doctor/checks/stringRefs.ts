@@ -16,10 +16,7 @@ export const stringRefs: Check = {
   async run({ db, fix }) {
     const findings: Finding[] = [];
     for (const { collection, field } of references) {
-      const finding = newFinding(
-        `${collection}.${field}`,
-        `${collection}: ${field} is not an ObjectId`,
-      );
+      const finding = newFinding(`${collection}.${field}`, `${field} is not an ObjectId`);
       findings.push(finding);
       const docs = await db.db
         .collection(collection)

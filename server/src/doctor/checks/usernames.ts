@@ -10,7 +10,7 @@ export const usernames: Check = {
   async run({ db }) {
     const finding = newFinding(
       'users.username_case',
-      'users: usernames equal without regard to case (rename one by hand; Parley will not start)',
+      'usernames equal without regard to case (rename one by hand; Parley will not start)',
     );
     const byName = new Map<string, unknown[]>();
     const projection = { _id: 1, username: 1, username_lower: 1 };

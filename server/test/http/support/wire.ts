@@ -2,6 +2,7 @@
 // sent), request paths sent exactly as written, and a server over a fixture web app.
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { buffer } from 'node:stream/consumers';
 import { restRoutes } from '../../../src/http/rest';
 import { createHttpServer } from '../../../src/http/server';
 import type { Services } from '../../../src/services';
@@ -24,16 +25,10 @@ export function wire(
       `${base}/`,
       { method: opts.method ?? 'GET', path, headers: opts.headers, agent: false, timeout: 10_000 },
       (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks),
-          }),
+        buffer(res).then(
+          (body) => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }),
+          reject,
         );
-        res.on('error', reject);
       },
     );
     req.on('timeout', () => req.destroy(new Error('timeout')));
