@@ -54,6 +54,7 @@ export async function testServices(
 }
 
 export async function closeServices(services: Services): Promise<void> {
+  await services.purges.close();
   await services.bus.close();
   await services.db.client.close();
 }
