@@ -11,7 +11,7 @@ import type { Services } from '../services';
 const pendingId = 'pending';
 const lockKey = 'purges:pending';
 /** How long a lease holds without being renewed (renewed at every batch). */
-export const leaseMs = 60_000;
+export const leaseMs = 15_000;
 
 const leaseId = (sessionId: string) => `lease:${sessionId}`;
 

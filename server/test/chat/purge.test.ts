@@ -92,7 +92,7 @@ describe('session.purge', () => {
       keys: 1,
     });
     expect((await caller.message.list({ sessionId: neighbour.id })).items).toHaveLength(1);
-  });
+  }, 240_000);
 
   it('purges a session the old service wrote (no buckets) by its messages', async () => {
     const { user, caller } = await newUser(services);
