@@ -13,6 +13,7 @@ import { newSessionDoc } from '../src/chat/sessions';
 import { loadConfig } from '../src/config/env';
 import type { Database } from '../src/db/database';
 import type { MessageDoc, SessionDoc, UserDoc } from '../src/db/documents';
+import type { Services } from '../src/services';
 import type { Bench } from './context';
 import { agentFor, type RequestSpec, send } from './http';
 import { fmt, fmtRatio } from './report';
@@ -185,10 +186,40 @@ function timed(base: string, spec: () => RequestSpec): () => Promise<number> {
   };
 }
 
-function ops(p: Probe): Op[] {
+/** A trashed session of 60 messages, made for purging. */
+async function trashedChat(p: Probe): Promise<string> {
+  const s = await call<{ id: string }>(p.base, trpcMutation('session.create', {}, p.token));
+  for (let i = 0; i < 60; i++) {
+    const input = { sessionId: s.id, content: `doomed ${i}` };
+    await call(p.base, trpcMutation('message.send', input, p.token));
+  }
+  await call(p.base, trpcMutation('session.delete', { id: s.id }, p.token));
+  return s.id;
+}
+
+function ops(p: Probe, services: Services): Op[] {
   const { base, token, sessionId } = p;
   let n = 0;
   return [
+    {
+      what: 'session.purge (60 messages)',
+      once: async () => {
+        const id = await trashedChat(p);
+        const ms = await timed(base, () => trpcMutation('session.purge', { id }, token))();
+        await services.purges.idle();
+        return ms;
+      },
+    },
+    {
+      what: 'the background purge after it',
+      once: async () => {
+        const id = await trashedChat(p);
+        await call(base, trpcMutation('session.purge', { id }, token));
+        const t = performance.now();
+        await services.purges.idle();
+        return performance.now() - t;
+      },
+    },
     {
       what: 'session.get',
       once: timed(base, () => trpcQuery('session.get', { id: sessionId }, token)),
@@ -277,9 +308,9 @@ function ops(p: Probe): Op[] {
   ];
 }
 
-async function measure(p: Probe, rounds: number): Promise<Map<string, number>> {
+async function measure(p: Probe, services: Services, rounds: number): Promise<Map<string, number>> {
   const out = new Map<string, number>();
-  for (const op of ops(p)) {
+  for (const op of ops(p, services)) {
     const times: number[] = [];
     const n = op.what.startsWith('session.onChange') ? Math.max(3, rounds / 5) : rounds;
     for (let i = 0; i < n; i++) times.push(await op.once());
@@ -328,7 +359,7 @@ export async function measureGrowth(b: Bench): Promise<void> {
       b.progress(
         `measuring at ${size.users.toLocaleString('en-US')} users / ${size.sessions.toLocaleString('en-US')} sessions…`,
       );
-      const m = await measure(probe, rounds);
+      const m = await measure(probe, parley.services, rounds);
       for (const [what, ms] of m) b.progress(`  ${what}: p50 ${round(ms, 2)} ms`);
       results.push([size, m]);
     }
@@ -353,6 +384,7 @@ export async function measureGrowth(b: Bench): Promise<void> {
       'session.list (archived)',
       'session.list (trash)',
       'folder.list',
+      'session.purge (60 messages)',
     ];
     for (const view of views) {
       b.rows.push({
