@@ -5,8 +5,10 @@
 import { ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addPending, readPending } from '../../src/chat/pendingPurges';
-import { purgeStart } from '../../src/chat/purgeContents';
+import { purgeContents, purgeStart } from '../../src/chat/purgeContents';
 import { readIndex, rebuildIndex } from '../../src/chat/sessionIndex';
+import type { PurgeProgress, SessionDoc } from '../../src/db/documents';
+import { runDoctor } from '../../src/doctor';
 import { InProcessBus } from '../../src/realtime/bus';
 import { createServices, type Services } from '../../src/services';
 import { leftOf, seedMessages } from '../support/chats';
@@ -253,5 +255,32 @@ describe('a purge cut short', () => {
     await Promise.all([services.purges.idle(), other.purges.idle()]);
     for (const id of ids) expect(await leftOf(services, id, [])).toEqual(gone);
     await other.purges.close();
+  });
+
+  it('the doctor leaves a chat half-purged as it is, and the purge then finishes it', async () => {
+    const { user, caller } = await newUser(services);
+    const s = await caller.session.create({ title: 'doctored' });
+    const clientIds = await seedMessages(services, user._id, s.id, 500);
+    await caller.session.delete({ id: s.id });
+    await callerFor(await stoppedWorker(), user).session.purge({ id: s.id });
+    const _id = ObjectId.createFromHexString(s.id);
+    const marked = (await services.db.sessions.findOne({ _id })) as SessionDoc & {
+      purging: PurgeProgress;
+    };
+    let steps = 0;
+    expect(await purgeContents(services.db, marked, async () => steps++ < 1)).toBe(false);
+    const half = await leftOf(services, s.id, clientIds);
+    expect(half).toMatchObject({ session: 1, messages: 350, buckets: 7 });
+
+    const report = await runDoctor(services.db, { fix: true });
+    const found = (kind: string) => report.findings.find((f) => f.kind === kind)?.count ?? 0;
+    expect(found('chat_sessions.message_count')).toBe(0);
+    expect(found('chat_sessions.read_model')).toBe(0);
+    expect(await leftOf(services, s.id, clientIds)).toEqual(half);
+
+    await expireLeases([s.id]);
+    await services.purges.resume();
+    await services.purges.idle();
+    expect(await leftOf(services, s.id, clientIds)).toEqual(gone);
   });
 });
