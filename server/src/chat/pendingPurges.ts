@@ -9,7 +9,8 @@ import { isDuplicateKey } from '../db/ids';
 import type { Services } from '../services';
 
 const pendingId = 'pending';
-const lockKey = 'purges:pending';
+/** Serialises this process's writes to the pending list. */
+export const pendingLockKey = 'purges:pending';
 /** How long a lease holds without being renewed (renewed at every batch). */
 export const leaseMs = 15_000;
 
@@ -23,13 +24,13 @@ export async function addPending(
   if (sessions.length === 0) return;
   const set = Object.fromEntries(sessions.map((s) => [`s.${s.sessionId}`, s.userId]));
   // FerretDB's updates are read-modify-write: one writer of this document per process.
-  await services.locks.run(lockKey, () =>
+  await services.locks.run(pendingLockKey, () =>
     services.db.purges.updateOne({ _id: pendingId }, { $set: set }, { upsert: true }),
   );
 }
 
 export async function removePending(services: Services, sessionId: string): Promise<void> {
-  await services.locks.run(lockKey, () =>
+  await services.locks.run(pendingLockKey, () =>
     services.db.purges.updateOne({ _id: pendingId }, { $unset: { [`s.${sessionId}`]: '' } }),
   );
 }

@@ -7,6 +7,7 @@ import { TRPCError } from '@trpc/server';
 import type { ObjectId } from 'mongodb';
 import type { UserDoc } from '../db/documents';
 import { idString } from '../db/ids';
+import { RetryAfter } from '../lib/retryAfter';
 import { log } from '../log';
 import { publishSessionChange } from '../realtime/channels';
 import type { Services } from '../services';
@@ -14,6 +15,14 @@ import { addPending, takeNewLease } from './pendingPurges';
 import { purgeStart } from './purgeContents';
 import { dropIndexEntries, entryOf, type IndexEntry, indexOf, sessionOf } from './sessionIndex';
 import { loadOwnedSession, sessionLockKey } from './sessions';
+
+/** The pending list is a list like any other: it has a cap, and a full one asks for a moment. */
+const catchingUp = () =>
+  new TRPCError({
+    code: 'TOO_MANY_REQUESTS',
+    message: 'Deleting for good is catching up; try again in a moment.',
+    cause: new RetryAfter(10),
+  });
 
 const notInTrash = () =>
   new TRPCError({
@@ -36,6 +45,7 @@ function markPurging(
   return services.locks.run(sessionLockKey(id), async () => {
     const session = await loadOwnedSession(services, userId, id);
     if (!session.deleted) throw notInTrash();
+    if (services.purges.backlog >= services.purges.maxBacklog) throw catchingUp();
     if (opts.olderThan !== undefined) {
       const at = session.deleted_at instanceof Date ? session.deleted_at.getTime() : 0;
       if (at >= opts.olderThan) return null;
@@ -96,7 +106,7 @@ export async function purgeMany(
         ids.slice(i, i + purgeBatch).map((id) =>
           markPurging(services, userId, id, opts).catch((e) => {
             // Restored or purged meanwhile (another tab, another process): not ours to go.
-            if (e instanceof TRPCError) return null;
+            if (e instanceof TRPCError && e.code !== 'TOO_MANY_REQUESTS') return null;
             throw e;
           }),
         ),

@@ -34,7 +34,16 @@ export class PurgeWorker {
   /** This process, as the holder of a lease. */
   readonly owner = randomUUID();
 
-  constructor(private readonly servicesOf: () => Services) {}
+  constructor(
+    private readonly servicesOf: () => Services,
+    /** Purges this process takes on before it asks for a moment (each is a pending entry). */
+    readonly maxBacklog = 10_000,
+  ) {}
+
+  /** Purges queued or under way here. */
+  get backlog(): number {
+    return this.queue.size + (this.current ? 1 : 0);
+  }
 
   private get services(): Services {
     return this.servicesOf();

@@ -4,8 +4,9 @@
 // stopped process, a crash between its writes) is finished from the pending list.
 import { ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addPending, readPending } from '../../src/chat/pendingPurges';
+import { addPending, pendingLockKey, readPending } from '../../src/chat/pendingPurges';
 import { purgeContents, purgeStart } from '../../src/chat/purgeContents';
+import { PurgeWorker } from '../../src/chat/purgeWorker';
 import { readIndex, rebuildIndex } from '../../src/chat/sessionIndex';
 import type { PurgeProgress, SessionDoc } from '../../src/db/documents';
 import { runDoctor } from '../../src/doctor';
@@ -164,6 +165,36 @@ describe('session.purge', () => {
     await expireLeases([first.id]);
     await services.purges.resume();
     await services.purges.idle();
+  });
+});
+
+describe('the pending purges', () => {
+  it('are capped per process: past the cap a purge asks for a moment and marks nothing', async () => {
+    const small = createServices(services.config, services.db, new InProcessBus());
+    small.purges = new PurgeWorker(() => small, 1);
+    const { user } = await newUser(small);
+    const caller = callerFor(small, user);
+    const [a, b] = [
+      await caller.session.create({ title: 'a' }),
+      await caller.session.create({ title: 'b' }),
+    ];
+    for (const s of [a, b]) await caller.session.delete({ id: s.id });
+    await caller.session.purge({ id: a.id });
+    // Its background step cannot leave the pending list yet: one purge under way.
+    let release = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    void small.locks.run(pendingLockKey, () => held);
+    expect(small.purges.backlog).toBe(1);
+    expect(await codeOf(caller.session.purge({ id: b.id }))).toBe('TOO_MANY_REQUESTS');
+    expect(await codeOf(caller.session.emptyTrash())).toBe('TOO_MANY_REQUESTS');
+    expect((await caller.session.get({ id: b.id })).deleted).toBe(true);
+    release();
+    await small.purges.idle();
+    expect(await caller.session.emptyTrash()).toEqual({ purged: 1 });
+    await small.purges.idle();
+    for (const s of [a, b]) expect(await leftOf(services, s.id, [])).toEqual(gone);
   });
 });
 
