@@ -47,28 +47,6 @@ export async function readPending(
     .map(([sessionId, userId]) => ({ sessionId, userId }));
 }
 
-/**
- * Takes the lease of a purge about to begin: false when the session's purge has one
- * already, so of two processes purging the same session at once, one does.
- */
-export async function takeNewLease(
-  db: Database,
-  sessionId: string,
-  owner: string,
-): Promise<boolean> {
-  try {
-    await db.purges.insertOne({
-      _id: leaseId(sessionId),
-      owner,
-      until: new Date(Date.now() + leaseMs),
-    });
-    return true;
-  } catch (e) {
-    if (isDuplicateKey(e)) return false;
-    throw e;
-  }
-}
-
 /** Takes the session's lease for `owner`; false while another process holds one that has not expired. */
 export async function claimLease(db: Database, sessionId: string, owner: string): Promise<boolean> {
   const _id = leaseId(sessionId);

@@ -11,7 +11,7 @@ import { RetryAfter } from '../lib/retryAfter';
 import { log } from '../log';
 import { publishSessionChange } from '../realtime/channels';
 import type { Services } from '../services';
-import { addPending, takeNewLease } from './pendingPurges';
+import { addPending, claimLease } from './pendingPurges';
 import { purgeStart } from './purgeContents';
 import { dropIndexEntries, entryOf, type IndexEntry, indexOf, sessionOf } from './sessionIndex';
 import { loadOwnedSession, sessionLockKey } from './sessions';
@@ -51,8 +51,9 @@ function markPurging(
       if (at >= opts.olderThan) return null;
     }
     await addPending(services, [{ sessionId: id, userId: idString(userId) }]);
-    // Another process is purging it (each has its own locks): that one reports it.
-    if (!(await takeNewLease(services.db, id, services.purges.owner))) return null;
+    // Another process is purging it (each has its own locks): that one reports it. A lease
+    // left by a process that died before marking it has run out, and is taken over.
+    if (!(await claimLease(services.db, id, services.purges.owner))) return null;
     const at = Math.max(Date.now(), (session.updated_at?.getTime() ?? 0) + 1);
     await services.db.sessions.updateOne(
       { _id: session._id },

@@ -251,6 +251,18 @@ describe('a purge cut short', () => {
     expect(await leftOf(services, s.id, [])).toEqual(gone);
   });
 
+  it('asked again after a process died before marking the chat, the purge takes over its lease', async () => {
+    const { user, caller } = await newUser(services);
+    const s = await caller.session.create({ title: 'asked twice' });
+    await caller.session.delete({ id: s.id });
+    await addPending(services, [{ sessionId: s.id, userId: user._id.toHexString() }]);
+    await services.db.purges.insertOne({ _id: `lease:${s.id}`, owner: 'died', until: new Date(0) });
+    expect(await caller.session.purge({ id: s.id })).toEqual({ ok: true });
+    expect(await codeOf(caller.session.get({ id: s.id }))).toBe('NOT_FOUND');
+    await services.purges.idle();
+    expect(await leftOf(services, s.id, [])).toEqual(gone);
+  });
+
   it('a chat restored before it was marked is left alone, and leaves the pending list', async () => {
     const { user, caller } = await newUser(services);
     const s = await caller.session.create({ title: 'kept' });
