@@ -64,6 +64,34 @@ export async function claimLease(db: Database, sessionId: string, owner: string)
   return true;
 }
 
+/** claimLease for many sessions: one insert for them all, then one at a time only for those leased already. */
+export async function claimLeases(
+  db: Database,
+  sessionIds: string[],
+  owner: string,
+): Promise<Set<string>> {
+  const until = new Date(Date.now() + leaseMs);
+  const taken = new Set(sessionIds);
+  try {
+    await db.purges.insertMany(
+      sessionIds.map((id) => ({ _id: leaseId(id), owner, until })),
+      { ordered: false },
+    );
+  } catch (e) {
+    const errors = (e as { writeErrors?: unknown }).writeErrors;
+    const failed = (Array.isArray(errors) ? errors : errors ? [errors] : []) as Array<{
+      index: number;
+      code?: number;
+    }>;
+    if (failed.length === 0 || failed.some((w) => w.code !== 11000)) throw e;
+    for (const { index } of failed) {
+      const id = sessionIds[index] ?? '';
+      if (!(await claimLease(db, id, owner))) taken.delete(id);
+    }
+  }
+  return taken;
+}
+
 /** Extends the lease; false when another process has taken it over meanwhile. */
 export async function renewLease(db: Database, sessionId: string, owner: string): Promise<boolean> {
   const _id = leaseId(sessionId);

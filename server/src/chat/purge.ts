@@ -5,13 +5,13 @@
 // in the background (purgeWorker.ts), which also finishes any purge a crash cut short.
 import { TRPCError } from '@trpc/server';
 import type { ObjectId } from 'mongodb';
-import type { UserDoc } from '../db/documents';
-import { idString } from '../db/ids';
+import type { SessionDoc, UserDoc } from '../db/documents';
+import { asObjectId, idString, toObjectId } from '../db/ids';
 import { RetryAfter } from '../lib/retryAfter';
 import { log } from '../log';
 import { publishSessionChange } from '../realtime/channels';
 import type { Services } from '../services';
-import { addPending, claimLease } from './pendingPurges';
+import { addPending, claimLease, claimLeases } from './pendingPurges';
 import { purgeStart } from './purgeContents';
 import { dropIndexEntries, entryOf, type IndexEntry, indexOf, sessionOf } from './sessionIndex';
 import { loadOwnedSession, sessionLockKey } from './sessions';
@@ -33,8 +33,8 @@ const notInTrash = () =>
 /**
  * Marks one trashed session of `userId` for purging, under the session's lock (sends
  * and restores take it too); answers its last index entry, or null when `olderThan`
- * (ms) skips one trashed more recently, or another process marks it. NOT_FOUND if it is gone, not theirs or
- * already purging; PRECONDITION_FAILED if it is not in the trash.
+ * (ms) skips one trashed more recently, or another process marks it. NOT_FOUND if
+ * it is gone, not theirs or already purging; PRECONDITION_FAILED if it is not in the trash.
  */
 function markPurging(
   services: Services,
@@ -90,10 +90,81 @@ export async function purgeSession(
   return true;
 }
 
-/** Sessions marked at once. */
-const purgeBatch = 4;
+/** Sessions marked at once by purgeMany: one read each, a few writes for them all. */
+const markBatch = 50;
 
-/** Purges the given trashed sessions, a few at a time; answers how many went. */
+/** Runs `task` holding every given session's lock, taken in id order (nothing else holds two). */
+function withSessionLocks<T>(
+  services: Services,
+  ids: string[],
+  task: () => Promise<T>,
+): Promise<T> {
+  const sorted = [...new Set(ids)].sort();
+  const take = (i: number): Promise<T> =>
+    i === sorted.length
+      ? task()
+      : services.locks.run(sessionLockKey(sorted[i] ?? ''), () => take(i + 1));
+  return take(0);
+}
+
+const oldEnough = (doc: SessionDoc, olderThan: number | undefined) =>
+  olderThan === undefined ||
+  (doc.deleted_at instanceof Date ? doc.deleted_at.getTime() : 0) < olderThan;
+
+/**
+ * markPurging for up to markBatch sessions at once: each read by `_id` under its lock,
+ * then one write of the pending list, one insert of the leases and one bulk write of
+ * the marks. Sessions gone, not theirs, not in the trash, not old enough or being
+ * purged already are left out.
+ */
+function markBatchPurging(
+  services: Services,
+  userId: ObjectId,
+  ids: string[],
+  opts: { olderThan?: number | undefined },
+): Promise<IndexEntry[]> {
+  const { db, purges } = services;
+  return withSessionLocks(services, ids, async () => {
+    const docs = await Promise.all(ids.map((id) => db.sessions.findOne({ _id: toObjectId(id) })));
+    const due = docs.filter(
+      (d): d is SessionDoc =>
+        d !== null &&
+        asObjectId(d.user_id)?.equals(userId) === true &&
+        d.deleted === true &&
+        !d.purging &&
+        oldEnough(d, opts.olderThan),
+    );
+    if (due.length === 0) return [];
+    if (purges.backlog >= purges.maxBacklog) throw catchingUp();
+    const owner = idString(userId);
+    await addPending(
+      services,
+      due.map((d) => ({ sessionId: idString(d._id), userId: owner })),
+    );
+    const leased = await claimLeases(
+      db,
+      due.map((d) => idString(d._id)),
+      purges.owner,
+    );
+    const now = Date.now();
+    const marked = due
+      .filter((d) => leased.has(idString(d._id)))
+      .map((doc) => ({ doc, at: Math.max(now, (doc.updated_at?.getTime() ?? 0) + 1) }));
+    if (marked.length === 0) return [];
+    await db.sessions.bulkWrite(
+      marked.map(({ doc, at }) => ({
+        updateOne: {
+          filter: { _id: doc._id },
+          update: { $set: { purging: purgeStart(doc, new Date(at)) } },
+        },
+      })),
+      { ordered: false },
+    );
+    return marked.map(({ doc, at }) => ({ ...entryOf(doc), updated: at }));
+  });
+}
+
+/** Purges the given trashed sessions, markBatch at a time; answers how many went. */
 export async function purgeMany(
   services: Services,
   userId: ObjectId,
@@ -102,20 +173,11 @@ export async function purgeMany(
 ): Promise<number> {
   const gone: IndexEntry[] = [];
   try {
-    for (let i = 0; i < ids.length; i += purgeBatch) {
-      const marked = await Promise.all(
-        ids.slice(i, i + purgeBatch).map((id) =>
-          markPurging(services, userId, id, opts).catch((e) => {
-            // Restored or purged meanwhile (another tab, another process): not ours to go.
-            if (e instanceof TRPCError && e.code !== 'TOO_MANY_REQUESTS') return null;
-            throw e;
-          }),
-        ),
-      );
-      for (const entry of marked) if (entry) gone.push(entry);
+    for (let i = 0; i < ids.length; i += markBatch) {
+      gone.push(...(await markBatchPurging(services, userId, ids.slice(i, i + markBatch), opts)));
     }
   } finally {
-    // The index loses every session marked, even when a later mark failed.
+    // The index loses every session marked, even when a later batch failed.
     await announcePurged(services, userId, gone);
   }
   return gone.length;

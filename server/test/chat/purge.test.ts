@@ -263,6 +263,27 @@ describe('a purge cut short', () => {
     expect(await leftOf(services, s.id, [])).toEqual(gone);
   });
 
+  it('emptyTrash takes over the expired leases in its batch, and leaves a live one to its process', async () => {
+    const { caller } = await newUser(services);
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) ids.push((await caller.session.create({ title: `e${i}` })).id);
+    for (const id of ids) await caller.session.delete({ id });
+    const [died = '', alive = ''] = ids;
+    await services.db.purges.insertMany([
+      { _id: `lease:${died}`, owner: 'died', until: new Date(0) },
+      { _id: `lease:${alive}`, owner: 'alive', until: new Date(Date.now() + 600_000) },
+    ]);
+    expect(await caller.session.emptyTrash()).toEqual({ purged: 3 });
+    expect((await caller.session.list({ view: 'trash' })).items.map((s) => s.id)).toEqual([alive]);
+    await services.purges.idle();
+    for (const id of ids.filter((id) => id !== alive)) {
+      expect(await leftOf(services, id, [])).toEqual(gone);
+    }
+    await services.db.purges.deleteOne({ _id: `lease:${alive}` });
+    expect(await caller.session.emptyTrash()).toEqual({ purged: 1 });
+    await services.purges.idle();
+  });
+
   it('a chat restored before it was marked is left alone, and leaves the pending list', async () => {
     const { user, caller } = await newUser(services);
     const s = await caller.session.create({ title: 'kept' });
