@@ -3,7 +3,8 @@ import { ObjectId } from 'mongodb';
 import { rebuildReadModel } from '../../src/chat/readModel';
 import { refreshIndexEntry } from '../../src/chat/sessionIndex';
 import type { MessageDoc } from '../../src/db/documents';
-import type { Services } from '../../src/services';
+import { InProcessBus } from '../../src/realtime/bus';
+import { createServices, type Services } from '../../src/services';
 
 /** Everything stored for a session: the session, its messages, buckets and keys (test-only scans). */
 export async function leftOf(services: Services, sessionId: string, clientIds: string[]) {
@@ -65,3 +66,23 @@ export async function seedMessages(
   await refreshIndexEntry(services, rebuilt);
   return clientIds;
 }
+
+/** What leftOf answers once a purge is done. */
+export const gone = { session: 0, messages: 0, buckets: 0, keys: 0 };
+
+/** A process whose background purging has stopped: what it purges waits for another. */
+export async function stoppedWorker(
+  services: Services,
+  config = services.config,
+): Promise<Services> {
+  const stopped = createServices(config, services.db, new InProcessBus());
+  await stopped.purges.close();
+  return stopped;
+}
+
+/** The leases of purges a stopped process took have run out. */
+export const expireLeases = (services: Services, ids: string[]) =>
+  services.db.purges.updateMany(
+    { _id: { $in: ids.map((id) => `lease:${id}`) } },
+    { $set: { until: new Date(0) } },
+  );
