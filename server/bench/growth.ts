@@ -8,6 +8,7 @@ import { entryOf, indexesFromSessions, packIndex } from '../src/chat/sessionInde
 import { newSessionDoc } from '../src/chat/sessions';
 import type { Database } from '../src/db/database';
 import type { MessageDoc, SessionDoc, UserDoc } from '../src/db/documents';
+import type { Services } from '../src/services';
 import type { Bench } from './context';
 import { agentFor, type RequestSpec, send } from './http';
 import { fmt, fmtRatio } from './report';
@@ -96,6 +97,11 @@ interface Probe {
   refreshToken: string;
   sessions: string[];
   folderId: string;
+  /**
+   * A second user, new at each size, who purges and empties the Trash: the tombstones
+   * purges leave in an index (kept a week) would otherwise weigh on the probe's lists.
+   */
+  emptierToken: string;
 }
 
 async function makeProbe(base: string): Promise<Probe> {
@@ -142,6 +148,7 @@ async function makeProbe(base: string): Promise<Probe> {
     refreshToken: signUp.refreshToken,
     sessions,
     folderId: folder.id,
+    emptierToken: '',
   };
 }
 
@@ -181,10 +188,64 @@ function timed(base: string, spec: () => RequestSpec): () => Promise<number> {
   };
 }
 
-function ops(p: Probe): Op[] {
+let emptiers = 0;
+
+async function newEmptier(base: string): Promise<string> {
+  const input = { username: `growth_emptier_${++emptiers}`, password, refreshTransport: 'none' };
+  return (await call<{ accessToken: string }>(base, trpcMutation('auth.register', input)))
+    .accessToken;
+}
+
+/** A trashed session of 60 messages, made for purging. */
+async function trashedChat(p: Probe): Promise<string> {
+  const t = p.emptierToken;
+  const s = await call<{ id: string }>(p.base, trpcMutation('session.create', {}, t));
+  for (let i = 0; i < 60; i++) {
+    const input = { sessionId: s.id, content: `doomed ${i}` };
+    await call(p.base, trpcMutation('message.send', input, t));
+  }
+  await call(p.base, trpcMutation('session.delete', { id: s.id }, t));
+  return s.id;
+}
+
+function ops(p: Probe, services: Services): Op[] {
   const { base, token, sessionId } = p;
   let n = 0;
   return [
+    {
+      what: 'session.purge (60 messages)',
+      once: async () => {
+        const id = await trashedChat(p);
+        const t = p.emptierToken;
+        const ms = await timed(base, () => trpcMutation('session.purge', { id }, t))();
+        await services.purges.idle();
+        return ms;
+      },
+    },
+    {
+      what: 'the background purge after it',
+      once: async () => {
+        const id = await trashedChat(p);
+        await call(base, trpcMutation('session.purge', { id }, p.emptierToken));
+        const t = performance.now();
+        await services.purges.idle();
+        return performance.now() - t;
+      },
+    },
+    {
+      what: 'session.emptyTrash (20 chats)',
+      once: async () => {
+        const t = p.emptierToken;
+        const ids: string[] = [];
+        for (let i = 0; i < 20; i++) {
+          ids.push((await call<{ id: string }>(base, trpcMutation('session.create', {}, t))).id);
+        }
+        await call(base, trpcMutation('session.bulk', { ids, action: 'delete' }, t));
+        const ms = await timed(base, () => trpcMutation('session.emptyTrash', undefined, t))();
+        await services.purges.idle();
+        return ms;
+      },
+    },
     {
       what: 'session.get',
       once: timed(base, () => trpcQuery('session.get', { id: sessionId }, token)),
@@ -281,9 +342,10 @@ function ops(p: Probe): Op[] {
   ];
 }
 
-async function measure(p: Probe, rounds: number): Promise<Map<string, number>> {
+async function measure(p: Probe, services: Services, rounds: number): Promise<Map<string, number>> {
   const out = new Map<string, number>();
-  for (const op of ops(p)) {
+  p.emptierToken = await newEmptier(p.base);
+  for (const op of ops(p, services)) {
     const times: number[] = [];
     const n = op.what.startsWith('session.onChange') ? Math.max(3, rounds / 5) : rounds;
     for (let i = 0; i < n; i++) times.push(await op.once());
@@ -320,7 +382,7 @@ export async function measureGrowth(b: Bench): Promise<void> {
       b.progress(
         `measuring at ${size.users.toLocaleString('en-US')} users / ${size.sessions.toLocaleString('en-US')} sessions…`,
       );
-      const m = await measure(probe, rounds);
+      const m = await measure(probe, parley.services, rounds);
       for (const [what, ms] of m) b.progress(`  ${what}: p50 ${round(ms, 2)} ms`);
       results.push([size, m]);
     }

@@ -62,6 +62,9 @@ export async function startParley(config: Config): Promise<Parley> {
   if (embedded && config.demoUsers && config.env === 'development') {
     await seedDemoUsers(db, services.passwords);
   }
+  // Purges a crash or a restart cut short go on in the background.
+  const pending = await services.purges.resume();
+  if (pending > 0) log.info('finishing chats left half-purged', { pending });
   const sweeper = startSweeper(services);
   let stopping: Promise<void> | undefined;
   const adoption = oldDatabase
@@ -101,6 +104,7 @@ export async function startParley(config: Config): Promise<Parley> {
         await services.assistant?.close();
         await requests.drain(10_000);
         await adoption;
+        await services.purges.close();
         unfollowCallers();
         await bus.close();
         await db.client.close().catch(() => {});

@@ -14,6 +14,8 @@ export async function sweepOnce(services: Services): Promise<void> {
     created_at: { $lt: new Date(Date.now() - messageKeyTtlMs) },
   });
   const trash = await sweepTrash(services);
+  // Purges another process left unfinished (it stopped, or its lease ran out).
+  await services.purges.resume();
   if (refresh + keys.deletedCount + trash > 0) {
     log.info('swept expired records', {
       refreshTokens: refresh,

@@ -5,6 +5,7 @@ import { PasswordHasher } from './auth/passwords';
 import { RegistrationThrottle } from './auth/registrationThrottle';
 import { LoginThrottle } from './auth/throttle';
 import { AccessTokens } from './auth/tokens';
+import { PurgeWorker } from './chat/purgeWorker';
 import { ListChecks } from './chat/sessionIndex';
 import type { Config } from './config/env';
 import type { Database } from './db/database';
@@ -35,6 +36,8 @@ export interface Services {
   assistant: Assistant | null;
   /** Search indexes of the users who searched lately, in this process. */
   search: SearchIndexes;
+  /** Deletes purged sessions' contents in the background. */
+  purges: PurgeWorker;
 }
 
 export function createServices(config: Config, db: Database, bus: EventBus): Services {
@@ -59,6 +62,7 @@ export function createServices(config: Config, db: Database, bus: EventBus): Ser
     streams,
     assistant: null,
     search: new SearchIndexes(config.search),
+    purges: new PurgeWorker(() => services),
   };
   if (config.assistant) services.assistant = new Assistant(services, config.assistant);
   return services;

@@ -175,12 +175,27 @@ describe('organising chats', () => {
     await sidebar(page).getByRole('button', { name: 'Projects 3 chats' }).waitFor();
   });
 
-  it('deletes a folder, keeping its chats', async () => {
-    await folderToggle(page, 'Projects').hover();
-    await sidebar(page).getByRole('button', { name: 'Delete folder “Projects”' }).click();
-    await page.getByText('its chats are kept').waitFor();
+  it('deletes a folder, keeping its chats; Undo brings it back with them', async () => {
+    const deleteProjects = async () => {
+      await folderToggle(page, 'Projects').hover();
+      await sidebar(page).getByRole('button', { name: 'Delete folder “Projects”' }).click();
+      await page.getByText('its chats are kept').last().waitFor();
+      for (const title of ['Charlie', 'Delta', 'Echo']) await chat(page, title).waitFor();
+      await expect.poll(() => folderToggle(other, 'Projects').count()).toBe(0);
+    };
+    await deleteProjects();
+    await page.getByRole('button', { name: 'Undo' }).last().click();
+    await sidebar(page).getByRole('button', { name: 'Projects 3 chats' }).waitFor();
+    await sidebar(other).getByRole('button', { name: 'Projects 3 chats' }).waitFor();
+    // Back inside the (closed) folder: out of the date groups.
+    for (const title of ['Charlie', 'Delta', 'Echo']) {
+      await expect.poll(() => chat(page, title).count()).toBe(0);
+    }
+    await folderToggle(page, 'Projects').click();
     for (const title of ['Charlie', 'Delta', 'Echo']) await chat(page, title).waitFor();
-    await expect.poll(() => folderToggle(other, 'Projects').count()).toBe(0);
+    await folderToggle(page, 'Projects').click();
+    // Without Undo they stay out of it.
+    await deleteProjects();
   });
 
   it('deletes forever and empties the Trash, each after saying how many chats go', async () => {

@@ -233,39 +233,45 @@ const moveBatch = 10;
 /**
  * Deletes the folder, then moves its sessions out, each through the usual session
  * write. Once the folder is gone no move into it succeeds (moves check it under the
- * same lock), so the index read after names every session still in it.
+ * same lock), so the index read after names every session still in it. Answers
+ * the sessions moved out, so an Undo can put them back.
  */
 export async function deleteFolder(
   services: Services,
   user: UserDoc,
   id: string,
   update: (sessionId: string) => Promise<unknown>,
-): Promise<void> {
+): Promise<string[]> {
   await changeFolders(services, user, (folders) => {
     if (!folders.has(id)) throw folderNotFound();
     return { unset: id };
   });
-  await moveOut(services, user, id, update);
+  return moveOut(services, user, id, update);
 }
 
-/** Moves every session still naming the folder out of it, a few at a time. */
+/** Moves every session still naming the folder out of it, a few at a time; answers those it moved. */
 export async function moveOut(
   services: Services,
   user: UserDoc,
   id: string,
   update: (sessionId: string) => Promise<unknown>,
-): Promise<void> {
+): Promise<string[]> {
+  const moved: string[] = [];
   const inside = [...(await indexOf(services, user)).values()]
     .filter((e) => e.folderId === id)
     .map((e) => e.id);
   for (let i = 0; i < inside.length; i += moveBatch) {
     await Promise.all(
       inside.slice(i, i + moveBatch).map((sid) =>
-        update(sid).catch((e) => {
-          // Purged meanwhile: nothing left to move.
-          if (!(e instanceof TRPCError && e.code === 'NOT_FOUND')) throw e;
-        }),
+        update(sid).then(
+          () => moved.push(sid),
+          (e) => {
+            // Purged meanwhile: nothing left to move.
+            if (!(e instanceof TRPCError && e.code === 'NOT_FOUND')) throw e;
+          },
+        ),
       ),
     );
   }
+  return moved;
 }

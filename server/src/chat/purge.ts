@@ -1,24 +1,28 @@
-// Deleting a trashed session for good: its messages, their buckets and idempotency
-// keys, the session and its index entry, all by `_id`. The buckets name every
-// message (and its clientId), so nothing is found by a filter; writes go in
-// batches of at most 50, since FerretDB v1 stalls on big bulk writes. Bucket by
-// bucket, messages and keys go before the bucket naming them, and the session
-// last, so a purge cut short is finished by the next (purging is idempotent).
+// Deleting trashed sessions for good answers at once: under each session's lock it
+// is noted as a pending purge (pendingPurges.ts), then marked `purging`, which makes
+// it NOT_FOUND everywhere; its entry leaves the owner's index (a tombstone stays for
+// resumed live streams) and the removal is published. Its contents are then deleted
+// in the background (purgeWorker.ts), which also finishes any purge a crash cut short.
 import { TRPCError } from '@trpc/server';
 import type { ObjectId } from 'mongodb';
-import type { Database } from '../db/database';
-import type { BucketDoc, SessionDoc, UserDoc } from '../db/documents';
-import { idString, storedRefs } from '../db/ids';
+import type { SessionDoc, UserDoc } from '../db/documents';
+import { asObjectId, idString, toObjectId } from '../db/ids';
+import { RetryAfter } from '../lib/retryAfter';
 import { log } from '../log';
 import { publishSessionChange } from '../realtime/channels';
 import type { Services } from '../services';
-import { bucketId, bucketSize } from './readModel';
-import { dropIndexEntry, entryOf, indexOf, sessionOf } from './sessionIndex';
+import { addPending, claimLease, claimLeases } from './pendingPurges';
+import { purgeStart } from './purgeContents';
+import { dropIndexEntries, entryOf, type IndexEntry, indexOf, sessionOf } from './sessionIndex';
 import { loadOwnedSession, sessionLockKey } from './sessions';
 
-const writeBatch = 50;
-/** Buckets read and purged at once. */
-const readBatch = 4;
+/** The pending list is a list like any other: it has a cap, and a full one asks for a moment. */
+const catchingUp = () =>
+  new TRPCError({
+    code: 'TOO_MANY_REQUESTS',
+    message: 'Deleting for good is catching up; try again in a moment.',
+    cause: new RetryAfter(10),
+  });
 
 const notInTrash = () =>
   new TRPCError({
@@ -26,130 +30,157 @@ const notInTrash = () =>
     message: 'Only a chat in the trash can be deleted for good.',
   });
 
-async function deleteByIds<T extends string | ObjectId>(
-  remove: (batch: T[]) => Promise<unknown>,
-  ids: T[],
-): Promise<void> {
-  for (let i = 0; i < ids.length; i += writeBatch) await remove(ids.slice(i, i + writeBatch));
-}
-
-const byIdOne = <T>(ids: T[]) => ids.map((_id) => ({ deleteOne: { filter: { _id } } }));
-
-/** One bucket's messages, their keys, then the bucket. */
-async function purgeBucket(db: Database, session: SessionDoc, bucket: BucketDoc): Promise<number> {
-  const sid = idString(session._id);
-  const messages = bucket.messages ?? [];
-  await deleteByIds(
-    (b) => db.messages.bulkWrite(byIdOne(b) as never, { ordered: false }),
-    messages.map((m) => m._id),
-  );
-  const keys = messages.filter((m) => m.client_id).map((m) => `${sid}:${m.client_id}`);
-  await deleteByIds((b) => db.messageKeys.bulkWrite(byIdOne(b), { ordered: false }), keys);
-  await db.buckets.deleteOne({ _id: bucket._id });
-  return messages.length;
-}
-
 /**
- * Every message of the session, by its buckets; true when they held exactly the
- * session's count, so no message can be left outside them.
+ * Marks one trashed session of `userId` for purging, under the session's lock (sends
+ * and restores take it too); answers its last index entry, or null when `olderThan`
+ * (ms) skips one trashed more recently, or another process marks it. NOT_FOUND if
+ * it is gone, not theirs or already purging; PRECONDITION_FAILED if it is not in the trash.
  */
-async function purgeMessages(db: Database, session: SessionDoc): Promise<boolean> {
-  const count = session.message_count ?? 0;
-  // One bucket past the count too: a send cut short may have written there.
-  const buckets = Math.ceil(count / bucketSize) + 1;
-  let seen = 0;
-  let complete = session.read_model === 1;
-  for (let n = 0; n < buckets; n += readBatch) {
-    const ns = Array.from({ length: Math.min(readBatch, buckets - n) }, (_, i) => n + i);
-    const found = await Promise.all(
-      ns.map((k) => db.buckets.findOne({ _id: bucketId(session._id, k) })),
-    );
-    for (const [i, bucket] of found.entries()) {
-      if (!bucket && (ns[i] ?? 0) * bucketSize < count) complete = false;
+function markPurging(
+  services: Services,
+  userId: ObjectId,
+  id: string,
+  opts: { olderThan?: number | undefined },
+): Promise<IndexEntry | null> {
+  return services.locks.run(sessionLockKey(id), async () => {
+    const session = await loadOwnedSession(services, userId, id);
+    if (!session.deleted) throw notInTrash();
+    if (services.purges.backlog >= services.purges.maxBacklog) throw catchingUp();
+    if (opts.olderThan !== undefined) {
+      const at = session.deleted_at instanceof Date ? session.deleted_at.getTime() : 0;
+      if (at >= opts.olderThan) return null;
     }
-    const held = await Promise.all(
-      found.map((bucket) => (bucket ? purgeBucket(db, session, bucket) : 0)),
+    await addPending(services, [{ sessionId: id, userId: idString(userId) }]);
+    // Another process is purging it (each has its own locks): that one reports it. A lease
+    // left by a process that died before marking it has run out, and is taken over.
+    if (!(await claimLease(services.db, id, services.purges.owner))) return null;
+    const at = Math.max(Date.now(), (session.updated_at?.getTime() ?? 0) + 1);
+    await services.db.sessions.updateOne(
+      { _id: session._id },
+      { $set: { purging: purgeStart(session, new Date(at)) } },
     );
-    seen += held.reduce((a, b) => a + b, 0);
+    return { ...entryOf(session), updated: at };
+  });
+}
+
+/** Takes marked sessions out of their owner's lists, tells the user's views, and starts deleting their contents. */
+export async function announcePurged(
+  services: Services,
+  userId: ObjectId,
+  gone: IndexEntry[],
+): Promise<void> {
+  if (gone.length === 0) return;
+  await dropIndexEntries(services, userId, gone);
+  for (const entry of gone) {
+    await publishSessionChange(services, { kind: 'purged', session: sessionOf(entry, userId) });
+    services.purges.start(entry.id);
   }
-  return complete && seen === count;
 }
 
-/**
- * A session without a trustworthy read model (the old service's, or one a failed
- * send left uneven): its messages by session_id, the one scan here, then by _id.
- */
-async function purgeUnindexed(db: Database, session: SessionDoc): Promise<void> {
-  const sid = idString(session._id);
-  const left = await db.messages
-    .find(
-      { session_id: { $in: storedRefs(session._id) as ObjectId[] } },
-      { projection: { _id: 1, client_id: 1 } },
-    )
-    .toArray();
-  const keys = left.filter((m) => m.client_id).map((m) => `${sid}:${m.client_id}`);
-  await deleteByIds((b) => db.messageKeys.bulkWrite(byIdOne(b), { ordered: false }), keys);
-  await deleteByIds(
-    (b) => db.messages.bulkWrite(byIdOne(b) as never, { ordered: false }),
-    left.map((m) => m._id),
-  );
-}
-
-/**
- * Purges one trashed session of `userId`, under the session's lock (sends and
- * restores take it too). NOT_FOUND if it is gone or not theirs, PRECONDITION_FAILED
- * if it is not in the trash; `olderThan` (ms) also skips one trashed more recently.
- */
+/** Purges one trashed session: gone for its owner when this answers, its contents soon after. */
 export async function purgeSession(
   services: Services,
   userId: ObjectId,
   id: string,
   opts: { olderThan?: number } = {},
 ): Promise<boolean> {
-  const { db } = services;
-  const purged = await services.locks.run(sessionLockKey(id), async () => {
-    const session = await loadOwnedSession(services, userId, id);
-    if (!session.deleted) throw notInTrash();
-    if (opts.olderThan !== undefined) {
-      const at = session.deleted_at instanceof Date ? session.deleted_at.getTime() : 0;
-      if (at >= opts.olderThan) return false;
-    }
-    if (!(await purgeMessages(db, session))) await purgeUnindexed(db, session);
-    // Another process purging it too: the one whose delete lands reports it.
-    if ((await db.sessions.deleteOne({ _id: session._id })).deletedCount === 0) return false;
-    const at = Math.max(Date.now(), (session.updated_at?.getTime() ?? 0) + 1);
-    return { ...entryOf(session), updated: at };
-  });
-  if (!purged) return false;
-  await dropIndexEntry(services, userId, purged);
-  await publishSessionChange(services, { kind: 'purged', session: sessionOf(purged, userId) });
+  const entry = await markPurging(services, userId, id, opts);
+  if (!entry) return false;
+  await announcePurged(services, userId, [entry]);
   return true;
 }
 
-/** Sessions purged at once. */
-const purgeBatch = 4;
+/** Sessions marked at once by purgeMany: one read each, a few writes for them all. */
+const markBatch = 50;
 
-/** Purges the given trashed sessions, a few at a time; answers how many went. */
+/** Runs `task` holding every given session's lock, taken in id order (nothing else holds two). */
+function withSessionLocks<T>(
+  services: Services,
+  ids: string[],
+  task: () => Promise<T>,
+): Promise<T> {
+  const sorted = [...new Set(ids)].sort();
+  const take = (i: number): Promise<T> =>
+    i === sorted.length
+      ? task()
+      : services.locks.run(sessionLockKey(sorted[i] ?? ''), () => take(i + 1));
+  return take(0);
+}
+
+const oldEnough = (doc: SessionDoc, olderThan: number | undefined) =>
+  olderThan === undefined ||
+  (doc.deleted_at instanceof Date ? doc.deleted_at.getTime() : 0) < olderThan;
+
+/**
+ * markPurging for up to markBatch sessions at once: each read by `_id` under its lock,
+ * then one write of the pending list, one insert of the leases and one bulk write of
+ * the marks. Sessions gone, not theirs, not in the trash, not old enough or being
+ * purged already are left out.
+ */
+function markBatchPurging(
+  services: Services,
+  userId: ObjectId,
+  ids: string[],
+  opts: { olderThan?: number | undefined },
+): Promise<IndexEntry[]> {
+  const { db, purges } = services;
+  return withSessionLocks(services, ids, async () => {
+    const docs = await Promise.all(ids.map((id) => db.sessions.findOne({ _id: toObjectId(id) })));
+    const due = docs.filter(
+      (d): d is SessionDoc =>
+        d !== null &&
+        asObjectId(d.user_id)?.equals(userId) === true &&
+        d.deleted === true &&
+        !d.purging &&
+        oldEnough(d, opts.olderThan),
+    );
+    if (due.length === 0) return [];
+    if (purges.backlog >= purges.maxBacklog) throw catchingUp();
+    const owner = idString(userId);
+    await addPending(
+      services,
+      due.map((d) => ({ sessionId: idString(d._id), userId: owner })),
+    );
+    const leased = await claimLeases(
+      db,
+      due.map((d) => idString(d._id)),
+      purges.owner,
+    );
+    const now = Date.now();
+    const marked = due
+      .filter((d) => leased.has(idString(d._id)))
+      .map((doc) => ({ doc, at: Math.max(now, (doc.updated_at?.getTime() ?? 0) + 1) }));
+    if (marked.length === 0) return [];
+    await db.sessions.bulkWrite(
+      marked.map(({ doc, at }) => ({
+        updateOne: {
+          filter: { _id: doc._id },
+          update: { $set: { purging: purgeStart(doc, new Date(at)) } },
+        },
+      })),
+      { ordered: false },
+    );
+    return marked.map(({ doc, at }) => ({ ...entryOf(doc), updated: at }));
+  });
+}
+
+/** Purges the given trashed sessions, markBatch at a time; answers how many went. */
 export async function purgeMany(
   services: Services,
   userId: ObjectId,
   ids: string[],
   opts: { olderThan?: number } = {},
 ): Promise<number> {
-  let purged = 0;
-  for (let i = 0; i < ids.length; i += purgeBatch) {
-    const done = await Promise.all(
-      ids.slice(i, i + purgeBatch).map((id) =>
-        purgeSession(services, userId, id, opts).catch((e) => {
-          // Restored or purged meanwhile (another tab, another process): not ours to go.
-          if (e instanceof TRPCError) return false;
-          throw e;
-        }),
-      ),
-    );
-    purged += done.filter(Boolean).length;
+  const gone: IndexEntry[] = [];
+  try {
+    for (let i = 0; i < ids.length; i += markBatch) {
+      gone.push(...(await markBatchPurging(services, userId, ids.slice(i, i + markBatch), opts)));
+    }
+  } finally {
+    // The index loses every session marked, even when a later batch failed.
+    await announcePurged(services, userId, gone);
   }
-  return purged;
+  return gone.length;
 }
 
 /** Empties the user's trash, as the index names it. */

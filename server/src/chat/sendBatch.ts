@@ -146,7 +146,7 @@ async function storeSends(services: Services, p: Pipeline, items: SendItem[]): P
   const owner = stored ? asObjectId(stored.user_id) : null;
   const live: number[] = [];
   items.forEach((item, i) => {
-    if (!stored || !owner?.equals(item.user._id)) out[i] = sessionNotFound();
+    if (!stored || !owner?.equals(item.user._id) || stored.purging) out[i] = sessionNotFound();
     else if (stored.deleted) out[i] = deletedSession();
     else live.push(i);
   });

@@ -155,9 +155,12 @@ export function sessionOf(entry: IndexEntry, userId: ObjectId): Session {
   };
 }
 
+/** True for a session its owner's lists show: servable, and not being purged. */
+export const isListed = (doc: SessionDoc) => !doc.purging && isServable(doc);
+
 /** True when the stored session is the user's and is what its entry says. */
 function agrees(userId: ObjectId, entry: IndexEntry | undefined, doc: SessionDoc | null): boolean {
-  if (!entry || !doc || !isServable(doc) || !asObjectId(doc.user_id)?.equals(userId)) return false;
+  if (!entry || !doc || !isListed(doc) || !asObjectId(doc.user_id)?.equals(userId)) return false;
   return pack(entryOf(doc)) === pack(entry);
 }
 
@@ -185,7 +188,7 @@ export async function rebuildIndex(db: Database, userId: ObjectId): Promise<Sess
     .toArray();
   const index: SessionIndex = new Map();
   for (const doc of docs) {
-    if (!isServable(doc)) continue;
+    if (!isListed(doc)) continue;
     const entry = entryOf(doc);
     index.set(entry.id, entry);
   }
@@ -313,7 +316,7 @@ export async function indexesFromSessions(db: Database): Promise<Map<string, Ses
   const all = new Map<string, SessionIndex>();
   for await (const doc of db.sessions.find({})) {
     const owner = asObjectId(doc.user_id);
-    if (!owner || !isServable(doc)) continue;
+    if (!owner || !isListed(doc)) continue;
     const key = idString(owner);
     const index = all.get(key) ?? new Map();
     all.set(key, index);
@@ -343,7 +346,7 @@ export async function writeIndexIfAbsent(
 /** Brings a session's entry in line with the session after a write outside the usual path (a read-model rebuild). */
 export async function refreshIndexEntry(services: Services, doc: SessionDoc): Promise<void> {
   const owner = asObjectId(doc.user_id);
-  if (!owner || !isServable(doc)) return;
+  if (!owner || !isListed(doc)) return;
   const entry = entryOf(doc);
   await services.locks.run(userLockKey(owner), () =>
     services.db.sessionIndex.updateOne(
@@ -354,26 +357,34 @@ export async function refreshIndexEntry(services: Services, doc: SessionDoc): Pr
 }
 
 /**
- * Takes a purged session's entry out of its owner's index, leaving a tombstone (the
+ * Takes purged sessions' entries out of their owner's index, leaving tombstones (each
  * entry as it last was, updated at the purge) that a resumed live stream reports;
- * tombstones older than a week go.
+ * tombstones older than a week go. One read and one write for them all.
  */
-export async function dropIndexEntry(
+export async function dropIndexEntries(
   services: Services,
   userId: ObjectId,
-  last: IndexEntry,
+  gone: IndexEntry[],
 ): Promise<void> {
+  if (gone.length === 0) return;
   await services.locks.run(userLockKey(userId), async () => {
     const doc = await services.db.sessionIndex.findOne({ _id: idString(userId) });
     if (!doc) return;
-    const unset: Record<string, ''> = { [`e.${last.id}`]: '' };
-    for (const [gone, value] of Object.entries(doc.t ?? {})) {
-      const was = unpack(gone, value);
-      if (!was || last.updated - was.updated > tombstoneMs) unset[`t.${gone}`] = '';
+    const unset: Record<string, ''> = {};
+    const set: Record<string, string> = {};
+    const newest = Math.max(...gone.map((e) => e.updated));
+    for (const [was, value] of Object.entries(doc.t ?? {})) {
+      const entry = unpack(was, value);
+      if (!entry || newest - entry.updated > tombstoneMs) unset[`t.${was}`] = '';
+    }
+    for (const last of gone) {
+      unset[`e.${last.id}`] = '';
+      delete unset[`t.${last.id}`];
+      set[`t.${last.id}`] = pack(last);
     }
     await services.db.sessionIndex.updateOne(
       { _id: idString(userId) },
-      { $unset: unset, $set: { [`t.${last.id}`]: pack(last) } },
+      { $unset: unset, $set: set },
     );
   });
 }

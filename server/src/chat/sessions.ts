@@ -35,6 +35,8 @@ export async function loadOwnedSession(
   const doc = await services.db.sessions.findOne({ _id: toObjectId(id) });
   // The old service may have stored user_id as the owner's hex string.
   if (!doc || !asObjectId(doc.user_id)?.equals(userId)) throw sessionNotFound();
+  // Being deleted for good: gone for its owner already.
+  if (doc.purging) throw sessionNotFound();
   return doc;
 }
 

@@ -6,6 +6,7 @@ import type {
   FoldersDoc,
   MessageDoc,
   MessageKeyDoc,
+  PurgeDoc,
   RefreshTokenDoc,
   RevokedFamilyDoc,
   SessionDoc,
@@ -27,6 +28,7 @@ export interface Database {
   sessionIndex: Collection<SessionIndexDoc>;
   userNames: Collection<UserNameDoc>;
   folders: Collection<FoldersDoc>;
+  purges: Collection<PurgeDoc>;
 }
 
 export class DatabaseUnreachableError extends Error {
@@ -53,6 +55,7 @@ export function openDatabase(client: MongoClient, dbName: string): Database {
     sessionIndex: db.collection<SessionIndexDoc>('session_index'),
     userNames: db.collection<UserNameDoc>('user_names'),
     folders: db.collection<FoldersDoc>('folders'),
+    purges: db.collection<PurgeDoc>('pending_purges'),
   };
 }
 

@@ -57,6 +57,18 @@ export interface SessionDoc {
   pinned?: boolean;
   archived?: boolean;
   folder_id?: ObjectId | null;
+  /** Set once the session is being deleted for good: it is gone for its owner, its contents go in the background. */
+  purging?: PurgeProgress;
+}
+
+/** How far a purge has come: buckets at and above `left` have had their messages deleted. */
+export interface PurgeProgress {
+  at: Date;
+  left: number;
+  /** Messages deleted through the buckets so far. */
+  seen: number;
+  /** False once the buckets are known not to name every message (a scan finishes the purge). */
+  complete: boolean;
 }
 
 /** One change of a message: its number in the session's changes, the message's seq, and what. */
@@ -170,4 +182,16 @@ export interface UserNameDoc {
 export interface ReplyRegistryDoc {
   _id: string;
   r: Record<string, { session_id: ObjectId; seq: number; started_at: Date }>;
+}
+
+/**
+ * Pending purges (chat/pendingPurges.ts): `_id` 'pending' lists every session whose
+ * contents are still being deleted (`s`: session id to owner id); `_id`
+ * 'lease:<sessionId>' says which process is deleting it, until when.
+ */
+export interface PurgeDoc {
+  _id: string;
+  s?: Record<string, string>;
+  owner?: string;
+  until?: Date;
 }

@@ -7,8 +7,8 @@
 import type { Session, SessionChange, SessionStreamEvent } from '@parley/shared';
 import { TRPCError, tracked } from '@trpc/server';
 import { listFolders, readFolders } from '../chat/folders';
-import { isServable, toApiSession } from '../chat/mappers';
-import { indexOf, purgedSince, sessionOf } from '../chat/sessionIndex';
+import { toApiSession } from '../chat/mappers';
+import { indexOf, isListed, purgedSince, sessionOf } from '../chat/sessionIndex';
 import type { SessionDoc } from '../db/documents';
 import { idString, toObjectId } from '../db/ids';
 import type { Services } from '../services';
@@ -94,7 +94,7 @@ export async function* streamSessionChanges(
         const found = await Promise.all(
           batch.map((id) => services.db.sessions.findOne({ _id: toObjectId(id) })),
         );
-        for (const d of found) if (d && isServable(d)) docs.push(d);
+        for (const d of found) if (d && isListed(d)) docs.push(d);
       }
       const live = docs.map(toApiSession).filter((s) => s.userId === userId);
       // Purged while away: the index keeps each one's last state for a week.

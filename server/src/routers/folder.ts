@@ -5,6 +5,7 @@ import {
   folderOnChangeInput,
   folderRenameInput,
   folderSchema,
+  idSchema,
 } from '@parley/shared';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
@@ -32,12 +33,13 @@ export const folderRouter = {
 
   delete: protectedProcedure
     .input(parsed(folderIdInput))
-    .output(parsed(z.object({ ok: z.literal(true) })))
+    // `moved`: the chats it held (at most the per-user cap), for an Undo to move back.
+    .output(parsed(z.object({ ok: z.literal(true), moved: z.array(idSchema) })))
     .mutation(async ({ ctx, input }) => {
-      await deleteFolder(ctx.services, ctx.user, input.id, (sessionId) =>
+      const moved = await deleteFolder(ctx.services, ctx.user, input.id, (sessionId) =>
         leaveFolder(ctx.services, ctx.user, sessionId, input.id),
       );
-      return { ok: true as const };
+      return { ok: true as const, moved };
     }),
 
   onChange: protectedProcedure.input(parsed(folderOnChangeInput)).subscription(async function* ({

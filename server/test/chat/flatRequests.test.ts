@@ -11,7 +11,8 @@ import type { UserDoc } from '../../src/db/documents';
 import { exportAccount } from '../../src/portability/exportAccount';
 import { exportSession } from '../../src/portability/exportSession';
 import { importFile } from '../../src/portability/importFile';
-import type { Services } from '../../src/services';
+import { InProcessBus } from '../../src/realtime/bus';
+import { createServices, type Services } from '../../src/services';
 import { callerFor } from '../support/harness';
 import { monitoredServices } from '../support/monitored';
 
@@ -220,11 +221,30 @@ describe('the request path on the embedded database', () => {
       await caller.session.delete({ id: doomed.id });
       await caller.session.purge({ id: doomed.id });
     });
-    await check('session.emptyTrash', async () => {
-      const doomed = await caller.session.create({ title: 'doomed too' });
-      await caller.message.send({ sessionId: doomed.id, content: 'bye' });
+    // The background half, on its own: nothing of the purge above may scan either.
+    await check('the background purge', () => services.purges.idle());
+    await check('the background purge, resumed after a restart', async () => {
+      const doomed = await caller.session.create({ title: 'resumed' });
+      await caller.message.send({ sessionId: doomed.id, content: 'bye', clientId });
       await caller.session.delete({ id: doomed.id });
-      await caller.session.emptyTrash();
+      await services.purges.close();
+      await caller.session.purge({ id: doomed.id });
+      await services.db.purges.updateOne(
+        { _id: `lease:${doomed.id}` },
+        { $set: { until: new Date(0) } },
+      );
+      const restarted = createServices(services.config, services.db, new InProcessBus());
+      await restarted.purges.resume();
+      await restarted.purges.idle();
+    });
+    services = createServices(services.config, services.db, services.bus);
+    const again = callerFor(services, null, { accessToken });
+    await check('session.emptyTrash, and its background purge', async () => {
+      const doomed = await again.session.create({ title: 'doomed too' });
+      await again.message.send({ sessionId: doomed.id, content: 'bye' });
+      await again.session.delete({ id: doomed.id });
+      await again.session.emptyTrash();
+      await services.purges.idle();
     });
     await check('folder.onChange', async () => {
       const stream = await caller.folder.onChange({});
@@ -247,6 +267,6 @@ describe('the request path on the embedded database', () => {
 
     const scanning = Object.fromEntries(Object.entries(seen).filter(([, s]) => s.length > 0));
     expect(scanning).toEqual({});
-    expect(Object.keys(seen)).toHaveLength(43);
+    expect(Object.keys(seen)).toHaveLength(45);
   });
 });

@@ -151,7 +151,11 @@ describe('folders', () => {
     // A folder may take its own name in another case.
     expect((await caller.folder.rename({ id: home.id, name: 'HOME' })).name).toBe('HOME');
 
-    expect(await caller.folder.delete({ id: work.id })).toEqual({ ok: true });
+    const deleted = await caller.folder.delete({ id: work.id });
+    expect({ ...deleted, moved: [...deleted.moved].sort() }).toEqual({
+      ok: true,
+      moved: ids.slice(0, 3).sort(),
+    });
     expect((await caller.folder.list()).items.map((f) => f.name)).toEqual(['HOME']);
     for (const id of ids.slice(0, 3)) {
       expect((await caller.session.get({ id })).folderId).toBeNull();

@@ -55,6 +55,7 @@ export async function testServices(
 }
 
 export async function closeServices(services: Services): Promise<void> {
+  await services.purges.close();
   await services.bus.close();
   await services.db.client.close();
 }

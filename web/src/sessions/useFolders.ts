@@ -1,5 +1,6 @@
 // The user's folders: listed once and kept live by folder.onChange (see
 // useSessionChanges); create, rename and delete show at once and roll back on error.
+// Deleting offers Undo: the folder made again under its name, its chats moved back.
 import { useMutation } from '@tanstack/react-query';
 import { describeError } from '../trpc/errors';
 import { trpc } from '../trpc/trpc';
@@ -52,6 +53,25 @@ export function useFolderActions() {
     onSettled: settle,
   });
 
+  const bulkCall = trpc.session.bulk.useMutation();
+  const bringBack = useMutation({
+    mutationFn: async (v: { name: string; moved: string[] }) => {
+      const folder = await createCall.mutateAsync({ name: v.name });
+      // session.bulk takes up to 100 ids a call.
+      for (let i = 0; i < v.moved.length; i += 100) {
+        const ids = v.moved.slice(i, i + 100);
+        await bulkCall.mutateAsync({ ids, action: 'move', folderId: folder.id });
+      }
+      return folder;
+    },
+    onError: fail('Could not undo'),
+    onSuccess: (folder) => toast({ text: `Brought back the folder “${folder.name}”` }),
+    onSettled: () => {
+      settle();
+      void utils.session.list.invalidate();
+    },
+  });
+
   const removeCall = trpc.folder.delete.useMutation();
   const remove = useMutation({
     mutationFn: (folder: Folder) => removeCall.mutateAsync({ id: folder.id }),
@@ -60,8 +80,14 @@ export function useFolderActions() {
       putBack(context);
       fail('Could not delete the folder')(error);
     },
-    onSuccess: (_r, folder) => {
-      toast({ text: `Deleted the folder “${folder.name}”; its chats are kept` });
+    onSuccess: (r, folder) => {
+      toast({
+        text: `Deleted the folder “${folder.name}”; its chats are kept`,
+        action: {
+          label: 'Undo',
+          run: () => bringBack.mutate({ name: folder.name, moved: r.moved }),
+        },
+      });
       void utils.session.list.invalidate();
     },
     onSettled: settle,
