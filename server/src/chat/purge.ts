@@ -12,7 +12,7 @@ import { idString, storedRefs } from '../db/ids';
 import { log } from '../log';
 import { publishSessionChange } from '../realtime/channels';
 import type { Services } from '../services';
-import { bucketId, bucketSize } from './readModel';
+import { bucketId, bucketSize, entriesOf } from './readModel';
 import { dropIndexEntry, entryOf, indexOf, sessionOf } from './sessionIndex';
 import { loadOwnedSession, sessionLockKey } from './sessions';
 
@@ -38,7 +38,7 @@ const byIdOne = <T>(ids: T[]) => ids.map((_id) => ({ deleteOne: { filter: { _id 
 /** One bucket's messages, their keys, then the bucket. */
 async function purgeBucket(db: Database, session: SessionDoc, bucket: BucketDoc): Promise<number> {
   const sid = idString(session._id);
-  const messages = bucket.messages ?? [];
+  const messages = entriesOf(bucket);
   await deleteByIds(
     (b) => db.messages.bulkWrite(byIdOne(b) as never, { ordered: false }),
     messages.map((m) => m._id),

@@ -3,7 +3,7 @@
 // nothing else, and the sweep purges only what has been in the trash long enough.
 import { ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rebuildReadModel } from '../../src/chat/readModel';
+import { rebuildReadModel } from '../../src/chat/rebuildReadModel';
 import { readIndex, refreshIndexEntry } from '../../src/chat/sessionIndex';
 import { sweepTrash } from '../../src/chat/trashSweep';
 import type { MessageDoc, UserDoc } from '../../src/db/documents';
