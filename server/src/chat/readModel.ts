@@ -15,7 +15,7 @@ import type {
   SessionDoc,
   StoredEntry,
 } from '../db/documents';
-import { idString } from '../db/ids';
+import { asObjectId, idString } from '../db/ids';
 import { replyFieldsOf } from './replyFields';
 
 export const bucketSize = 50;
@@ -43,7 +43,7 @@ export function toEntry(m: MessageDoc & { seq: number }): BucketEntry {
 /**
  * A bucket entry as stored now: one JSON string per message. FerretDB decodes and
  * re-encodes a whole bucket on every append, and a string costs it one field where
- * an object costs a dozen (about half the CPU of an append, DESIGN-NOTES-sends.md).
+ * an object costs a dozen (an append costs 0.4 of an object one, DESIGN-NOTES-sends.md).
  * Ids are hex, dates milliseconds since the epoch; absent keys are absent fields.
  */
 interface PackedEntry {
@@ -70,7 +70,8 @@ export function encodeEntry(e: BucketEntry): string {
   const p: PackedEntry = {
     i: e._id.toHexString(),
     s: e.seq,
-    u: e.user_id.toHexString(),
+    // An object entry an older version wrote may hold the owner's id as hex.
+    u: (asObjectId(e.user_id) ?? e.user_id).toHexString(),
     r: e.role,
     c: e.content,
     t: created,

@@ -89,6 +89,20 @@ describe('bucket entries', () => {
     }
   });
 
+  it("packs an older object entry that holds its owner's id as hex", () => {
+    const owner = new ObjectId();
+    const old = {
+      _id: new ObjectId(),
+      seq: 1,
+      user_id: owner.toHexString(),
+      role: 'user',
+      content: 'old',
+      created_at: new Date(),
+      updated_at: new Date(),
+    } as unknown as BucketEntry;
+    expect(decodeEntry(encodeEntry(old))?.user_id).toEqual(owner);
+  });
+
   it('reads no entry from a packed string that is not one', () => {
     for (const bad of ['', 'not json', '[]', 'null', '{"i":"zz","s":1}', '{"s":1}']) {
       expect(decodeEntry(bad)).toBeNull();
