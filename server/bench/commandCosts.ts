@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Document, MongoClient, ObjectId } from 'mongodb';
 import { encodeEntry } from '../src/chat/readModel';
+import { newSessionDoc } from '../src/chat/sessions';
 import { ferretdbArgs, ferretdbBinary, socketUri, waitForPing } from '../src/db/ferretdb';
 import { processCpuMs } from './dbCpu';
 
@@ -59,8 +60,9 @@ async function main(): Promise<void> {
     );
     const index = db.collection<{ _id: string } & Document>('session_index');
     const sessionIds = Array.from({ length: 64 }, () => new ObjectId());
+    // Sessions as Parley stores them.
     await sessions.insertMany(
-      sessionIds.map((_id) => ({ _id, title: 'a session', message_count: 0, deleted: false })),
+      sessionIds.map((_id) => ({ ...newSessionDoc(new ObjectId(), 'a session'), _id })),
     );
     await index.insertOne({
       _id: 'u',
@@ -99,6 +101,13 @@ async function main(): Promise<void> {
         { _id: sid },
         { $inc: { message_count: 1 }, $set: { updated_at: new Date() } },
         { returnDocument: 'after' },
+      ),
+    );
+    // The same counter without the document back: what a send would make if it knew the count.
+    await time('updateOne counter ($inc) by _id', 400, () =>
+      sessions.updateOne(
+        { _id: sid },
+        { $inc: { message_count: 1 }, $set: { updated_at: new Date() } },
       ),
     );
     await time('index $set of one entry (64 sessions)', 400, (i) =>
