@@ -5,6 +5,7 @@ import { PasswordHasher } from './auth/passwords';
 import { RegistrationThrottle } from './auth/registrationThrottle';
 import { LoginThrottle } from './auth/throttle';
 import { AccessTokens } from './auth/tokens';
+import { SessionCopies } from './chat/sessionCopies';
 import { ListChecks } from './chat/sessionIndex';
 import type { Config } from './config/env';
 import type { Database } from './db/database';
@@ -27,6 +28,8 @@ export interface Services {
   locks: KeyedLock;
   /** Sessions whose last write failed half-way in this process: repaired before next use. */
   damaged: Set<string>;
+  /** Each session as its last send batch left it, for the next (chat/sessionCopies.ts). */
+  sessionCopies: SessionCopies;
   /** When each user's listed sessions were last checked against chat_sessions. */
   listChecks: ListChecks;
   /** Live streams open in this process: caps, and ending them when a token is revoked. */
@@ -44,6 +47,7 @@ export function createServices(config: Config, db: Database, bus: EventBus): Ser
     perProcess: config.live.streamsPerProcess,
   });
   callers.watch((userId) => streams.userChanged(userId));
+  const locks = new KeyedLock();
   const services: Services = {
     config,
     db,
@@ -53,7 +57,8 @@ export function createServices(config: Config, db: Database, bus: EventBus): Ser
     throttle: new LoginThrottle(config.loginThrottle),
     registrations: new RegistrationThrottle(config.registrationThrottle),
     callers,
-    locks: new KeyedLock(),
+    locks,
+    sessionCopies: new SessionCopies(locks),
     listChecks: new ListChecks(),
     damaged: new Set(),
     streams,
