@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ObjectId } from 'mongodb';
 import type { Database } from '../src/db/database';
+import type { BucketEntry } from '../src/db/documents';
 
 const perBucket = 50;
 const bucketKey = (sessionId: string, seq: number) =>
@@ -80,7 +81,8 @@ export async function startBareServer(db: Database, userId: ObjectId): Promise<B
         const keys = [...new Set([bucketKey(sessionId, from), bucketKey(sessionId, count)])];
         const buckets = await Promise.all(keys.map((_id) => db.buckets.findOne({ _id })));
         const items = buckets
-          .flatMap((b) => b?.messages ?? [])
+          // Object entries, as this handler writes them (Parley's are packed, chat/readModel.ts).
+          .flatMap((b) => (b?.messages ?? []) as BucketEntry[])
           .filter((m) => m.seq >= from)
           // The fields Parley's message.list answers with, in plain JSON.
           .map((m) => ({

@@ -7,6 +7,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Document, MongoClient, ObjectId } from 'mongodb';
+import { encodeEntry } from '../src/chat/readModel';
+import { newSessionDoc } from '../src/chat/sessions';
 import { ferretdbArgs, ferretdbBinary, socketUri, waitForPing } from '../src/db/ferretdb';
 import { processCpuMs } from './dbCpu';
 
@@ -24,8 +26,8 @@ const message = (sessionId: ObjectId, seq: number) => ({
   seq,
 });
 const entry = (seq: number) => {
-  const { session_id: _s, deleted: _d, deleted_at: _a, ...e } = message(new ObjectId(), seq);
-  return e;
+  const { session_id: _s, deleted: _d, deleted_at: _a, ...e } = message(new ObjectId(), seq + 1);
+  return { ...e, role: 'user' as const };
 };
 
 /** The process's peak resident memory, as /proc tells it. */
@@ -58,8 +60,9 @@ async function main(): Promise<void> {
     );
     const index = db.collection<{ _id: string } & Document>('session_index');
     const sessionIds = Array.from({ length: 64 }, () => new ObjectId());
+    // Sessions as Parley stores them.
     await sessions.insertMany(
-      sessionIds.map((_id) => ({ _id, title: 'a session', message_count: 0, deleted: false })),
+      sessionIds.map((_id) => ({ ...newSessionDoc(new ObjectId(), 'a session'), _id })),
     );
     await index.insertOne({
       _id: 'u',
@@ -100,6 +103,13 @@ async function main(): Promise<void> {
         { returnDocument: 'after' },
       ),
     );
+    // The same counter without the document back: what a send would make if it knew the count.
+    await time('updateOne counter ($inc) by _id', 400, () =>
+      sessions.updateOne(
+        { _id: sid },
+        { $inc: { message_count: 1 }, $set: { updated_at: new Date() } },
+      ),
+    );
     await time('index $set of one entry (64 sessions)', 400, (i) =>
       index.updateOne({ _id: 'u' }, { $set: { [`e.${sid.toHexString()}`]: `[${i}]` } }),
     );
@@ -111,12 +121,26 @@ async function main(): Promise<void> {
         { upsert: true },
       ),
     );
-    // For comparison: the same entries stored as one JSON string each, as the session index does.
-    await time('bucket $push of one entry as a JSON string (avg. 25 in bucket)', 400, (i) =>
+    // As Parley stores entries now: one packed string each (chat/readModel.ts encodeEntry).
+    await time('bucket $push of one packed entry (avg. 25 in bucket)', 400, (i) =>
       buckets.updateOne(
         { _id: `p:${Math.floor(i / 50)}` },
         {
-          $push: { messages: JSON.stringify(entry(i)) as unknown as Document },
+          $push: { messages: encodeEntry(entry(i)) as unknown as Document },
+          $setOnInsert: { n: 0 },
+        },
+        { upsert: true },
+      ),
+    );
+    await time('bucket $push $each of 16 packed entries', 60, (i) =>
+      buckets.updateOne(
+        { _id: `q:${Math.floor(i / 3)}` },
+        {
+          $push: {
+            messages: {
+              $each: Array.from({ length: 16 }, (_, k) => encodeEntry(entry(i * 16 + k))),
+            },
+          },
           $setOnInsert: { n: 0 },
         },
         { upsert: true },

@@ -4,7 +4,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { ObjectId } from 'mongodb';
-import { bucketId, bucketSize, toEntry } from '../src/chat/readModel';
+import { bucketId, bucketSize, encodeEntry, toEntry } from '../src/chat/readModel';
 import { entryOf, packIndex } from '../src/chat/sessionIndex';
 import { newSessionDoc } from '../src/chat/sessions';
 import type { Database } from '../src/db/database';
@@ -76,7 +76,9 @@ async function seedMessages(
         _id: bucketId(session._id, n),
         session_id: session._id,
         n,
-        messages: messages.slice(n * bucketSize, (n + 1) * bucketSize).map(toEntry),
+        messages: messages
+          .slice(n * bucketSize, (n + 1) * bucketSize)
+          .map((m) => encodeEntry(toEntry(m))),
       });
     }
     Object.assign(session, {

@@ -2,7 +2,8 @@
 // for the small sessions from the read model's own helpers, and the large session
 // through the project's rebuildReadModel (timed, as a migration would run it).
 import { ObjectId } from 'mongodb';
-import { bucketId, bucketSize, rebuildReadModel, toEntry } from '../src/chat/readModel';
+import { bucketId, bucketSize, encodeEntry, toEntry } from '../src/chat/readModel';
+import { rebuildReadModel } from '../src/chat/rebuildReadModel';
 import type { Database } from '../src/db/database';
 import type { BucketDoc, MessageDoc, SessionDoc, UserDoc } from '../src/db/documents';
 
@@ -89,7 +90,9 @@ export async function seedCapacity(
         _id: bucketId(s._id, n),
         session_id: s._id,
         n,
-        messages: ms.slice(n * bucketSize, (n + 1) * bucketSize).map(toEntry),
+        messages: ms
+          .slice(n * bucketSize, (n + 1) * bucketSize)
+          .map((m) => encodeEntry(toEntry(m))),
       });
     }
     const last = ms.at(-1)?.created_at ?? null;

@@ -6,6 +6,7 @@ import { RegistrationThrottle } from './auth/registrationThrottle';
 import { LoginThrottle } from './auth/throttle';
 import { AccessTokens } from './auth/tokens';
 import { PurgeWorker } from './chat/purgeWorker';
+import { SessionCopies } from './chat/sessionCopies';
 import { ListChecks } from './chat/sessionIndex';
 import type { Config } from './config/env';
 import type { Database } from './db/database';
@@ -28,6 +29,8 @@ export interface Services {
   locks: KeyedLock;
   /** Sessions whose last write failed half-way in this process: repaired before next use. */
   damaged: Set<string>;
+  /** Each session as its last send batch left it, for the next (chat/sessionCopies.ts). */
+  sessionCopies: SessionCopies;
   /** When each user's listed sessions were last checked against chat_sessions. */
   listChecks: ListChecks;
   /** Live streams open in this process: caps, and ending them when a token is revoked. */
@@ -47,6 +50,7 @@ export function createServices(config: Config, db: Database, bus: EventBus): Ser
     perProcess: config.live.streamsPerProcess,
   });
   callers.watch((userId) => streams.userChanged(userId));
+  const locks = new KeyedLock();
   const services: Services = {
     config,
     db,
@@ -56,7 +60,8 @@ export function createServices(config: Config, db: Database, bus: EventBus): Ser
     throttle: new LoginThrottle(config.loginThrottle),
     registrations: new RegistrationThrottle(config.registrationThrottle),
     callers,
-    locks: new KeyedLock(),
+    locks,
+    sessionCopies: new SessionCopies(locks),
     listChecks: new ListChecks(),
     damaged: new Set(),
     streams,

@@ -20,7 +20,8 @@ export async function contextFor(
   let chars = config.systemPrompt?.length ?? 0;
   for (let i = read.length - 1; i >= 0; i--) {
     const e = read[i];
-    if (!e?.content.trim() || e.role === 'system') continue;
+    // A deleted message keeps its entry (its seq) but is no longer said: never send it.
+    if (!e?.content.trim() || e.role === 'system' || e.deleted === true) continue;
     // A failed or cut-off reply is not what the assistant said: leave out its partial text.
     if (e.role === 'assistant' && e.status && e.status !== 'done' && e.status !== 'stopped')
       continue;

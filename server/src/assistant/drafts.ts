@@ -4,7 +4,15 @@
 import type { Message } from '@parley/shared';
 import type { ObjectId } from 'mongodb';
 import { toApiMessage, toApiSession } from '../chat/mappers';
-import { appendToReadModel, bucketId, bucketOf, toEntry } from '../chat/readModel';
+import {
+  appendToReadModel,
+  bucketId,
+  bucketOf,
+  entriesOf,
+  rewriteEntry,
+  toEntry,
+} from '../chat/readModel';
+import { replyFieldsOf } from '../chat/replyFields';
 import { entryOf, withIndexEntry } from '../chat/sessionIndex';
 import { sessionLockKey } from '../chat/sessions';
 import type {
@@ -139,15 +147,14 @@ export async function saveReply(
   };
   await services.locks.run(sessionLockKey(idString(reply.session_id)), async () => {
     await services.db.messages.updateOne({ _id: reply._id }, { $set: set });
-    const _id = bucketId(reply.session_id, bucketOf(reply.seq));
-    const bucket = await services.db.buckets.findOne({ _id });
-    // An entry keeps its place in the array; a bucket rebuilt meanwhile already read `messages`.
-    const at = bucket?.messages.findIndex((e) => e._id.equals(reply._id)) ?? -1;
-    if (at < 0) return;
-    const prefixed = Object.fromEntries(
-      Object.entries(set).map(([k, v]) => [`messages.${at}.${k}`, v]),
-    );
-    await services.db.buckets.updateOne({ _id }, { $set: prefixed });
+    // The entry keeps its place and its other fields (a deletion meanwhile stays);
+    // a bucket rebuilt meanwhile already read `messages`.
+    await rewriteEntry(services.db, reply.session_id, reply.seq, reply._id, (e) => ({
+      ...e,
+      ...replyFieldsOf({ ...e, ...set }),
+      content: next.content,
+      updated_at: now,
+    }));
   });
   return next;
 }
@@ -166,7 +173,7 @@ export async function newestMessage(
   const stored = await services.db.buckets.findOne({
     _id: bucketId(session._id, bucketOf(count)),
   });
-  const entry = stored?.messages.find((e) => e.seq === count);
+  const entry = entriesOf(stored).find((e) => e.seq === count);
   if (!entry) return null;
   const doc = await services.db.messages.findOne({ _id: entry._id });
   return doc?.seq ? (doc as StoredReply) : null;

@@ -23,6 +23,8 @@ export class LockedBatches<T, R> {
     private readonly max: number,
     /** Stores the batch; answers one result per item, in order, or throws for all. */
     private readonly store: (key: string, items: T[]) => Promise<Array<R | Error>>,
+    /** The lock tasks' tag (KeyedLock.watch). */
+    private readonly tag?: string,
   ) {}
 
   add(lockKey: string, item: T): Promise<R> {
@@ -30,7 +32,7 @@ export class LockedBatches<T, R> {
       const queue = this.queues.get(lockKey) ?? [];
       this.queues.set(lockKey, queue);
       queue.push({ item, resolve, reject });
-      void this.locks.run(lockKey, () => this.drain(lockKey));
+      void this.locks.run(lockKey, () => this.drain(lockKey), this.tag);
     });
   }
 

@@ -4,7 +4,7 @@
 import type { SessionDoc } from '../db/documents';
 import { idString } from '../db/ids';
 import type { Services } from '../services';
-import { rebuildReadModel } from './readModel';
+import { rebuildReadModel } from './rebuildReadModel';
 import { refreshIndexEntry } from './sessionIndex';
 
 /** Brings a session's read model up to date if it was never built or a write broke it. */

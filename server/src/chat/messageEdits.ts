@@ -11,7 +11,7 @@ import { publishMessageChange } from '../realtime/channels';
 import type { Services } from '../services';
 import { toApiMessage } from './mappers';
 import { readMessages } from './messages';
-import { bucketId, bucketOf, toEntry } from './readModel';
+import { rewriteEntry, toEntry } from './readModel';
 import { entryOf, withIndexEntry } from './sessionIndex';
 import { loadOwnedSession, sessionLockKey } from './sessions';
 import { trashed, untrashed } from './softDelete';
@@ -47,16 +47,6 @@ async function loadSessionOf(services: Services, user: UserDoc, sessionId: strin
   }
 }
 
-/** Rewrites the message's entry in its bucket by index; false when the bucket lacks it. */
-async function rewriteEntry(services: Services, session: SessionDoc, message: Numbered) {
-  const _id = bucketId(session._id, bucketOf(message.seq));
-  const bucket = await services.db.buckets.findOne({ _id });
-  const at = bucket?.messages.findIndex((e) => e._id.equals(message._id)) ?? -1;
-  if (at < 0) return false;
-  await services.db.buckets.updateOne({ _id }, { $set: { [`messages.${at}`]: toEntry(message) } });
-  return true;
-}
-
 /**
  * Loads the caller's message and its session, and applies `change` under the session's
  * lock: null from `change` leaves everything as it is. Publishes the change once stored.
@@ -87,7 +77,9 @@ async function changeMessage(
     if (!set) return { message: doc, n: null };
     const next: Numbered = { ...doc, ...set };
     await services.db.messages.updateOne({ _id: doc._id }, { $set: set });
-    const rewritten = await rewriteEntry(services, session, next);
+    const rewritten = await rewriteEntry(services.db, session._id, next.seq, next._id, () =>
+      toEntry(next),
+    );
     const n = (session.change_count ?? 0) + 1;
     const recent = [...(session.recent_changes ?? []), { n, seq: doc.seq, kind }];
     const sessionSet: Partial<SessionDoc> = {

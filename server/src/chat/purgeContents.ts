@@ -11,7 +11,7 @@ import type { BucketDoc, PurgeProgress, SessionDoc } from '../db/documents';
 import { idString, storedRefs } from '../db/ids';
 import { log } from '../log';
 import { storedCount } from './mappers';
-import { bucketId, bucketSize } from './readModel';
+import { bucketId, bucketSize, entriesOf } from './readModel';
 
 const writeBatch = 50;
 /** Buckets read and purged per step. */
@@ -40,7 +40,7 @@ const byIdOne = <T>(ids: T[]) => ids.map((_id) => ({ deleteOne: { filter: { _id 
 
 /** One bucket's messages and their keys (the bucket itself goes once the progress says so). */
 async function purgeBucketMessages(db: Database, sid: string, bucket: BucketDoc): Promise<number> {
-  const messages = bucket.messages ?? [];
+  const messages = entriesOf(bucket);
   await deleteByIds(
     (b) => db.messages.bulkWrite(byIdOne(b) as never, { ordered: false }),
     messages.map((m) => m._id),

@@ -2,17 +2,24 @@
 // each addressed by _id = `<sessionId>:<n>`, so a page anywhere in a history is
 // one or two _id lookups on MongoDB and FerretDB alike. `messages` stays the
 // source of truth; buckets are checked against the session's message_count and
-// rebuilt from `messages` when they disagree or are missing.
-import { TRPCError } from '@trpc/server';
+// rebuilt from `messages` when they disagree or are missing (rebuildReadModel.ts).
+// Entries are encoded and decoded here alone: no reader touches their stored form.
 import { type AnyBulkWriteOperation, ObjectId } from 'mongodb';
 import type { Database } from '../db/database';
-import type { BucketDoc, BucketEntry, MessageDoc, SessionDoc } from '../db/documents';
-import { asObjectId, idString, storedRefs } from '../db/ids';
-import { log } from '../log';
+import type {
+  BucketDoc,
+  BucketEntry,
+  MessageDoc,
+  ReplyStatus,
+  Role,
+  SessionDoc,
+  StoredEntry,
+} from '../db/documents';
+import { asObjectId, idString } from '../db/ids';
 import { replyFieldsOf } from './replyFields';
 
 export const bucketSize = 50;
-const writeBatch = 50;
+export const roles = new Set(['user', 'assistant', 'system']);
 
 export const bucketOf = (seq: number) => Math.floor((seq - 1) / bucketSize);
 export const bucketId = (sessionId: ObjectId, n: number) => `${idString(sessionId)}:${n}`;
@@ -31,6 +38,123 @@ export function toEntry(m: MessageDoc & { seq: number }): BucketEntry {
     ...(m.edited_at instanceof Date ? { edited_at: m.edited_at } : {}),
     ...(m.deleted === true ? { deleted: true, deleted_at: m.deleted_at ?? m.updated_at } : {}),
   };
+}
+
+/**
+ * A bucket entry as stored now: one JSON string per message. FerretDB decodes and
+ * re-encodes a whole bucket on every append, and a string costs it one field where
+ * an object costs a dozen (an append costs 0.4 of an object one, DESIGN-NOTES-sends.md).
+ * Ids are hex, dates milliseconds since the epoch; absent keys are absent fields.
+ */
+interface PackedEntry {
+  /** _id */ i: string;
+  /** seq */ s: number;
+  /** user_id */ u: string;
+  /** role */ r: Role;
+  /** content */ c: string;
+  /** created_at */ t: number;
+  /** updated_at, when it differs from created_at */ m?: number;
+  /** client_id */ k?: string;
+  /** edited_at */ e?: number;
+  /** deleted_at: present only on a deleted message */ d?: number;
+  /** reply status, error, model and earlier texts */ st?: ReplyStatus;
+  er?: string | null;
+  mo?: string;
+  pv?: string[];
+}
+
+/** The stored form of an entry: what every writer of a bucket puts in `messages`. */
+export function encodeEntry(e: BucketEntry): string {
+  const created = e.created_at.getTime();
+  const updated = e.updated_at.getTime();
+  const p: PackedEntry = {
+    i: e._id.toHexString(),
+    s: e.seq,
+    // An object entry an older version wrote may hold the owner's id as hex.
+    u: (asObjectId(e.user_id) ?? e.user_id).toHexString(),
+    r: e.role,
+    c: e.content,
+    t: created,
+    ...(updated !== created ? { m: updated } : {}),
+    ...(e.client_id !== undefined ? { k: e.client_id } : {}),
+    ...(e.edited_at instanceof Date ? { e: e.edited_at.getTime() } : {}),
+    ...(e.deleted === true ? { d: (e.deleted_at ?? e.updated_at).getTime() } : {}),
+    ...(e.status !== undefined ? { st: e.status, er: e.error ?? null } : {}),
+    ...(e.model !== undefined ? { mo: e.model } : {}),
+    ...(e.previous !== undefined ? { pv: e.previous } : {}),
+  };
+  return JSON.stringify(p);
+}
+
+const hex = /^[0-9a-f]{24}$/;
+const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+function unpack(raw: string): BucketEntry | null {
+  let p: Partial<PackedEntry>;
+  try {
+    p = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  if (typeof p !== 'object' || p === null) return null;
+  const { i, s, u, r, c, t, m, k, e, d } = p;
+  if (typeof i !== 'string' || !hex.test(i) || typeof u !== 'string' || !hex.test(u)) return null;
+  if (!Number.isSafeInteger(s) || (s as number) < 1 || !roles.has(r as string)) return null;
+  if (typeof c !== 'string' || !isTime(t)) return null;
+  return {
+    _id: new ObjectId(i),
+    seq: s as number,
+    user_id: new ObjectId(u),
+    role: r as Role,
+    content: c,
+    created_at: new Date(t),
+    updated_at: new Date(isTime(m) ? m : t),
+    ...(typeof k === 'string' ? { client_id: k } : {}),
+    ...replyFieldsOf({ status: p.st, error: p.er, model: p.mo, previous: p.pv }),
+    ...(isTime(e) ? { edited_at: new Date(e) } : {}),
+    ...(isTime(d) ? { deleted: true, deleted_at: new Date(d) } : {}),
+  };
+}
+
+/** A stored entry as a reader sees it, packed or as older versions stored it; null if unreadable. */
+export function decodeEntry(stored: StoredEntry): BucketEntry | null {
+  if (typeof stored === 'string') return unpack(stored);
+  if (typeof stored !== 'object' || stored === null) return null;
+  return stored._id instanceof ObjectId && Number.isSafeInteger(stored.seq) ? stored : null;
+}
+
+/**
+ * The readable entries of a bucket, in stored order. An unreadable one is left out,
+ * so the bucket no longer holds its expected count and readers repair it from `messages`.
+ */
+export function entriesOf(bucket: Pick<BucketDoc, 'messages'> | null | undefined): BucketEntry[] {
+  const out: BucketEntry[] = [];
+  for (const stored of bucket?.messages ?? []) {
+    const e = decodeEntry(stored);
+    if (e) out.push(e);
+  }
+  return out;
+}
+
+/**
+ * Rewrites one message's entry in its bucket, in place (`change` gets the entry as
+ * stored): false when the bucket lacks it. Run under the session's lock.
+ */
+export async function rewriteEntry(
+  db: Database,
+  sessionId: ObjectId,
+  seq: number,
+  messageId: ObjectId,
+  change: (e: BucketEntry) => BucketEntry,
+): Promise<boolean> {
+  const _id = bucketId(sessionId, bucketOf(seq));
+  const bucket = await db.buckets.findOne({ _id });
+  const stored = bucket?.messages ?? [];
+  const at = stored.findIndex((s) => decodeEntry(s)?._id.equals(messageId));
+  const was = at < 0 ? null : decodeEntry(stored[at] as StoredEntry);
+  if (!was) return false;
+  await db.buckets.updateOne({ _id }, { $set: { [`messages.${at}`]: encodeEntry(change(was)) } });
+  return true;
 }
 
 /** How many messages bucket n holds when the session has `count` messages. */
@@ -94,7 +218,7 @@ export async function readRange(
   const out: BucketEntry[] = [];
   for (const [i, bucket] of buckets.entries()) {
     const n = ns[i] ?? 0;
-    const entries = bucket?.messages ?? [];
+    const entries = entriesOf(bucket);
     if (entries.length !== expectedInBucket(n, count)) return null;
     for (const e of entries) if (e.seq >= from && e.seq <= to) out.push(e);
   }
@@ -118,7 +242,10 @@ export function bucketAppends(
   return [...byBucket].map(([n, each]) => ({
     updateOne: {
       filter: { _id: bucketId(sessionId, n) },
-      update: { $push: { messages: { $each: each } }, $setOnInsert: { session_id: sessionId, n } },
+      update: {
+        $push: { messages: { $each: each.map(encodeEntry) } },
+        $setOnInsert: { session_id: sessionId, n },
+      },
       upsert: true,
     },
   }));
@@ -132,118 +259,4 @@ export async function appendToReadModel(
 ): Promise<void> {
   const ops = bucketAppends(sessionId, Array.isArray(entries) ? entries : [entries]);
   if (ops.length > 0) await db.buckets.bulkWrite(ops, { ordered: true });
-}
-
-const roles = new Set(['user', 'assistant', 'system']);
-
-/** What keeps a stored message out of the read model (the doctor quarantines it), or null. */
-function unreadable(m: MessageDoc): string | null {
-  if (!(m._id instanceof ObjectId)) return '_id is not an ObjectId';
-  if (!(m.created_at instanceof Date)) return 'created_at is not a date';
-  if (typeof m.content !== 'string') return 'content is not text';
-  if (!roles.has(m.role)) return 'role is unknown';
-  if (!asObjectId(m.user_id)) return 'user_id is not an id';
-  return null;
-}
-
-/** A session whose messages the rebuild cannot all read: left as it is, for the doctor. */
-export class UnreadableMessagesError extends TRPCError {
-  constructor(sessionId: ObjectId, reason: string) {
-    super({
-      code: 'PRECONDITION_FAILED',
-      message:
-        'This chat holds messages Parley cannot read. An administrator can repair it with `npm run doctor -- --fix`.',
-    });
-    log.warn('message read model not rebuilt: run `npm run doctor -- --fix`', {
-      session: idString(sessionId),
-      reason,
-    });
-  }
-}
-
-/**
- * Renumbers a session's messages 1..N in order and rewrites its buckets and
- * counters from `messages`. Reads every message of the session: run only on
- * first sight of a session the old service wrote, or after a failed write. It
- * finds messages whose references the old service stored as hex strings, and
- * stores those references as ObjectIds; if any message is unreadable it changes
- * nothing, so a count is never lowered around a message it cannot see.
- */
-export async function rebuildReadModel(db: Database, session: SessionDoc): Promise<SessionDoc> {
-  const started = Date.now();
-  // A message deleted in Parley keeps its seq (seqs are never reused); one the old
-  // service deleted never had one and stays out.
-  const found = (
-    await db.messages.find({ session_id: { $in: storedRefs(session._id) as ObjectId[] } }).toArray()
-  ).filter((m) => m.deleted !== true || typeof m.seq === 'number');
-  for (const m of found) {
-    const why = unreadable(m);
-    if (why) throw new UnreadableMessagesError(session._id, why);
-  }
-  const messages = found.map((m) => ({
-    ...m,
-    session_id: session._id,
-    user_id: asObjectId(m.user_id) ?? m.user_id,
-    stringRefs: !(m.session_id instanceof ObjectId) || !(m.user_id instanceof ObjectId),
-  }));
-  messages.sort(
-    (a, b) =>
-      a.created_at.getTime() - b.created_at.getTime() ||
-      (a.seq ?? 0) - (b.seq ?? 0) ||
-      a._id.toHexString().localeCompare(b._id.toHexString()),
-  );
-  const numbered = messages.map(({ stringRefs: _, ...m }, i) => ({ ...m, seq: i + 1 }));
-  const renumber = numbered.filter((m, i) => messages[i]?.seq !== m.seq || messages[i]?.stringRefs);
-  // FerretDB v1 stalls on a bulk write of a hundred-odd updates: keep each batch small.
-  for (let i = 0; i < renumber.length; i += writeBatch) {
-    await db.messages.bulkWrite(
-      renumber.slice(i, i + writeBatch).map((m) => ({
-        updateOne: {
-          filter: { _id: m._id },
-          update: { $set: { seq: m.seq, session_id: m.session_id, user_id: m.user_id } },
-        },
-      })),
-      { ordered: false },
-    );
-  }
-  const oldBuckets = Math.ceil((session.message_count ?? 0) / bucketSize) + 1;
-  const newBuckets = Math.ceil(numbered.length / bucketSize);
-  const writes: Promise<unknown>[] = [];
-  for (let n = 0; n < Math.max(oldBuckets, newBuckets); n++) {
-    const _id = bucketId(session._id, n);
-    if (n < newBuckets) {
-      const doc: BucketDoc = {
-        _id,
-        session_id: session._id,
-        n,
-        messages: numbered.slice(n * bucketSize, (n + 1) * bucketSize).map(toEntry),
-      };
-      writes.push(db.buckets.replaceOne({ _id }, doc, { upsert: true }));
-    } else {
-      writes.push(db.buckets.deleteOne({ _id }));
-    }
-  }
-  await Promise.all(writes);
-  const last = numbered.at(-1);
-  const set = {
-    message_count: numbered.length,
-    last_message_at: last?.created_at ?? null,
-    activity_at: last?.created_at ?? session.created_at,
-    read_model: 1,
-  };
-  // Only if no send reserved a seq meanwhile (another process): else the next read checks again.
-  const r = await db.sessions.updateOne(
-    { _id: session._id, message_count: session.message_count ?? null },
-    { $set: set },
-  );
-  if (r.matchedCount === 0) {
-    return (await db.sessions.findOne({ _id: session._id })) ?? { ...session, ...set };
-  }
-  log.info('message read model rebuilt', {
-    session: idString(session._id),
-    messages: numbered.length,
-    renumbered: renumber.length,
-    ms: Date.now() - started,
-  });
-  return { ...session, ...set };
 }

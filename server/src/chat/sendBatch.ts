@@ -1,5 +1,6 @@
 // Sends, batched. Under a session's lock, the sends waiting for it are stored as
-// one batch: one session read, one claim of their clientIds, one index $set, one
+// one batch: one session read (none when the session's previous batch left its
+// document, chat/sessionCopies.ts), one claim of their clientIds, one index $set, one
 // counter update by their number, one insert of the messages and one bucket
 // append (two across a bucket boundary). The index $set, the inserts and the
 // bucket appends are shared with other sessions' batches in flight at the same
@@ -17,7 +18,15 @@ import { GroupWrite, LockedBatches, SerialWrites } from './batching';
 import { ensureReadModel, markDamaged } from './damage';
 import { toApiMessage } from './mappers';
 import { bucketAppends, bucketSize, toEntry } from './readModel';
-import { entryOf, type IndexEntry, packIndex, rebuildIndex, userLockKey } from './sessionIndex';
+import { sendTag } from './sessionCopies';
+import {
+  entryOf,
+  type IndexEntry,
+  packIndex,
+  rebuildIndex,
+  refreshIndexEntry,
+  userLockKey,
+} from './sessionIndex';
 import { sessionLockKey, sessionNotFound } from './sessions';
 import { titleFromFirstMessage } from './titles';
 
@@ -63,8 +72,11 @@ function pipelineOf(services: Services): Pipeline {
   const write = <T>(task: () => Promise<T>) => writes.run(task);
   p = {
     write,
-    sends: new LockedBatches(services.locks, maxSends, (_, items) =>
-      storeSends(services, pipelineOf(services), items),
+    sends: new LockedBatches(
+      services.locks,
+      maxSends,
+      (_, items) => storeSends(services, pipelineOf(services), items),
+      sendTag,
     ),
     index: new LockedBatches(services.locks, Number.POSITIVE_INFINITY, (_, jobs) =>
       storeIndexJobs(services, write, jobs),
@@ -141,7 +153,9 @@ async function storeSends(services: Services, p: Pipeline, items: SendItem[]): P
   const out: Array<Outcome | undefined> = items.map(() => undefined);
   const sessionId = items[0]?.input.sessionId ?? '';
   const now = new Date();
-  const stored = await services.db.sessions.findOne({ _id: toObjectId(sessionId) });
+  const stored =
+    services.sessionCopies.take(sessionId) ??
+    (await services.db.sessions.findOne({ _id: toObjectId(sessionId) }));
   // The old service may have stored user_id as the owner's hex string.
   const owner = stored ? asObjectId(stored.user_id) : null;
   const live: number[] = [];
@@ -235,6 +249,11 @@ async function storeWriters(
     markDamaged(services, idString(reserved._id));
     throw deletedSession();
   }
+  // The index entry came from the session as read (or as this process last left it):
+  // if the session says otherwise (another process changed it), the entry follows it.
+  if (JSON.stringify(entryOf(reserved)) !== JSON.stringify(entry)) {
+    await refreshIndexEntry(services, reserved);
+  }
   const first = (reserved.message_count ?? n) - n + 1;
   const docs = writers.map((i, k): MessageDoc & { seq: number } => {
     const input = items[i]?.input as SendInput;
@@ -266,6 +285,7 @@ async function storeWriters(
   }
   const [firstDoc] = docs;
   if (firstDoc) await titleFromFirstMessage(services, user, reserved, firstDoc);
+  services.sessionCopies.keep(reserved);
   return docs.map((doc) => ({
     message: toApiMessage(toEntry(doc), reserved._id),
     // Each message is published with the session as it stood right after it.

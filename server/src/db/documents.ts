@@ -111,12 +111,18 @@ export interface BucketEntry extends ReplyFields {
   deleted_at?: Date;
 }
 
+/**
+ * A bucket entry as stored: a packed JSON string (chat/readModel.ts encodes and
+ * decodes it; nothing else reads it), or the object older versions stored.
+ */
+export type StoredEntry = string | BucketEntry;
+
 /** A page of a session's messages, addressed by `_id` = `<sessionId>:<bucket number>`. */
 export interface BucketDoc {
   _id: string;
   session_id: ObjectId;
   n: number;
-  messages: BucketEntry[];
+  messages: StoredEntry[];
 }
 
 /** A refresh credential, stored by the SHA-256 of its value. */

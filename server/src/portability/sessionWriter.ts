@@ -5,7 +5,7 @@
 import { type Collection, ObjectId } from 'mongodb';
 import { readFolders } from '../chat/folders';
 import { toApiSession } from '../chat/mappers';
-import { bucketId, bucketSize } from '../chat/readModel';
+import { bucketId, bucketSize, encodeEntry } from '../chat/readModel';
 import { entryOf, withIndexEntry } from '../chat/sessionIndex';
 import { newSessionDoc } from '../chat/sessions';
 import type { BucketDoc, BucketEntry, MessageDoc, SessionDoc, UserDoc } from '../db/documents';
@@ -123,7 +123,12 @@ export class SessionWriter {
     for (let i = 0; i < this.pending.length; i += bucketSize) {
       const slice = this.pending.slice(i, i + bucketSize);
       const n = Math.floor(((slice[0] as BucketEntry).seq - 1) / bucketSize);
-      buckets.push({ _id: bucketId(sessionId, n), session_id: sessionId, n, messages: slice });
+      buckets.push({
+        _id: bucketId(sessionId, n),
+        session_id: sessionId,
+        n,
+        messages: slice.map(encodeEntry),
+      });
     }
     this.written.push(...messages.map((m) => m._id));
     await db.messages.insertMany(messages, { ordered: false });

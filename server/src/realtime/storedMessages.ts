@@ -4,7 +4,7 @@
 import type { Message } from '@parley/shared';
 import type { ObjectId } from 'mongodb';
 import { toApiMessage } from '../chat/mappers';
-import { bucketId, bucketOf } from '../chat/readModel';
+import { bucketId, bucketOf, entriesOf } from '../chat/readModel';
 import type { Database } from '../db/database';
 
 /** A stored message; a deleted one keeps its seq, and streams step over it. */
@@ -26,7 +26,7 @@ export async function storedAt(
   );
   const bySeq = new Map<number, StoredMessage>();
   for (const bucket of buckets) {
-    for (const e of bucket?.messages ?? []) {
+    for (const e of entriesOf(bucket)) {
       if (wanted.has(e.seq)) {
         bySeq.set(e.seq, { message: toApiMessage(e, sessionId), deleted: e.deleted === true });
       }

@@ -6,7 +6,7 @@
 import type { Message, SearchHit, Session } from '@parley/shared';
 import MiniSearch, { type SearchResult } from 'minisearch';
 import { ObjectId } from 'mongodb';
-import { bucketSize, fetchBuckets } from '../chat/readModel';
+import { bucketSize, entriesOf, fetchBuckets } from '../chat/readModel';
 import { type IndexEntry, type SessionIndex, sessionOf } from '../chat/sessionIndex';
 import type { UserDoc } from '../db/documents';
 import { idString } from '../db/ids';
@@ -213,7 +213,7 @@ export class UserIndex {
       const buckets = await fetchBuckets(this.services.db, sessionId, from, to);
       if (this.chats.get(id) !== chat) return; // purged meanwhile
       const found = buckets
-        .flatMap((b) => b?.messages ?? [])
+        .flatMap((b) => entriesOf(b))
         .filter((m) => m.seq >= from && m.seq <= to)
         .sort((a, b) => a.seq - b.seq);
       for (const m of found) {

@@ -5,7 +5,8 @@ import { messagePageSchema, messageSchema } from '@parley/shared';
 import { TRPCError } from '@trpc/server';
 import { ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bucketId, rebuildReadModel } from '../../src/chat/readModel';
+import { bucketId, entriesOf } from '../../src/chat/readModel';
+import { rebuildReadModel } from '../../src/chat/rebuildReadModel';
 import type { Services } from '../../src/services';
 import { closeServices, newUser, testServices } from '../support/harness';
 
@@ -63,7 +64,7 @@ describe('message.edit', () => {
     const bucket = await services.db.buckets.findOne({
       _id: bucketId(new ObjectId(session.id), 0),
     });
-    expect(bucket?.messages.map((e) => e.content)).toEqual(['one', 'TWO', 'three']);
+    expect(entriesOf(bucket).map((e) => e.content)).toEqual(['one', 'TWO', 'three']);
     expect((await caller.session.get({ id: session.id })).messageCount).toBe(3);
   });
 
@@ -98,7 +99,7 @@ describe('message.delete and message.restore', () => {
     const bucket = await services.db.buckets.findOne({
       _id: bucketId(new ObjectId(session.id), 0),
     });
-    expect(bucket?.messages.map((e) => [e.seq, e.deleted === true])).toEqual([
+    expect(entriesOf(bucket).map((e) => [e.seq, e.deleted === true])).toEqual([
       [1, false],
       [2, true],
       [3, false],
@@ -154,7 +155,7 @@ describe('a repair of the read model', () => {
     expect(rebuilt.message_count).toBe(3);
     const bucket = await services.db.buckets.findOne({ _id: bucketId(doc._id, 0) });
     expect(
-      bucket?.messages.map((e) => [e.seq, e.content, e.deleted === true, !!e.edited_at]),
+      entriesOf(bucket).map((e) => [e.seq, e.content, e.deleted === true, !!e.edited_at]),
     ).toEqual([
       [1, 'a', false, false],
       [2, 'b', true, false],

@@ -6,7 +6,7 @@ import type { Message } from '@parley/shared';
 import { type CommandStartedEvent, MongoClient, ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sendMessage } from '../../src/chat/messages';
-import { bucketSize } from '../../src/chat/readModel';
+import { bucketSize, entriesOf } from '../../src/chat/readModel';
 import { openDatabase } from '../../src/db/database';
 import type { UserDoc } from '../../src/db/documents';
 import { ensureIndexes } from '../../src/db/indexes';
@@ -143,8 +143,8 @@ describe('batched sends', () => {
     ]);
     const b0 = await services.db.buckets.findOne({ _id: `${s.id}:0` });
     const b1 = await services.db.buckets.findOne({ _id: `${s.id}:1` });
-    expect(b0?.messages.map((m) => m.seq)).toEqual(oneTo(bucketSize));
-    expect(b1?.messages.map((m) => m.seq)).toEqual(
+    expect(entriesOf(b0).map((m) => m.seq)).toEqual(oneTo(bucketSize));
+    expect(entriesOf(b1).map((m) => m.seq)).toEqual(
       oneTo(before + 12 - bucketSize).map((i) => bucketSize + i),
     );
   });

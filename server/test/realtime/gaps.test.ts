@@ -4,7 +4,7 @@
 import type { Message } from '@parley/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendMessage } from '../../src/chat/messages';
-import { bucketId } from '../../src/chat/readModel';
+import { bucketId, decodeEntry } from '../../src/chat/readModel';
 import type { UserDoc } from '../../src/db/documents';
 import { toObjectId } from '../../src/db/ids';
 import { InProcessBus } from '../../src/realtime/bus';
@@ -102,7 +102,7 @@ describe('a message stream given events out of order', () => {
     if (!full) throw new Error('no bucket');
     await services.db.buckets.replaceOne(bucket, {
       ...full,
-      messages: full.messages.filter((e) => e.seq !== 1),
+      messages: full.messages.filter((e) => decodeEntry(e)?.seq !== 1),
     });
     await publish(m2);
     await sleep(400);

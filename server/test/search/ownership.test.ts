@@ -3,7 +3,7 @@
 // a delete or a restore shows in the very next search.
 import { ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { bucketId } from '../../src/chat/readModel';
+import { bucketId, rewriteEntry } from '../../src/chat/readModel';
 import { userChannel } from '../../src/realtime/channels';
 import type { Services } from '../../src/services';
 import { closeServices, newUser, testServices } from '../support/harness';
@@ -88,9 +88,12 @@ describe('search ownership and the trash', () => {
     const m = await caller.message.send({ sessionId: s.id, content: 'a typo here: teh' });
     expect((await caller.search.query({ q: 'teh' })).items).toHaveLength(1);
     // An edit as it will be stored: the bucket's entry changes, the count does not.
-    await services.db.buckets.updateOne(
-      { _id: bucketId(ObjectId.createFromHexString(s.id), 0) },
-      { $set: { 'messages.0.content': 'a typo here: the' } },
+    await rewriteEntry(
+      services.db,
+      ObjectId.createFromHexString(s.id),
+      1,
+      ObjectId.createFromHexString(m.id),
+      (e) => ({ ...e, content: 'a typo here: the' }),
     );
     const session = await caller.session.get({ id: s.id });
     await services.bus.publish(userChannel(user._id.toHexString()), {

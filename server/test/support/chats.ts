@@ -1,6 +1,6 @@
 // Big chats for purge tests, seeded fast with the raw driver, and what is left of one.
 import { ObjectId } from 'mongodb';
-import { rebuildReadModel } from '../../src/chat/readModel';
+import { rebuildReadModel } from '../../src/chat/rebuildReadModel';
 import { refreshIndexEntry } from '../../src/chat/sessionIndex';
 import type { MessageDoc } from '../../src/db/documents';
 import { InProcessBus } from '../../src/realtime/bus';

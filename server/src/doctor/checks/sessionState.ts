@@ -3,7 +3,8 @@
 // bucket read model must hold exactly them. --fix rebuilds the session with the
 // server's own rebuildReadModel, which renumbers, recounts and rewrites buckets.
 import { type Document, ObjectId } from 'mongodb';
-import { bucketId, bucketSize, rebuildReadModel } from '../../chat/readModel';
+import { bucketId, bucketSize, entriesOf } from '../../chat/readModel';
+import { rebuildReadModel } from '../../chat/rebuildReadModel';
 import type { Database } from '../../db/database';
 import type { SessionDoc } from '../../db/documents';
 import { asObjectId, showId } from '../ids';
@@ -50,7 +51,7 @@ async function readModelMatches(
   for (let n = 0; n < buckets; n++) {
     const bucket = await db.buckets.findOne({ _id: bucketId(id, n) });
     const expected = bySeq.slice(n * bucketSize, (n + 1) * bucketSize);
-    const entries = bucket?.messages ?? [];
+    const entries = entriesOf(bucket);
     if (entries.length !== expected.length) return false;
     for (const [i, e] of entries.entries()) {
       const m = expected[i];

@@ -1,0 +1,109 @@
+// A send batch reuses the session document the previous batch's counter update
+// returned, instead of reading the session again. These hold that the copy never
+// outlives a change: one made in this process drops it, one made by another
+// process (written straight to the database here) is caught on the returned document.
+import { type CommandStartedEvent, MongoClient, ObjectId } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { openDatabase } from '../../src/db/database';
+import { ensureIndexes } from '../../src/db/indexes';
+import { InProcessBus } from '../../src/realtime/bus';
+import { createServices, type Services } from '../../src/services';
+import { newUser, testConfig } from '../support/harness';
+
+let services: Services;
+let client: MongoClient;
+const commands: CommandStartedEvent[] = [];
+
+beforeAll(async () => {
+  const config = testConfig();
+  client = await MongoClient.connect(inject('mongoUri'), { monitorCommands: true });
+  client.on('commandStarted', (e) => commands.push(e));
+  const db = openDatabase(client, config.mongoDb);
+  await ensureIndexes(db);
+  services = createServices(config, db, new InProcessBus());
+});
+afterAll(() => client.close());
+
+const sessionReads = () =>
+  commands.filter((e) => e.commandName === 'find' && e.command.find === 'chat_sessions').length;
+
+async function stored(id: string) {
+  const doc = await services.db.sessions.findOne({ _id: new ObjectId(id) });
+  if (!doc) throw new Error('no session');
+  return doc;
+}
+
+describe('session copies kept between send batches', () => {
+  it('sends into a session after the first without reading it again', async () => {
+    const { caller } = await newUser(services);
+    const s = await caller.session.create({ title: 'copies' });
+    await caller.message.send({ sessionId: s.id, content: 'one' });
+    commands.length = 0;
+    await caller.message.send({ sessionId: s.id, content: 'two' });
+    await caller.message.send({ sessionId: s.id, content: 'three' });
+    expect(sessionReads()).toBe(0);
+    const listed = await caller.message.list({ sessionId: s.id });
+    expect(listed.items.map((m) => [m.seq, m.content])).toEqual([
+      [1, 'one'],
+      [2, 'two'],
+      [3, 'three'],
+    ]);
+  });
+
+  it('reads the session again after a rename here, and lists the new title and count', async () => {
+    const { caller } = await newUser(services);
+    const s = await caller.session.create({ title: 'before' });
+    await caller.message.send({ sessionId: s.id, content: 'one' });
+    await caller.session.rename({ id: s.id, title: 'after' });
+    commands.length = 0;
+    await caller.message.send({ sessionId: s.id, content: 'two' });
+    expect(sessionReads()).toBe(1);
+    const list = await caller.session.list();
+    const entry = list.items.find((x) => x.id === s.id);
+    expect([entry?.title, entry?.messageCount]).toEqual(['after', 2]);
+  });
+
+  it('refuses a send into a session trashed here and changes nothing', async () => {
+    const { caller } = await newUser(services);
+    const s = await caller.session.create({ title: 'trashed' });
+    await caller.message.send({ sessionId: s.id, content: 'one' });
+    await caller.session.delete({ id: s.id });
+    await expect(caller.message.send({ sessionId: s.id, content: 'two' })).rejects.toMatchObject({
+      code: 'PRECONDITION_FAILED',
+    });
+    expect((await stored(s.id)).message_count).toBe(1);
+  });
+
+  it('refuses a send into a session another process trashed, and repairs its count', async () => {
+    const { caller } = await newUser(services);
+    const s = await caller.session.create({ title: 'elsewhere' });
+    await caller.message.send({ sessionId: s.id, content: 'one' });
+    const now = new Date();
+    await services.db.sessions.updateOne(
+      { _id: new ObjectId(s.id) },
+      { $set: { deleted: true, deleted_at: now, updated_at: now } },
+    );
+    await expect(caller.message.send({ sessionId: s.id, content: 'two' })).rejects.toMatchObject({
+      code: 'PRECONDITION_FAILED',
+    });
+    expect(services.damaged.has(s.id)).toBe(true);
+    await caller.session.restore({ id: s.id });
+    const listed = await caller.message.list({ sessionId: s.id });
+    expect(listed.items.map((m) => m.content)).toEqual(['one']);
+    expect((await stored(s.id)).message_count).toBe(1);
+  });
+
+  it("puts another process's rename into the index entry the send writes", async () => {
+    const { caller } = await newUser(services);
+    const s = await caller.session.create({ title: 'mine' });
+    await caller.message.send({ sessionId: s.id, content: 'one' });
+    await services.db.sessions.updateOne(
+      { _id: new ObjectId(s.id) },
+      { $set: { title: 'theirs' } },
+    );
+    await caller.message.send({ sessionId: s.id, content: 'two' });
+    const list = await caller.session.list();
+    const entry = list.items.find((x) => x.id === s.id);
+    expect([entry?.title, entry?.messageCount]).toEqual(['theirs', 2]);
+  });
+});
