@@ -244,14 +244,17 @@ describe('the outbox across reloads', () => {
       sessionId,
       content: `m${i}`,
       status: 'failed' as const,
-      createdAt: new Date(),
+      // One millisecond apart, so the order is the same however fast the test runs.
+      createdAt: new Date(1_700_000_000_000 + i),
       afterSeq: 0,
     }));
     saveOutbox('ann', many);
     const kept = loadOutbox('ann');
     expect(kept).toHaveLength(outboxMax);
     expect(kept.at(-1)?.clientId).toBe(`c${outboxMax + 19}`);
-    saveOutbox('ann', [{ ...many[0]!, content: 'x'.repeat(outboxCharsMax + 1) }, many[1]!]);
+    // This tab held every one of them and now holds two: none is another tab's to keep.
+    const held = new Set(many.map((m) => m.clientId));
+    saveOutbox('ann', [{ ...many[0]!, content: 'x'.repeat(outboxCharsMax + 1) }, many[1]!], held);
     expect(loadOutbox('ann').map((m) => m.clientId)).toEqual(['c1']);
   });
 });
