@@ -4,6 +4,7 @@
 // calls with no database work, so the endpoint uses the adapter; every run re-measures it.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { resolveResponse } from '@trpc/server/http';
+import { drained } from '../src/http/drained';
 import { type TRPCCall, trpcOptions } from '../src/http/trpcCall';
 
 async function writeStream(
@@ -30,17 +31,7 @@ async function writeStream(
         res.cork();
         setImmediate(uncork);
       }
-      if (!res.write(value)) {
-        await new Promise<void>((resolve) => {
-          const settle = () => {
-            res.off('drain', settle);
-            res.off('close', settle);
-            resolve();
-          };
-          res.on('drain', settle);
-          res.on('close', settle);
-        });
-      }
+      if (!res.write(value)) await drained(res);
     }
   } catch (e) {
     if (!signal.aborted) throw e;

@@ -4,11 +4,11 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { ObjectId } from 'mongodb';
-import { bucketId, bucketSize, encodeEntry, toEntry } from '../src/chat/readModel';
+import { bucketsFrom } from '../src/chat/readModel';
 import { entryOf, packIndex } from '../src/chat/sessionIndex';
 import { newSessionDoc } from '../src/chat/sessions';
 import type { Database } from '../src/db/database';
-import type { BucketDoc, MessageDoc, SessionDoc } from '../src/db/documents';
+import type { MessageDoc, SessionDoc } from '../src/db/documents';
 import type { Bench } from './context';
 import { agentFor, type RequestSpec, send } from './http';
 import { fmt, fmtRatio } from './report';
@@ -70,17 +70,7 @@ async function seedMessages(
         seq: i + 1,
       });
     }
-    const buckets: BucketDoc[] = [];
-    for (let n = 0; n * bucketSize < messages.length; n++) {
-      buckets.push({
-        _id: bucketId(session._id, n),
-        session_id: session._id,
-        n,
-        messages: messages
-          .slice(n * bucketSize, (n + 1) * bucketSize)
-          .map((m) => encodeEntry(toEntry(m))),
-      });
-    }
+    const buckets = bucketsFrom(session._id, messages);
     Object.assign(session, {
       message_count: perSession,
       last_message_at: messages.at(-1)?.created_at,

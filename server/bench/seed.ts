@@ -2,7 +2,7 @@
 // for the small sessions from the read model's own helpers, and the large session
 // through the project's rebuildReadModel (timed, as a migration would run it).
 import { ObjectId } from 'mongodb';
-import { bucketId, bucketSize, encodeEntry, toEntry } from '../src/chat/readModel';
+import { bucketsFrom } from '../src/chat/readModel';
 import { rebuildReadModel } from '../src/chat/rebuildReadModel';
 import type { Database } from '../src/db/database';
 import type { BucketDoc, MessageDoc, SessionDoc, UserDoc } from '../src/db/documents';
@@ -85,16 +85,7 @@ export async function seedCapacity(
   for (const s of small) {
     const ms = messagesFor(s, perSmall, base);
     smallMessages.push(...ms);
-    for (let n = 0; n * bucketSize < ms.length; n++) {
-      buckets.push({
-        _id: bucketId(s._id, n),
-        session_id: s._id,
-        n,
-        messages: ms
-          .slice(n * bucketSize, (n + 1) * bucketSize)
-          .map((m) => encodeEntry(toEntry(m))),
-      });
-    }
+    buckets.push(...bucketsFrom(s._id, ms));
     const last = ms.at(-1)?.created_at ?? null;
     Object.assign(s, {
       message_count: ms.length,

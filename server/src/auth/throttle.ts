@@ -151,3 +151,20 @@ export class LoginThrottle {
     }
   }
 }
+
+/**
+ * Runs a throttled attempt's work. A throw abandons the attempt (nothing if it has
+ * ended already) unless `counts` says the error counts against it all the same.
+ */
+export async function withinAttempt<T>(
+  attempt: { abandoned(): void },
+  work: () => Promise<T>,
+  counts: (error: unknown) => boolean = () => false,
+): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    if (!counts(e)) attempt.abandoned();
+    throw e;
+  }
+}

@@ -78,48 +78,44 @@ export function decodeCursor<T extends object>(
   return out as T;
 }
 
-/** Where `message.list` goes on: the page of messages just older than `b`. */
+/**
+ * The field of a message cursor that holds its seq, by the way it pages: `b` (before),
+ * the next older page holds seqs below it; `a` (after), the next newer one seqs above it.
+ */
+const seqFields = { older: 'b', newer: 'a' } as const;
+
+export type MessageDirection = keyof typeof seqFields;
+
+/** Where `message.list` goes on: the page of messages next to `seq` (1..count), going `direction`. */
 export interface MessageCursor {
-  /** Session: the id of the session whose messages this cursor pages. */
-  s: string;
-  /** Before: the next page holds messages with seq below this one (a seq is 1..count). */
-  b: number;
+  direction: MessageDirection;
+  seq: number;
 }
 
-export const messageCursorRules: CursorRules<MessageCursor> = {
-  s: { kind: 'id' },
-  b: { kind: 'int', min: 1, max: Number.MAX_SAFE_INTEGER },
-};
+/** A stored message cursor: `s`, the id of the session it pages, and its seq field. */
+type StoredMessageCursor = Record<string, string | number>;
 
-/** The cursor of the page of `sessionId`'s messages with seq below `before`. */
-export const messageCursor = (sessionId: string, before: number): string =>
-  encodeCursor<MessageCursor>({ s: sessionId, b: before });
+/** The cursor of the page of `sessionId`'s messages next to `seq`, going `direction`. */
+export const messageCursor = (sessionId: string, direction: MessageDirection, seq: number) =>
+  encodeCursor<StoredMessageCursor>({ s: sessionId, [seqFields[direction]]: seq });
 
-/** Where `message.list` goes on towards newer messages: the page just after seq `a`. */
-export interface NewerMessageCursor {
-  s: string;
-  /** After: the next newer page holds messages with seq above this one. */
-  a: number;
+/** The cursor as one paging `direction`; BAD_REQUEST if it is not one. */
+function decodeGoing(cursor: string, sessionId: string, direction: MessageDirection) {
+  const field = seqFields[direction];
+  const rules: CursorRules<StoredMessageCursor> = {
+    s: { kind: 'id' },
+    [field]: { kind: 'int', min: 1, max: Number.MAX_SAFE_INTEGER },
+  };
+  const c = decodeCursor<StoredMessageCursor>(cursor, rules, { s: sessionId });
+  return { direction, seq: c[field] as number };
 }
-
-export const newerMessageCursorRules: CursorRules<NewerMessageCursor> = {
-  s: { kind: 'id' },
-  a: { kind: 'int', min: 1, max: Number.MAX_SAFE_INTEGER },
-};
-
-/** The cursor of the page of `sessionId`'s messages with seq above `after`. */
-export const newerMessageCursor = (sessionId: string, after: number): string =>
-  encodeCursor<NewerMessageCursor>({ s: sessionId, a: after });
 
 /** Either way of paging a session's messages, told apart by the field it holds. */
-export function decodeMessageCursor(
-  cursor: string,
-  sessionId: string,
-): MessageCursor | NewerMessageCursor {
+export function decodeMessageCursor(cursor: string, sessionId: string): MessageCursor {
   try {
-    return decodeCursor<MessageCursor>(cursor, messageCursorRules, { s: sessionId });
+    return decodeGoing(cursor, sessionId, 'older');
   } catch {
-    return decodeCursor<NewerMessageCursor>(cursor, newerMessageCursorRules, { s: sessionId });
+    return decodeGoing(cursor, sessionId, 'newer');
   }
 }
 

@@ -102,7 +102,7 @@ function repairOrphans(
     const key = `${idString(user._id)}:${id}`;
     if (repairing.has(key) || repairing.size >= 1_000) continue;
     repairing.add(key);
-    moveOut(services, user, id, (sessionId) => leaveFolder(services, user, sessionId, id))
+    moveOut(services, user, id)
       .catch((e) => log.warn('moving chats out of a deleted folder failed', { error: String(e) }))
       .finally(() => repairing.delete(key));
   }
@@ -240,22 +240,16 @@ export async function deleteFolder(
   services: Services,
   user: UserDoc,
   id: string,
-  update: (sessionId: string) => Promise<unknown>,
 ): Promise<string[]> {
   await changeFolders(services, user, (folders) => {
     if (!folders.has(id)) throw folderNotFound();
     return { unset: id };
   });
-  return moveOut(services, user, id, update);
+  return moveOut(services, user, id);
 }
 
 /** Moves every session still naming the folder out of it, a few at a time; answers those it moved. */
-export async function moveOut(
-  services: Services,
-  user: UserDoc,
-  id: string,
-  update: (sessionId: string) => Promise<unknown>,
-): Promise<string[]> {
+async function moveOut(services: Services, user: UserDoc, id: string): Promise<string[]> {
   const moved: string[] = [];
   const inside = [...(await indexOf(services, user)).values()]
     .filter((e) => e.folderId === id)
@@ -263,7 +257,7 @@ export async function moveOut(
   for (let i = 0; i < inside.length; i += moveBatch) {
     await Promise.all(
       inside.slice(i, i + moveBatch).map((sid) =>
-        update(sid).then(
+        leaveFolder(services, user, sid, id).then(
           () => moved.push(sid),
           (e) => {
             // Purged meanwhile: nothing left to move.

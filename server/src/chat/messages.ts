@@ -9,7 +9,7 @@ import type { BucketDoc, SessionDoc, UserDoc } from '../db/documents';
 import { idString, toObjectId } from '../db/ids';
 import { publishNewMessage } from '../realtime/channels';
 import type { Services } from '../services';
-import { decodeMessageCursor, messageCursor, newerMessageCursor } from './cursor';
+import { decodeMessageCursor, messageCursor } from './cursor';
 import { ensureReadModel } from './damage';
 import { toApiMessage, toApiSession } from './mappers';
 import { fetchBuckets, readRange, type toEntry } from './readModel';
@@ -164,7 +164,9 @@ function pageWanted(opts: ListOptions): PageWanted {
   }
   if (!opts.cursor) return { kind: 'newest' };
   const c = decodeMessageCursor(opts.cursor, opts.sessionId);
-  return 'b' in c ? { kind: 'older', before: c.b } : { kind: 'newer', after: c.a };
+  return c.direction === 'older'
+    ? { kind: 'older', before: c.seq }
+    : { kind: 'newer', after: c.seq };
 }
 
 /** False when `want` points past the session's end: a cursor or seq it never gave. */
@@ -235,9 +237,9 @@ export async function listMessages(
   // Deleted messages are left out, but their seqs still count: pages and cursors go by seq.
   return {
     items: kept.filter((e) => !e.deleted).map((e) => toApiMessage(e, session._id)),
-    nextCursor: from > 1 ? messageCursor(opts.sessionId, from) : null,
+    nextCursor: from > 1 ? messageCursor(opts.sessionId, 'older', from) : null,
     prevCursor:
-      want.kind !== 'newest' && to < count ? newerMessageCursor(opts.sessionId, to) : null,
+      want.kind !== 'newest' && to < count ? messageCursor(opts.sessionId, 'newer', to) : null,
     // Read before the messages: a change made meanwhile is at worst replayed, never missed.
     changeCount: session.change_count ?? 0,
   };

@@ -24,6 +24,33 @@ export const roles = new Set(['user', 'assistant', 'system']);
 export const bucketOf = (seq: number) => Math.floor((seq - 1) / bucketSize);
 export const bucketId = (sessionId: ObjectId, n: number) => `${idString(sessionId)}:${n}`;
 
+/** Bucket n of a session whose messages, numbered from seq 1 in order, are `messages`. */
+export function bucketFrom(
+  sessionId: ObjectId,
+  messages: Array<MessageDoc & { seq: number }>,
+  n: number,
+): BucketDoc {
+  return {
+    _id: bucketId(sessionId, n),
+    session_id: sessionId,
+    n,
+    messages: messages
+      .slice(n * bucketSize, (n + 1) * bucketSize)
+      .map((m) => encodeEntry(toEntry(m))),
+  };
+}
+
+/** Every bucket of a session whose messages, numbered from seq 1 in order, are `messages`. */
+export function bucketsFrom(
+  sessionId: ObjectId,
+  messages: Array<MessageDoc & { seq: number }>,
+): BucketDoc[] {
+  const buckets: BucketDoc[] = [];
+  for (let n = 0; n * bucketSize < messages.length; n++)
+    buckets.push(bucketFrom(sessionId, messages, n));
+  return buckets;
+}
+
 export function toEntry(m: MessageDoc & { seq: number }): BucketEntry {
   return {
     _id: m._id,

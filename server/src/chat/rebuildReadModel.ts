@@ -3,10 +3,10 @@
 import { TRPCError } from '@trpc/server';
 import { ObjectId } from 'mongodb';
 import type { Database } from '../db/database';
-import type { BucketDoc, MessageDoc, SessionDoc } from '../db/documents';
+import type { MessageDoc, SessionDoc } from '../db/documents';
 import { asObjectId, idString, storedRefs } from '../db/ids';
 import { log } from '../log';
-import { bucketId, bucketSize, encodeEntry, roles, toEntry } from './readModel';
+import { bucketFrom, bucketId, bucketSize, roles } from './readModel';
 
 const writeBatch = 50;
 
@@ -86,14 +86,7 @@ export async function rebuildReadModel(db: Database, session: SessionDoc): Promi
   for (let n = 0; n < Math.max(oldBuckets, newBuckets); n++) {
     const _id = bucketId(session._id, n);
     if (n < newBuckets) {
-      const doc: BucketDoc = {
-        _id,
-        session_id: session._id,
-        n,
-        messages: numbered
-          .slice(n * bucketSize, (n + 1) * bucketSize)
-          .map((m) => encodeEntry(toEntry(m))),
-      };
+      const doc = bucketFrom(session._id, numbered, n);
       writes.push(db.buckets.replaceOne({ _id }, doc, { upsert: true }));
     } else {
       writes.push(db.buckets.deleteOne({ _id }));

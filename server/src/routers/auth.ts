@@ -10,6 +10,7 @@ import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { clearedRefreshCookie, revokeRefresh, rotateRefresh } from '../auth/refresh';
 import { deliver, presentedRefresh, signIn } from '../auth/signIn';
+import { withinAttempt } from '../auth/throttle';
 import { createUser, findUserByName, signOutEverywhere, toApiUser } from '../auth/users';
 import { protectedProcedure, publicProcedure } from '../trpc/init';
 import { parsed } from '../trpc/schemas';
@@ -23,15 +24,12 @@ export const authRouter = {
     .output(parsed(authResultSchema))
     .mutation(async ({ ctx, input }) => {
       const { db, passwords, registrations } = ctx.services;
-      const attempt = registrations.begin(ctx.req.clientAddress);
-      let user: Awaited<ReturnType<typeof createUser>>;
-      try {
-        user = await createUser(db, passwords, input.username, input.password);
-      } catch (e) {
+      const user = await withinAttempt(
+        registrations.begin(ctx.req.clientAddress),
+        () => createUser(db, passwords, input.username, input.password),
         // A taken name counts against the address, so names cannot be probed for free.
-        if (!(e instanceof TRPCError && e.code === 'CONFLICT')) attempt.abandoned();
-        throw e;
-      }
+        (e) => e instanceof TRPCError && e.code === 'CONFLICT',
+      );
       return signIn(ctx.services, ctx.req, user, input.refreshTransport ?? 'cookie');
     }),
 
@@ -42,20 +40,17 @@ export const authRouter = {
       const { db, passwords, throttle } = ctx.services;
       const name = input.username.toLowerCase();
       const attempt = throttle.begin(name, ctx.req.clientAddress);
-      let user: Awaited<ReturnType<typeof findUserByName>>;
-      try {
+      const user = await withinAttempt(attempt, async () => {
         // The name is under attack from elsewhere: slowed, never refused (ASVS V2.2).
         if (attempt.delayMs > 0) await sleep(attempt.delayMs);
-        user = await findUserByName(db, input.username);
-        if (!(await passwords.verify(input.password, user?.hashed_password)) || !user) {
+        const found = await findUserByName(db, input.username);
+        if (!(await passwords.verify(input.password, found?.hashed_password)) || !found) {
           attempt.failed();
           throw wrongCredentials();
         }
         attempt.succeeded();
-      } catch (e) {
-        attempt.abandoned(); // nothing if the attempt has ended already
-        throw e;
-      }
+        return found;
+      });
       return signIn(ctx.services, ctx.req, user, input.refreshTransport ?? 'cookie');
     }),
 

@@ -10,37 +10,31 @@ import {
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { createFolder, deleteFolder, listFolders, renameFolder } from '../chat/folders';
-import { leaveFolder } from '../chat/sessions';
 import { streamFolderChanges } from '../realtime/folderChangeStream';
 import { streamSessionChanges } from '../realtime/sessionChangeStream';
-import { protectedProcedure, viewerOf } from '../trpc/init';
+import { protectedProcedure, userMutation, viewerOf } from '../trpc/init';
 import { parsed } from '../trpc/schemas';
+
+const folderDeleteSchema = z.object({ ok: z.literal(true), moved: z.array(idSchema) });
 
 export const folderRouter = {
   list: protectedProcedure
     .output(parsed(folderListSchema))
     .query(async ({ ctx }) => ({ items: await listFolders(ctx.services, ctx.user) })),
 
-  create: protectedProcedure
-    .input(parsed(folderCreateInput))
-    .output(parsed(folderSchema))
-    .mutation(({ ctx, input }) => createFolder(ctx.services, ctx.user, input.name)),
+  create: userMutation(folderCreateInput, folderSchema, (services, user, input) =>
+    createFolder(services, user, input.name),
+  ),
 
-  rename: protectedProcedure
-    .input(parsed(folderRenameInput))
-    .output(parsed(folderSchema))
-    .mutation(({ ctx, input }) => renameFolder(ctx.services, ctx.user, input.id, input.name)),
+  rename: userMutation(folderRenameInput, folderSchema, (services, user, input) =>
+    renameFolder(services, user, input.id, input.name),
+  ),
 
-  delete: protectedProcedure
-    .input(parsed(folderIdInput))
-    // `moved`: the chats it held (at most the per-user cap), for an Undo to move back.
-    .output(parsed(z.object({ ok: z.literal(true), moved: z.array(idSchema) })))
-    .mutation(async ({ ctx, input }) => {
-      const moved = await deleteFolder(ctx.services, ctx.user, input.id, (sessionId) =>
-        leaveFolder(ctx.services, ctx.user, sessionId, input.id),
-      );
-      return { ok: true as const, moved };
-    }),
+  // `moved`: the chats it held (at most the per-user cap), for an Undo to move back.
+  delete: userMutation(folderIdInput, folderDeleteSchema, async (services, user, input) => ({
+    ok: true as const,
+    moved: await deleteFolder(services, user, input.id),
+  })),
 
   onChange: protectedProcedure.input(parsed(folderOnChangeInput)).subscription(async function* ({
     ctx,

@@ -22,16 +22,13 @@ import { listMessages, sendMessage } from '../chat/messages';
 import { loadOwnedSession } from '../chat/sessions';
 import { streamMessageEvents, streamMessages } from '../realtime/messageStream';
 import type { Services } from '../services';
-import { protectedProcedure, viewerOf } from '../trpc/init';
+import { protectedProcedure, userMutation, viewerOf } from '../trpc/init';
 import { parsed } from '../trpc/schemas';
 
 const okSchema = z.object({ ok: z.literal(true) });
 
 export const messageRouter = {
-  send: protectedProcedure
-    .input(parsed(messageSendInput))
-    .output(parsed(messageSchema))
-    .mutation(({ ctx, input }) => sendMessage(ctx.services, ctx.user, input)),
+  send: userMutation(messageSendInput, messageSchema, sendMessage),
 
   list: protectedProcedure
     .input(parsed(messageListInput))
@@ -45,24 +42,19 @@ export const messageRouter = {
       }),
     ),
 
-  edit: protectedProcedure
-    .input(parsed(messageEditInput))
-    .output(parsed(messageSchema))
-    .mutation(({ ctx, input }) => editMessage(ctx.services, ctx.user, input.id, input.content)),
+  edit: userMutation(messageEditInput, messageSchema, (services, user, input) =>
+    editMessage(services, user, input.id, input.content),
+  ),
 
-  delete: protectedProcedure
-    .input(parsed(messageIdInput))
-    .output(parsed(okSchema))
-    .mutation(async ({ ctx, input }) => {
-      await deleteMessage(ctx.services, ctx.user, input.id);
-      return { ok: true as const };
-    }),
+  delete: userMutation(messageIdInput, okSchema, async (services, user, input) => {
+    await deleteMessage(services, user, input.id);
+    return { ok: true as const };
+  }),
 
   /** Undo of a delete. */
-  restore: protectedProcedure
-    .input(parsed(messageIdInput))
-    .output(parsed(messageSchema))
-    .mutation(({ ctx, input }) => restoreMessage(ctx.services, ctx.user, input.id)),
+  restore: userMutation(messageIdInput, messageSchema, (services, user, input) =>
+    restoreMessage(services, user, input.id),
+  ),
 
   onNew: protectedProcedure
     .input(parsed(messageOnNewInput))
@@ -77,15 +69,13 @@ export const messageRouter = {
       streamReplies(ctx.services, viewerOf(ctx), input, signal),
     ),
 
-  stopReply: protectedProcedure
-    .input(parsed(replyControlInput))
-    .output(parsed(messageSchema.nullable()))
-    .mutation(({ ctx, input }) => assistantOf(ctx.services).stop(ctx.user, input.sessionId)),
+  stopReply: userMutation(replyControlInput, messageSchema.nullable(), (services, user, input) =>
+    assistantOf(services).stop(user, input.sessionId),
+  ),
 
-  regenerate: protectedProcedure
-    .input(parsed(replyControlInput))
-    .output(parsed(messageSchema))
-    .mutation(({ ctx, input }) => assistantOf(ctx.services).regenerate(ctx.user, input.sessionId)),
+  regenerate: userMutation(replyControlInput, messageSchema, (services, user, input) =>
+    assistantOf(services).regenerate(user, input.sessionId),
+  ),
 
   /** Whether the session's replies are on, and by which model. */
   assistant: protectedProcedure

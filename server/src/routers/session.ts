@@ -31,18 +31,17 @@ import {
   updateSession,
 } from '../chat/sessions';
 import { streamSessionChanges } from '../realtime/sessionChangeStream';
-import { protectedProcedure, viewerOf } from '../trpc/init';
+import { protectedProcedure, userMutation, viewerOf } from '../trpc/init';
 import { parsed } from '../trpc/schemas';
 
 type TrackedChange = ReturnType<typeof tracked<SessionChange>>;
 
+const okSchema = z.object({ ok: z.literal(true) });
+
 export const sessionRouter = {
-  create: protectedProcedure
-    .input(parsed(sessionCreateInput))
-    .output(parsed(sessionSchema))
-    .mutation(({ ctx, input }) =>
-      createSession(ctx.services, ctx.user, input?.title ?? defaultSessionTitle),
-    ),
+  create: userMutation(sessionCreateInput, sessionSchema, (services, user, input) =>
+    createSession(services, user, input?.title ?? defaultSessionTitle),
+  ),
 
   list: protectedProcedure
     .input(parsed(sessionListInput))
@@ -63,44 +62,33 @@ export const sessionRouter = {
       toApiSession(await loadOwnedSession(ctx.services, ctx.user._id, input.id)),
     ),
 
-  rename: protectedProcedure
-    .input(parsed(sessionRenameInput))
-    .output(parsed(sessionSchema))
-    .mutation(({ ctx, input }) => renameSession(ctx.services, ctx.user, input.id, input.title)),
+  rename: userMutation(sessionRenameInput, sessionSchema, (services, user, input) =>
+    renameSession(services, user, input.id, input.title),
+  ),
 
-  delete: protectedProcedure
-    .input(parsed(sessionIdInput))
-    .output(parsed(sessionSchema))
-    .mutation(({ ctx, input }) => deleteSession(ctx.services, ctx.user, input.id)),
+  delete: userMutation(sessionIdInput, sessionSchema, (services, user, input) =>
+    deleteSession(services, user, input.id),
+  ),
 
-  restore: protectedProcedure
-    .input(parsed(sessionIdInput))
-    .output(parsed(sessionSchema))
-    .mutation(({ ctx, input }) => restoreSession(ctx.services, ctx.user, input.id)),
+  restore: userMutation(sessionIdInput, sessionSchema, (services, user, input) =>
+    restoreSession(services, user, input.id),
+  ),
 
   /** The per-session assistant toggle (kept apart from session.update, which others extend). */
-  setAssistant: protectedProcedure
-    .input(parsed(sessionAssistantInput))
-    .output(parsed(assistantStateSchema))
-    .mutation(({ ctx, input }) => setSessionAssistant(ctx.services, ctx.user, input.id, input.on)),
+  setAssistant: userMutation(sessionAssistantInput, assistantStateSchema, (services, user, input) =>
+    setSessionAssistant(services, user, input.id, input.on),
+  ),
 
-  update: protectedProcedure
-    .input(parsed(sessionUpdateInput))
-    .output(parsed(sessionSchema))
-    .mutation(({ ctx, input }) => updateSession(ctx.services, ctx.user, input.id, input)),
+  update: userMutation(sessionUpdateInput, sessionSchema, (services, user, input) =>
+    updateSession(services, user, input.id, input),
+  ),
 
-  bulk: protectedProcedure
-    .input(parsed(sessionBulkInput))
-    .output(parsed(sessionBulkResultSchema))
-    .mutation(({ ctx, input }) => bulkSessions(ctx.services, ctx.user, input)),
+  bulk: userMutation(sessionBulkInput, sessionBulkResultSchema, bulkSessions),
 
-  purge: protectedProcedure
-    .input(parsed(sessionIdInput))
-    .output(parsed(z.object({ ok: z.literal(true) })))
-    .mutation(async ({ ctx, input }) => {
-      await purgeSession(ctx.services, ctx.user._id, input.id);
-      return { ok: true as const };
-    }),
+  purge: userMutation(sessionIdInput, okSchema, async (services, user, input) => {
+    await purgeSession(services, user._id, input.id);
+    return { ok: true as const };
+  }),
 
   emptyTrash: protectedProcedure
     .output(parsed(z.object({ purged: z.number().int().nonnegative() })))

@@ -8,7 +8,9 @@ import type { UserDoc } from '../db/documents';
 import { isTransientDatabaseError } from '../db/errors';
 import { RetryAfter } from '../lib/retryAfter';
 import type { Viewer } from '../realtime/viewer';
+import type { Services } from '../services';
 import type { Context } from './context';
+import { parsed } from './schemas';
 import { transformer } from './transformer';
 
 const t = initTRPC.context<Context>().create({
@@ -87,4 +89,23 @@ export const protectedProcedure = t.procedure.use(async ({ ctx, next }) => {
 /** The live streams' view of a signed-in caller: the user and the token to re-check. */
 export function viewerOf(ctx: Context & { user: UserDoc }): Viewer {
   return { user: ctx.user, accessToken: ctx.req.accessToken };
+}
+
+/**
+ * A signed-in caller's mutation: `input` and `output` check what comes in and goes out
+ * (synchronously, trpc/schemas.ts), and `run` is the one domain call it makes.
+ */
+export function userMutation<I extends z.ZodType, O extends z.ZodType>(
+  input: I,
+  output: O,
+  run: (services: Services, user: UserDoc, input: z.output<I>) => Promise<z.input<O>>,
+) {
+  return protectedProcedure
+    .input(parsed(input))
+    .output(parsed(output))
+    .mutation(
+      // tRPC's types cannot see through a generic parser; the two above check both ends.
+      ({ ctx, input: value }) =>
+        run(ctx.services, ctx.user, value as z.output<I>) as Promise<never>,
+    );
 }

@@ -62,7 +62,7 @@ async function messagesAt(api: Api, sessionId: string, { skip, limit }: SkipLimi
     const page: RouterOutputs['message']['list'] = await api.message.list({
       sessionId,
       limit: end - first,
-      cursor: messageCursor(sessionId, end),
+      cursor: messageCursor(sessionId, 'older', end),
     });
     const oldest = page.items[0];
     if (!oldest) break;
