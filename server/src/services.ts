@@ -61,7 +61,7 @@ export function createServices(config: Config, db: Database, bus: EventBus): Ser
     registrations: new RegistrationThrottle(config.registrationThrottle),
     callers,
     locks,
-    sessionCopies: new SessionCopies(locks),
+    sessionCopies: new SessionCopies(locks, { enabled: !bus.crossProcess }),
     listChecks: new ListChecks(),
     damaged: new Set(),
     streams,

@@ -20,6 +20,7 @@ import { toApiMessage } from './mappers';
 import { bucketAppends, bucketSize, toEntry } from './readModel';
 import { sendTag } from './sessionCopies';
 import {
+  dropIndexEntries,
   entryOf,
   type IndexEntry,
   packIndex,
@@ -223,6 +224,24 @@ async function storeSends(services: Services, p: Pipeline, items: SendItem[]): P
   return out as Outcome[];
 }
 
+/**
+ * Trashed or being purged by another process meanwhile: the index entry this batch
+ * wrote goes back to what the session says, and the seqs it spent are marked for
+ * repair on the session itself, so every process rebuilds the count before its
+ * next send (a repair known only here would leave a gap in another's seqs).
+ */
+async function undoSpentSend(
+  services: Services,
+  user: UserDoc,
+  reserved: SessionDoc,
+  wrote: IndexEntry,
+): Promise<void> {
+  markDamaged(services, idString(reserved._id));
+  await services.db.sessions.updateOne({ _id: reserved._id }, { $set: { read_model: 0 } });
+  if (reserved.purging) await dropIndexEntries(services, user._id, [wrote]);
+  else await refreshIndexEntry(services, reserved);
+}
+
 /** The writes of a batch's new messages: index, counter, messages, buckets. */
 async function storeWriters(
   services: Services,
@@ -244,10 +263,9 @@ async function storeWriters(
     write: () => reserveSeqs(services, session._id, n, now),
   });
   if (!reserved) throw sessionNotFound();
-  if (reserved.deleted) {
-    // Deleted meanwhile by another process: the seqs are spent, so the count needs repair.
-    markDamaged(services, idString(reserved._id));
-    throw deletedSession();
+  if (reserved.deleted || reserved.purging) {
+    await undoSpentSend(services, user, reserved, entry);
+    throw reserved.purging ? sessionNotFound() : deletedSession();
   }
   // The index entry came from the session as read (or as this process last left it):
   // if the session says otherwise (another process changed it), the entry follows it.

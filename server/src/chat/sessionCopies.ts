@@ -1,9 +1,11 @@
 // The session document each send batch got back from its counter update, kept
 // for the session's next batch so it need not read the session again. A copy is
 // dropped when any other task takes the session's lock (a rename, the trash, an
-// edit, a reply, a purge), so it stays what this process last wrote. A send
-// still checks the document its counter update returns: a change made by
-// another process is caught there (the trash, the index entry).
+// edit, a reply, a purge), so it stays what this process last wrote. Copies are
+// kept only while Parley runs as one process (no cross-process bus): another
+// process's trash or purge would otherwise reach the index entry and the counter
+// before the returned document tells of it. A change written to the database by
+// other means (the doctor, say) is still caught on the returned document.
 import type { SessionDoc } from '../db/documents';
 import { idString } from '../db/ids';
 import type { KeyedLock } from '../lib/keyedLock';
@@ -17,8 +19,10 @@ const maxCopies = 10_000;
 
 export class SessionCopies {
   private readonly copies = new Map<string, SessionDoc>();
+  private readonly enabled: boolean;
 
-  constructor(locks: KeyedLock) {
+  constructor(locks: KeyedLock, opts: { enabled: boolean } = { enabled: true }) {
+    this.enabled = opts.enabled;
     locks.watch((key, tag) => {
       if (tag !== sendTag && key.startsWith(prefix)) this.copies.delete(key.slice(prefix.length));
     });
@@ -32,6 +36,7 @@ export class SessionCopies {
   }
 
   keep(doc: SessionDoc): void {
+    if (!this.enabled) return;
     const id = idString(doc._id);
     this.copies.delete(id);
     this.copies.set(id, doc);

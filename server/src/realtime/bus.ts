@@ -16,6 +16,8 @@ export interface EventBus {
   subscribe(channel: string, listener: Listener): Promise<() => void>;
   /** Listeners currently registered (leak checks). */
   listenerCount(): number;
+  /** Whether other processes publish here too: then they may be writing the same sessions. */
+  readonly crossProcess: boolean;
   close(): Promise<void>;
 }
 
@@ -75,6 +77,7 @@ export class LocalFanout {
 }
 
 export class InProcessBus implements EventBus {
+  readonly crossProcess = false;
   private readonly fanout = new LocalFanout();
 
   async publish(channel: string, payload: unknown): Promise<void> {

@@ -7,6 +7,7 @@ import { log } from '../log';
 import { type EventBus, type Listener, LocalFanout } from './bus';
 
 export class RedisBus implements EventBus {
+  readonly crossProcess = true;
   private readonly fanout = new LocalFanout();
   private readonly pub: Redis;
   private readonly sub: Redis;

@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openDatabase } from '../../src/db/database';
 import { ensureIndexes } from '../../src/db/indexes';
 import { InProcessBus } from '../../src/realtime/bus';
+import { RedisBus } from '../../src/realtime/redisBus';
 import { createServices, type Services } from '../../src/services';
+import { redisFor } from '../realtime/twoServers';
 import { newUser, testConfig } from '../support/harness';
 
 let services: Services;
@@ -87,10 +89,41 @@ describe('session copies kept between send batches', () => {
       code: 'PRECONDITION_FAILED',
     });
     expect(services.damaged.has(s.id)).toBe(true);
+    // The spent seqs are marked on the session, for every process; the index entry
+    // the send wrote from its copy goes back to what the session says.
+    expect((await stored(s.id)).read_model).toBe(0);
+    expect((await caller.session.list()).items.map((x) => x.id)).not.toContain(s.id);
+    expect((await caller.session.list({ view: 'trash' })).items.map((x) => x.id)).toContain(s.id);
     await caller.session.restore({ id: s.id });
     const listed = await caller.message.list({ sessionId: s.id });
     expect(listed.items.map((m) => m.content)).toEqual(['one']);
     expect((await stored(s.id)).message_count).toBe(1);
+  });
+
+  it('refuses a send into a session another process is purging, and lists it nowhere', async () => {
+    const { caller } = await newUser(services);
+    const s = await caller.session.create({ title: 'going' });
+    await caller.message.send({ sessionId: s.id, content: 'one' });
+    const now = new Date();
+    await services.db.sessions.updateOne(
+      { _id: new ObjectId(s.id) },
+      {
+        $set: {
+          deleted: true,
+          deleted_at: now,
+          purging: { at: now, left: 1, seen: 0, complete: true },
+        },
+      },
+    );
+    await expect(caller.message.send({ sessionId: s.id, content: 'two' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    for (const view of ['active', 'archived', 'trash'] as const) {
+      expect((await caller.session.list({ view })).items.map((x) => x.id)).not.toContain(s.id);
+    }
+    await expect(caller.message.list({ sessionId: s.id })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 
   it("puts another process's rename into the index entry the send writes", async () => {
@@ -105,5 +138,34 @@ describe('session copies kept between send batches', () => {
     const list = await caller.session.list();
     const entry = list.items.find((x) => x.id === s.id);
     expect([entry?.title, entry?.messageCount]).toEqual(['theirs', 2]);
+  });
+});
+
+const redis = await redisFor('session copies beside other processes');
+
+describe.skipIf(redis.skipReason !== null)('session copies with other processes', () => {
+  it('keeps none, so each send reads what another process may have changed', async () => {
+    const bus = await RedisBus.connect(redis.url, `parley-copies-${process.pid}:`);
+    const shared = createServices(testConfig(), services.db, bus);
+    try {
+      const { caller } = await newUser(shared);
+      const s = await caller.session.create({ title: 'shared' });
+      await caller.message.send({ sessionId: s.id, content: 'one' });
+      expect(shared.sessionCopies.size).toBe(0);
+      const now = new Date();
+      await shared.db.sessions.updateOne(
+        { _id: new ObjectId(s.id) },
+        { $set: { deleted: true, deleted_at: now, updated_at: now } },
+      );
+      await expect(caller.message.send({ sessionId: s.id, content: 'two' })).rejects.toMatchObject({
+        code: 'PRECONDITION_FAILED',
+      });
+      // Refused on the session as read, before any write: nothing to repair.
+      const doc = await stored(s.id);
+      expect([doc.message_count, doc.read_model]).toEqual([1, 1]);
+    } finally {
+      await bus.close();
+      await redis.stop();
+    }
   });
 });
