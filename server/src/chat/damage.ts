@@ -6,6 +6,7 @@ import { idString } from '../db/ids';
 import type { Services } from '../services';
 import { rebuildReadModel } from './rebuildReadModel';
 import { refreshIndexEntry } from './sessionIndex';
+import { sessionNotFound } from './sessions';
 
 /** Brings a session's read model up to date if it was never built or a write broke it. */
 export async function ensureReadModel(
@@ -13,6 +14,9 @@ export async function ensureReadModel(
   session: SessionDoc,
 ): Promise<SessionDoc> {
   const key = idString(session._id);
+  // Being purged: its pages are going, newest first, and a rebuild would bring back
+  // ones the purge has passed. For everyone but the purge it is gone already.
+  if (session.purging) throw sessionNotFound();
   if (session.read_model === 1 && !services.damaged.has(key)) return session;
   const rebuilt = await rebuildReadModel(services.db, session);
   services.damaged.delete(key);

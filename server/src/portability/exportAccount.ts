@@ -55,7 +55,8 @@ export async function* exportAccount(
   }
   for (const entry of entries) {
     const doc = await services.db.sessions.findOne({ _id: toObjectId(entry.id) });
-    if (!doc || !asObjectId(doc.user_id)?.equals(user._id)) continue; // gone meanwhile
+    // Gone meanwhile, or deleted for good since the export began.
+    if (!doc || doc.purging || !asObjectId(doc.user_id)?.equals(user._id)) continue;
     const session = toApiSession(doc);
     // A folder deleted while its chats were being moved out: they belong to none now.
     if (session.folderId && !stored.folders.has(session.folderId)) session.folderId = null;

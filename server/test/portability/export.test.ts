@@ -1,5 +1,6 @@
 // Exports over HTTP: one chat as Markdown or JSON (the owner's only), the whole
 // account as NDJSON, and the round trip through an import into a new account.
+import { ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Parley } from '../../src/app';
 import { startTestServer } from '../support/harness';
@@ -122,5 +123,30 @@ describe('GET /export/account and the round trip', () => {
     expect(page.items.map((m) => m.content)).toEqual(
       Array.from({ length: 120 }, (_, i) => `m${i + 1}`),
     );
+  });
+});
+
+describe('GET /export/account while a chat is being deleted for good', () => {
+  it('leaves out a chat whose purge began after the export read the list', async () => {
+    const { caller, token } = await signedInUser(parley);
+    const kept = await caller.session.create({ title: 'kept' });
+    const going = await caller.session.create({ title: 'going' });
+    for (const s of [kept, going]) await caller.message.send({ sessionId: s.id, content: 'hi' });
+    // As the purge's first write leaves it, before it takes the chat out of the index.
+    const now = new Date();
+    await parley.services.db.sessions.updateOne(
+      { _id: ObjectId.createFromHexString(going.id) },
+      {
+        $set: {
+          deleted: true,
+          deleted_at: now,
+          purging: { at: now, left: 1, seen: 0, complete: true },
+        },
+      },
+    );
+    const { lines } = await exportAccountLines(parley, token);
+    const titles = lines.filter((l) => l.type === 'session').map((l) => l.title);
+    expect(titles).toEqual(['kept']);
+    expect(lines.filter((l) => l.type === 'message')).toHaveLength(1);
   });
 });
