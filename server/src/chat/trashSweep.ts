@@ -4,6 +4,7 @@
 // and purges it a few sessions at a time. Several processes may sweep at once:
 // a purge checks the session under its lock and is idempotent.
 import { ObjectId } from 'mongodb';
+import { log } from '../log';
 import type { Services } from '../services';
 import { purgeMany } from './purge';
 import { readIndex } from './sessionIndex';
@@ -32,7 +33,13 @@ export async function sweepTrash(services: Services, now = Date.now()): Promise<
       const old = [...(index?.values() ?? [])]
         .filter((e) => e.deleted && e.deletedAt !== null && e.deletedAt < olderThan)
         .map((e) => e.id);
-      if (old.length) purged += await purgeMany(services, userId, old, { olderThan });
+      if (old.length === 0) continue;
+      // One user's failure (a full purge backlog, a lost write) leaves the others swept.
+      try {
+        purged += await purgeMany(services, userId, old, { olderThan });
+      } catch (e) {
+        log.warn('trash sweep skipped a user', { user: _id, error: String(e) });
+      }
     }
     const last = page.at(-1);
     if (!last || page.length < userPage) return purged;

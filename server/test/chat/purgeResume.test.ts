@@ -7,6 +7,7 @@ import { addPending, pendingLockKey, readPending } from '../../src/chat/pendingP
 import { purgeContents, purgeStart } from '../../src/chat/purgeContents';
 import { PurgeWorker } from '../../src/chat/purgeWorker';
 import { readIndex } from '../../src/chat/sessionIndex';
+import { sweepTrash } from '../../src/chat/trashSweep';
 import type { PurgeProgress, SessionDoc } from '../../src/db/documents';
 import { runDoctor } from '../../src/doctor';
 import { InProcessBus } from '../../src/realtime/bus';
@@ -207,5 +208,36 @@ describe('a purge cut short', () => {
     await services.purges.resume();
     await services.purges.idle();
     expect(await leftOf(services, s.id, clientIds)).toEqual(gone);
+  });
+});
+
+describe('the trash sweep', () => {
+  it('goes on past a user whose purge is refused, and sweeps them once there is room', async () => {
+    const small = createServices(services.config, services.db, new InProcessBus());
+    small.purges = new PurgeWorker(() => small, 1);
+    const chats: Array<{ id: string; caller: ReturnType<typeof callerFor> }> = [];
+    for (const name of ['first', 'second']) {
+      const { user } = await newUser(small);
+      const caller = callerFor(small, user);
+      const s = await caller.session.create({ title: name });
+      await caller.session.delete({ id: s.id });
+      chats.push({ id: s.id, caller });
+    }
+    const [first, second] = chats as [(typeof chats)[0], (typeof chats)[0]];
+    await first.caller.session.purge({ id: first.id });
+    // That purge stays under way, so the pending list is full for the sweep's.
+    let release = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    void small.locks.run(pendingLockKey, () => held);
+    const later = Date.now() + (small.config.trashRetentionDays + 1) * 86_400_000;
+    expect(await sweepTrash(small, later)).toBe(0);
+    expect((await second.caller.session.get({ id: second.id })).deleted).toBe(true);
+    release();
+    await small.purges.idle();
+    expect(await sweepTrash(small, later)).toBeGreaterThanOrEqual(1);
+    await small.purges.idle();
+    for (const { id } of chats) expect(await leftOf(services, id, [])).toEqual(gone);
   });
 });
