@@ -166,18 +166,22 @@ export class SerialWrites {
   constructor(private readonly deadlineMs: number) {}
 
   run<T>(task: () => Promise<T>): Promise<T> {
-    return this.gate.run('writes', () => {
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () =>
-            reject(new MongoNetworkTimeoutError('The database did not answer a write in time.')),
-          this.deadlineMs,
-        );
-      });
-      const work = task();
-      work.catch(() => {}); // settled later, if ever: its outcome was already reported
-      return Promise.race([work, late]).finally(() => clearTimeout(timer));
-    });
+    return this.gate.run('writes', () => withinDeadline(task(), this.deadlineMs, 'a write'));
   }
+}
+
+/**
+ * `work`, or a network timeout (a retryable 503) once `ms` have passed without its
+ * answer: the driver can wait forever on a socket a dying database left half-closed.
+ */
+export function withinDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new MongoNetworkTimeoutError(`The database did not answer ${what} in time.`)),
+      ms,
+    );
+  });
+  work.catch(() => {}); // settled later, if ever: its outcome was already reported
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }

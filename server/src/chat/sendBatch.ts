@@ -14,7 +14,7 @@ import type { AnyBulkWriteOperation, ObjectId } from 'mongodb';
 import type { BucketDoc, MessageDoc, MessageKeyDoc, SessionDoc, UserDoc } from '../db/documents';
 import { asObjectId, idString, isDuplicateKey, newId, toObjectId } from '../db/ids';
 import type { Services } from '../services';
-import { GroupWrite, LockedBatches, SerialWrites } from './batching';
+import { GroupWrite, LockedBatches, SerialWrites, withinDeadline } from './batching';
 import { ensureReadModel, markDamaged } from './damage';
 import { toApiMessage } from './mappers';
 import { bucketAppends, bucketSize, toEntry } from './readModel';
@@ -154,9 +154,14 @@ async function storeSends(services: Services, p: Pipeline, items: SendItem[]): P
   const out: Array<Outcome | undefined> = items.map(() => undefined);
   const sessionId = items[0]?.input.sessionId ?? '';
   const now = new Date();
+  // The read has the writes' deadline: a hung one would hold the session's lock.
   const stored =
     services.sessionCopies.take(sessionId) ??
-    (await services.db.sessions.findOne({ _id: toObjectId(sessionId) }));
+    (await withinDeadline(
+      services.db.sessions.findOne({ _id: toObjectId(sessionId) }),
+      services.config.writeDeadlineMs,
+      'a session read',
+    ));
   // The old service may have stored user_id as the owner's hex string.
   const owner = stored ? asObjectId(stored.user_id) : null;
   const live: number[] = [];
