@@ -7,22 +7,13 @@ import { readPending } from '../../src/chat/pendingPurges';
 import { readIndex, rebuildIndex } from '../../src/chat/sessionIndex';
 import type { Services } from '../../src/services';
 import { expireLeases, gone, leftOf, seedMessages, stoppedWorker } from '../support/chats';
-import { callerFor, closeServices, newUser, testServices } from '../support/harness';
+import { callerFor, closeServices, codeOf, newUser, testServices } from '../support/harness';
 
 let services: Services;
 beforeAll(async () => {
   services = await testServices();
 });
 afterAll(() => closeServices(services));
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    return (e as { code?: string }).code ?? 'ERROR';
-  }
-  return 'OK';
-}
 
 describe('session.purge', () => {
   it('answers with the chat gone for its owner, then deletes its 10,000 messages in the background, and nothing else', async () => {

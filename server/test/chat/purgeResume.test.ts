@@ -13,22 +13,13 @@ import { runDoctor } from '../../src/doctor';
 import { InProcessBus } from '../../src/realtime/bus';
 import { createServices, type Services } from '../../src/services';
 import { expireLeases, gone, leftOf, seedMessages, stoppedWorker } from '../support/chats';
-import { callerFor, closeServices, newUser, testServices } from '../support/harness';
+import { callerFor, closeServices, codeOf, newUser, testServices } from '../support/harness';
 
 let services: Services;
 beforeAll(async () => {
   services = await testServices();
 });
 afterAll(() => closeServices(services));
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    return (e as { code?: string }).code ?? 'ERROR';
-  }
-  return 'OK';
-}
 
 describe('the pending purges', () => {
   it('are capped per process: past the cap a purge asks for a moment and marks nothing', async () => {

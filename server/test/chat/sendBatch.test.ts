@@ -3,28 +3,21 @@
 // read model across a bucket boundary, many sessions at once) and count the
 // database commands a burst makes, every one of them by `{ _id }` alone.
 import type { Message } from '@parley/shared';
-import { type CommandStartedEvent, MongoClient, ObjectId } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type CommandStartedEvent, type MongoClient, ObjectId } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendMessage } from '../../src/chat/messages';
 import { bucketSize, entriesOf } from '../../src/chat/readModel';
-import { openDatabase } from '../../src/db/database';
 import type { UserDoc } from '../../src/db/documents';
-import { ensureIndexes } from '../../src/db/indexes';
-import { InProcessBus } from '../../src/realtime/bus';
-import { createServices, type Services } from '../../src/services';
-import { newUser, testConfig } from '../support/harness';
+import type { Services } from '../../src/services';
+import { newUser } from '../support/harness';
+import { monitoredServices } from '../support/monitored';
 
 let services: Services;
 let client: MongoClient;
-const commands: CommandStartedEvent[] = [];
+let commands: CommandStartedEvent[] = [];
 
 beforeAll(async () => {
-  const config = testConfig();
-  client = await MongoClient.connect(inject('mongoUri'), { monitorCommands: true });
-  client.on('commandStarted', (e) => commands.push(e));
-  const db = openDatabase(client, config.mongoDb);
-  await ensureIndexes(db);
-  services = createServices(config, db, new InProcessBus());
+  ({ services, client, commands } = await monitoredServices());
 });
 afterAll(() => client.close());
 

@@ -2,27 +2,20 @@
 // returned, instead of reading the session again. These hold that the copy never
 // outlives a change: one made in this process drops it, one made by another
 // process (written straight to the database here) is caught on the returned document.
-import { type CommandStartedEvent, MongoClient, ObjectId } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { openDatabase } from '../../src/db/database';
-import { ensureIndexes } from '../../src/db/indexes';
-import { InProcessBus } from '../../src/realtime/bus';
+import { type CommandStartedEvent, type MongoClient, ObjectId } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisBus } from '../../src/realtime/redisBus';
 import { createServices, type Services } from '../../src/services';
 import { redisFor } from '../realtime/twoServers';
 import { newUser, testConfig } from '../support/harness';
+import { monitoredServices } from '../support/monitored';
 
 let services: Services;
 let client: MongoClient;
-const commands: CommandStartedEvent[] = [];
+let commands: CommandStartedEvent[] = [];
 
 beforeAll(async () => {
-  const config = testConfig();
-  client = await MongoClient.connect(inject('mongoUri'), { monitorCommands: true });
-  client.on('commandStarted', (e) => commands.push(e));
-  const db = openDatabase(client, config.mongoDb);
-  await ensureIndexes(db);
-  services = createServices(config, db, new InProcessBus());
+  ({ services, client, commands } = await monitoredServices());
 });
 afterAll(() => client.close());
 

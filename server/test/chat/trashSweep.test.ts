@@ -8,7 +8,7 @@ import { sweepOnce } from '../../src/maintenance';
 import { InProcessBus } from '../../src/realtime/bus';
 import { createServices, type Services } from '../../src/services';
 import { leftOf } from '../support/chats';
-import { callerFor, closeServices, newUser, testServices } from '../support/harness';
+import { callerFor, closeServices, codeOf, newUser, testServices } from '../support/harness';
 
 let services: Services;
 beforeAll(async () => {
@@ -17,15 +17,6 @@ beforeAll(async () => {
 afterAll(() => closeServices(services));
 
 const dayMs = 86_400_000;
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    return (e as { code?: string }).code ?? 'ERROR';
-  }
-  return 'OK';
-}
 
 /** Moves a trashed session's time of deletion back by `days`, in the session and its index entry. */
 async function trashedDaysAgo(id: string, days: number) {
