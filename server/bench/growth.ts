@@ -4,7 +4,8 @@
 // request that reads anything else grows with the database. Quick: 100 users /
 // 1,000 sessions → 2,000 / 20,000. Full: on to 10,000 / 100,000 / 1,000,000 messages.
 import { ObjectId } from 'mongodb';
-import { entryOf, indexesFromSessions, packIndex } from '../src/chat/sessionIndex';
+import { indexesFromSessions } from '../src/chat/indexesFromSessions';
+import { entryOf, packIndex } from '../src/chat/sessionIndex';
 import { newSessionDoc } from '../src/chat/sessions';
 import type { Database } from '../src/db/database';
 import type { MessageDoc, SessionDoc, UserDoc } from '../src/db/documents';

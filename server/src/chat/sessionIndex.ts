@@ -308,41 +308,6 @@ export function packIndex(index: Iterable<IndexEntry>): Record<string, string> {
   return e;
 }
 
-/**
- * Every user's index as chat_sessions says it should be, from one pass over the
- * collection (the doctor, and the first start on an old database).
- */
-export async function indexesFromSessions(db: Database): Promise<Map<string, SessionIndex>> {
-  const all = new Map<string, SessionIndex>();
-  for await (const doc of db.sessions.find({})) {
-    const owner = asObjectId(doc.user_id);
-    if (!owner || !isListed(doc)) continue;
-    const key = idString(owner);
-    const index = all.get(key) ?? new Map();
-    all.set(key, index);
-    const entry = entryOf(doc);
-    index.set(entry.id, entry);
-  }
-  return all;
-}
-
-/** Writes `index` as the user's unless the user has one already (built or changed meanwhile). */
-export async function writeIndexIfAbsent(
-  services: Services,
-  userId: ObjectId,
-  index: SessionIndex,
-): Promise<boolean> {
-  return services.locks.run(userLockKey(userId), async () => {
-    if (await services.db.sessionIndex.findOne({ _id: idString(userId) })) return false;
-    await services.db.sessionIndex.updateOne(
-      { _id: idString(userId) },
-      { $setOnInsert: { e: packIndex(index.values()) } },
-      { upsert: true },
-    );
-    return true;
-  });
-}
-
 /** Brings a session's entry in line with the session after a write outside the usual path (a read-model rebuild). */
 export async function refreshIndexEntry(services: Services, doc: SessionDoc): Promise<void> {
   const owner = asObjectId(doc.user_id);

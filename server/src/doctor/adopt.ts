@@ -7,8 +7,9 @@
 // recorded when the pass ends, so it runs once; a stop mid-way runs it again.
 import { setImmediate as yieldToRequests } from 'node:timers/promises';
 import { type Document, ObjectId } from 'mongodb';
+import { indexesFromSessions, writeIndexIfAbsent } from '../chat/indexesFromSessions';
 import { rebuildReadModel, UnreadableMessagesError } from '../chat/rebuildReadModel';
-import { indexesFromSessions, refreshIndexEntry, writeIndexIfAbsent } from '../chat/sessionIndex';
+import { refreshIndexEntry } from '../chat/sessionIndex';
 import { sessionLockKey } from '../chat/sessions';
 import type { Database } from '../db/database';
 import type { SessionDoc } from '../db/documents';

@@ -1,29 +1,20 @@
 // A purge cut short by a killed process: the chat was gone for its owner from the
 // answer on, and the next start finishes deleting its contents (a real child
 // process, SIGKILLed mid-purge, then started again on the same database).
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findUserByName } from '../../src/auth/users';
 import { connectDatabase } from '../../src/db/database';
 import { InProcessBus } from '../../src/realtime/bus';
 import { createServices } from '../../src/services';
 import { leftOf, seedMessages } from '../support/chats';
-import { freshDbName, testConfig, testSecret } from '../support/harness';
-import { runMain, waitForOutput } from '../support/processes';
+import { freshDbName, testConfig } from '../support/harness';
+import { onTestDatabase, runMain, waitForOutput } from '../support/processes';
 import { newSession, signUp, trpcCall } from './support/trpc';
 
 describe('a purge interrupted by a killed process', () => {
   it('is finished after the restart, and nothing else goes', async () => {
     const dbName = freshDbName();
-    const env = {
-      NODE_ENV: 'test',
-      PORT: '0',
-      MONGODB_URI: inject('mongoUri'),
-      MONGODB_DB: dbName,
-      JWT_SECRET: testSecret,
-      BCRYPT_COST: '4',
-      LOG_LEVEL: 'info',
-      DEMO_USERS: 'false',
-    };
+    const env = onTestDatabase(dbName, { LOG_LEVEL: 'info' });
     const config = testConfig({ MONGODB_DB: dbName });
     const db = await connectDatabase(config.mongoUri ?? '', dbName);
     const services = createServices(config, db, new InProcessBus());

@@ -1,12 +1,8 @@
 // Each user's session index (chat/sessionIndex.ts) against chat_sessions: every
 // session of theirs listed once, as it is stored, and nothing else. --fix writes
 // the index chat_sessions gives. Runs last, after the checks that change sessions.
-import {
-  type IndexEntry,
-  indexesFromSessions,
-  packIndex,
-  readIndex,
-} from '../../chat/sessionIndex';
+import { indexesFromSessions } from '../../chat/indexesFromSessions';
+import { type IndexEntry, packIndex, readIndex } from '../../chat/sessionIndex';
 import { toObjectId } from '../../db/ids';
 import { type Check, newFinding, note } from '../types';
 
