@@ -110,6 +110,18 @@ async function main(): Promise<void> {
         { $inc: { message_count: 1 }, $set: { updated_at: new Date() } },
       ),
     );
+    // A round of 16 sessions' counters: one command each, or one command of 16 statements.
+    const sixteen = sessionIds.slice(0, 16);
+    const inc = () => ({ $inc: { message_count: 1 }, $set: { updated_at: new Date() } });
+    await time('16 counter updates, a command each, one at a time (per 16)', 40, async () => {
+      for (const id of sixteen) await sessions.updateOne({ _id: id }, inc());
+    });
+    await time('16 counter updates in one update command (per 16)', 40, () =>
+      sessions.bulkWrite(
+        sixteen.map((id) => ({ updateOne: { filter: { _id: id }, update: inc() } })),
+        { ordered: false },
+      ),
+    );
     await time('index $set of one entry (64 sessions)', 400, (i) =>
       index.updateOne({ _id: 'u' }, { $set: { [`e.${sid.toHexString()}`]: `[${i}]` } }),
     );

@@ -18,6 +18,14 @@ import { GroupWrite, LockedBatches, SerialWrites, withinDeadline } from './batch
 import { ensureReadModel, markDamaged } from './damage';
 import { toApiMessage } from './mappers';
 import { bucketAppends, bucketSize, toEntry } from './readModel';
+import {
+  type Counter,
+  counted,
+  counterStatement,
+  countersTogether,
+  reserveSeqs,
+  updateCounters,
+} from './sendCounters';
 import { sendTag } from './sessionCopies';
 import {
   dropIndexEntries,
@@ -40,11 +48,11 @@ interface SendItem {
   input: SendInput;
 }
 
-/** An index entry to write under the user's lock, then the session write it announces. */
+/** An index entry to write under the user's lock, then the counter update it announces. */
 interface IndexJob {
   user: UserDoc;
   entry: IndexEntry;
-  write: () => Promise<SessionDoc | null>;
+  counter: Counter;
 }
 
 interface Pipeline {
@@ -55,6 +63,8 @@ interface Pipeline {
   messages: GroupWrite<MessageDoc>;
   keys: GroupWrite<MessageKeyDoc>;
   buckets: GroupWrite<AnyBulkWriteOperation<BucketDoc>>;
+  /** Counter updates, shared across sessions; null when each session's goes alone. */
+  counters: GroupWrite<AnyBulkWriteOperation<SessionDoc>> | null;
 }
 
 /** At most a bucket's worth per batch, so a batch touches at most two buckets. */
@@ -80,7 +90,7 @@ function pipelineOf(services: Services): Pipeline {
       sendTag,
     ),
     index: new LockedBatches(services.locks, Number.POSITIVE_INFINITY, (_, jobs) =>
-      storeIndexJobs(services, write, jobs),
+      storeIndexJobs(services, pipelineOf(services), jobs),
     ),
     messages: new GroupWrite(
       (docs) => write(() => db.messages.insertMany(docs, { ordered: false })),
@@ -94,6 +104,9 @@ function pipelineOf(services: Services): Pipeline {
       (ops) => write(() => db.buckets.bulkWrite(ops, { ordered: false })),
       maxBucketWrites,
     ),
+    counters: countersTogether(services)
+      ? new GroupWrite((ops) => write(() => updateCounters(services, ops)), maxBucketWrites)
+      : null,
   };
   pipelines.set(services, p);
   return p;
@@ -109,18 +122,6 @@ export const deletedSession = () =>
     code: 'PRECONDITION_FAILED',
     message: 'This session is in the trash. Restore it to send messages.',
   });
-
-/** Takes the next `n` seqs of a session and marks its activity; null if it is gone. */
-function reserveSeqs(services: Services, id: ObjectId, n: number, now: Date) {
-  return services.db.sessions.findOneAndUpdate(
-    { _id: id },
-    {
-      $inc: { message_count: n },
-      $set: { last_message_at: now, updated_at: now, activity_at: now },
-    },
-    { returnDocument: 'after' },
-  );
-}
 
 /** A clientId sent before: its message if it was stored, or the id to finish it under. */
 async function settleClientId(
@@ -265,7 +266,7 @@ async function storeWriters(
   const reserved = await p.index.add(userLockKey(user._id), {
     user,
     entry,
-    write: () => reserveSeqs(services, session._id, n, now),
+    counter: { session, n, now },
   });
   if (!reserved) throw sessionNotFound();
   if (reserved.deleted || reserved.purging) {
@@ -318,14 +319,15 @@ async function storeWriters(
 
 /**
  * One user's index entries, under the user's lock: one $set of them all (the
- * index is written before the sessions, see sessionIndex.ts), then each
- * session's write, at once (they are different documents).
+ * index is written before the sessions, see sessionIndex.ts), then the sessions'
+ * counters: one shared command, or each session's own update.
  */
 async function storeIndexJobs(
   services: Services,
-  write: Pipeline['write'],
+  p: Pipeline,
   jobs: IndexJob[],
 ): Promise<Array<SessionDoc | null | Error>> {
+  const { write } = p;
   const user = jobs[0]?.user as UserDoc;
   const fields: Record<string, string> = {};
   for (const [id, packed] of Object.entries(packIndex(jobs.map((j) => j.entry)))) {
@@ -341,5 +343,19 @@ async function storeIndexJobs(
     await rebuildIndex(services.db, user._id);
     await set(true);
   }
-  return Promise.all(jobs.map((j) => write(j.write).catch(asError)));
+  if (!p.counters) {
+    return Promise.all(
+      jobs.map((j) => write(() => reserveSeqs(services, j.counter)).catch(asError)),
+    );
+  }
+  try {
+    const outcomes = await p.counters.submit(jobs.map((j) => counterStatement(j.counter)));
+    const failed = outcomes.find((e) => e);
+    if (failed) throw failed;
+  } catch (e) {
+    // FerretDB keeps the statements before a failed one: any of these counters may have moved.
+    for (const j of jobs) markDamaged(services, idString(j.counter.session._id));
+    return jobs.map(() => asError(e));
+  }
+  return jobs.map((j) => counted(j.counter));
 }

@@ -19,7 +19,8 @@ const maxCopies = 10_000;
 
 export class SessionCopies {
   private readonly copies = new Map<string, SessionDoc>();
-  private readonly enabled: boolean;
+  /** Whether copies are kept: only while Parley runs as one process. */
+  readonly enabled: boolean;
 
   constructor(locks: KeyedLock, opts: { enabled: boolean } = { enabled: true }) {
     this.enabled = opts.enabled;

@@ -15,9 +15,17 @@ import type {
   UserNameDoc,
 } from './documents';
 
+/**
+ * What answers the wire protocol. FerretDB v1 reads and rewrites a document in two
+ * steps, so no update is atomic against another writer there, and each command
+ * costs far more than each statement in it (server/DESIGN-NOTES-sends.md).
+ */
+export type Engine = 'mongodb' | 'ferretdb';
+
 export interface Database {
   client: MongoClient;
   db: Db;
+  engine: Engine;
   users: Collection<UserDoc>;
   sessions: Collection<SessionDoc>;
   messages: Collection<MessageDoc>;
@@ -40,11 +48,16 @@ export function redactUri(uri: string): string {
   return uri.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@');
 }
 
-export function openDatabase(client: MongoClient, dbName: string): Database {
+export function openDatabase(
+  client: MongoClient,
+  dbName: string,
+  engine: Engine = 'mongodb',
+): Database {
   const db = client.db(dbName);
   return {
     client,
     db,
+    engine,
     users: db.collection<UserDoc>('users'),
     sessions: db.collection<SessionDoc>('chat_sessions'),
     messages: db.collection<MessageDoc>('messages'),
@@ -71,16 +84,24 @@ export async function connectDatabase(
     connectTimeoutMS: 5_000,
     maxPoolSize: 64,
   });
+  let engine: Engine;
   try {
     await client.connect();
     await client.db(dbName).command({ ping: 1 });
+    engine = await engineOf(client);
   } catch (e) {
     await client.close().catch(() => {});
     throw new DatabaseUnreachableError(
       `Cannot reach the database at ${what} (${redactUri(uri)}): ${(e as Error).message}`,
     );
   }
-  return openDatabase(client, databaseInUri(uri) || dbName);
+  return openDatabase(client, databaseInUri(uri) || dbName, engine);
+}
+
+/** FerretDB says so in its buildInfo. */
+export async function engineOf(client: MongoClient): Promise<Engine> {
+  const info = await client.db('admin').command({ buildInfo: 1 });
+  return typeof info.ferretdbVersion === 'string' ? 'ferretdb' : 'mongodb';
 }
 
 /**

@@ -150,6 +150,16 @@ describe('batched sends', () => {
     const sent = await Promise.all(sessions.map((s) => burst(user, s.id, rounds)));
     const inserts = dataCommands().filter((e) => e.command.insert === 'messages');
     expect(inserts.length).toBeLessThan(16 * rounds);
+    // On FerretDB, in one process, the counters share commands too, and none reads back.
+    expect(services.db.engine).toBe('ferretdb');
+    const counters = dataCommands().filter(
+      (e) => e.command.update === 'chat_sessions' || e.command.findAndModify === 'chat_sessions',
+    );
+    expect(counters.every((e) => e.commandName === 'update')).toBe(true);
+    // One statement per session batch, and fewer commands than statements.
+    const statements = counters.reduce((n, e) => n + (e.command.updates as unknown[]).length, 0);
+    expect(statements).toBeGreaterThanOrEqual(16);
+    expect(counters.length).toBeLessThan(statements);
     for (const [i, s] of sessions.entries()) {
       expect(sent[i]?.map((m) => m.seq)).toEqual(oneTo(rounds));
       expect((await listed(caller, s.id)).map((m) => m.content)).toEqual(
@@ -217,6 +227,53 @@ describe('batched sends', () => {
     expect((await caller.session.get({ id: s.id })).messageCount).toBe(6);
     const next = await caller.message.send({ sessionId: s.id, content: 'after' });
     expect(next.seq).toBe(7);
+  });
+
+  it('a session gone from under its kept copy fails its sends, stores nothing, then is not found', async () => {
+    const { user, caller } = await newUser(services);
+    const s = await caller.session.create();
+    await caller.message.send({ sessionId: s.id, content: 'kept' });
+    const id = ObjectId.createFromHexString(s.id);
+    // Removed by other means than Parley's, so the copy of it is not dropped.
+    await services.db.sessions.deleteOne({ _id: id });
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 3 }, (_, i) =>
+        sendMessage(services, user, { sessionId: s.id, content: `g${i + 1}` }),
+      ),
+    );
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(await services.db.messages.countDocuments({ session_id: id })).toBe(1);
+    await expect(
+      sendMessage(services, user, { sessionId: s.id, content: 'again' }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('a counter command that fails marks every session in it for repair, and each is repaired', async () => {
+    const { user, caller } = await newUser(services);
+    const good = await caller.session.create();
+    const bad = await caller.session.create();
+    await caller.message.send({ sessionId: good.id, content: 'g0' });
+    await caller.message.send({ sessionId: bad.id, content: 'b0' });
+    // A count no $inc can add to: its statement fails, and with it the command.
+    await services.db.sessions.updateOne(
+      { _id: ObjectId.createFromHexString(bad.id) },
+      { $set: { message_count: 'broken' as unknown as number } },
+    );
+    services.sessionCopies.take(bad.id);
+    const outcomes = await Promise.allSettled([
+      ...[1, 2].map((i) => sendMessage(services, user, { sessionId: good.id, content: `g${i}` })),
+      sendMessage(services, user, { sessionId: bad.id, content: 'b1' }),
+    ]);
+    expect(outcomes[2]?.status).toBe('rejected');
+    expect(services.damaged.has(bad.id)).toBe(true);
+    // Whatever went through is numbered 1..N, and both take sends again.
+    for (const s of [good, bad]) {
+      const stored = await listed(caller, s.id);
+      expect(stored.map((m) => m.seq)).toEqual(oneTo(stored.length));
+      expect((await caller.session.get({ id: s.id })).messageCount).toBe(stored.length);
+      const next = await caller.message.send({ sessionId: s.id, content: 'after' });
+      expect(next.seq).toBe(stored.length + 1);
+    }
   });
 
   it('a burst of 16 sends into one session makes a handful of commands, all by _id', async () => {

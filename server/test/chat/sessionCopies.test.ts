@@ -1,9 +1,12 @@
 // A send batch reuses the session document the previous batch's counter update
 // returned, instead of reading the session again. These hold that the copy never
-// outlives a change: one made in this process drops it, one made by another
-// process (written straight to the database here) is caught on the returned document.
+// outlives a change: one made in this process drops it, and on MongoDB's path one
+// made by another process (written straight to the database here) is caught on the
+// document the counter update returns. On FerretDB in one process the counters share
+// a command and return nothing (chat/sendCounters.ts): no other writer is there.
 import { type CommandStartedEvent, type MongoClient, ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InProcessBus } from '../../src/realtime/bus';
 import { RedisBus } from '../../src/realtime/redisBus';
 import { createServices, type Services } from '../../src/services';
 import { redisFor } from '../realtime/twoServers';
@@ -68,9 +71,21 @@ describe('session copies kept between send batches', () => {
     });
     expect((await stored(s.id)).message_count).toBe(1);
   });
+});
+
+describe("session copies on MongoDB's path, where each counter update returns the session", () => {
+  // The same database, as MongoDB's counters would be written: one findOneAndUpdate each.
+  let onMongoPath: Services;
+  beforeAll(() => {
+    onMongoPath = createServices(
+      testConfig(),
+      { ...services.db, engine: 'mongodb' },
+      new InProcessBus(),
+    );
+  });
 
   it('refuses a send into a session another process trashed, and repairs its count', async () => {
-    const { caller } = await newUser(services);
+    const { caller } = await newUser(onMongoPath);
     const s = await caller.session.create({ title: 'elsewhere' });
     await caller.message.send({ sessionId: s.id, content: 'one' });
     const now = new Date();
@@ -81,7 +96,7 @@ describe('session copies kept between send batches', () => {
     await expect(caller.message.send({ sessionId: s.id, content: 'two' })).rejects.toMatchObject({
       code: 'PRECONDITION_FAILED',
     });
-    expect(services.damaged.has(s.id)).toBe(true);
+    expect(onMongoPath.damaged.has(s.id)).toBe(true);
     // The spent seqs are marked on the session, for every process; the index entry
     // the send wrote from its copy goes back to what the session says.
     expect((await stored(s.id)).read_model).toBe(0);
@@ -94,7 +109,7 @@ describe('session copies kept between send batches', () => {
   });
 
   it('refuses a send into a session another process is purging, and lists it nowhere', async () => {
-    const { caller } = await newUser(services);
+    const { caller } = await newUser(onMongoPath);
     const s = await caller.session.create({ title: 'going' });
     await caller.message.send({ sessionId: s.id, content: 'one' });
     const now = new Date();
@@ -120,7 +135,7 @@ describe('session copies kept between send batches', () => {
   });
 
   it("puts another process's rename into the index entry the send writes", async () => {
-    const { caller } = await newUser(services);
+    const { caller } = await newUser(onMongoPath);
     const s = await caller.session.create({ title: 'mine' });
     await caller.message.send({ sessionId: s.id, content: 'one' });
     await services.db.sessions.updateOne(

@@ -4,7 +4,7 @@
 import { type CommandStartedEvent, MongoClient, ObjectId } from 'mongodb';
 import { inject } from 'vitest';
 import type { Config } from '../../src/config/env';
-import { openDatabase } from '../../src/db/database';
+import { engineOf, openDatabase } from '../../src/db/database';
 import { ensureIndexes } from '../../src/db/indexes';
 import { InProcessBus } from '../../src/realtime/bus';
 import { createServices, type Services } from '../../src/services';
@@ -23,7 +23,7 @@ export async function monitoredServices(): Promise<Monitored> {
   const commands: CommandStartedEvent[] = [];
   const client = await MongoClient.connect(inject('mongoUri'), { monitorCommands: true });
   client.on('commandStarted', (e) => commands.push(e));
-  const db = openDatabase(client, config.mongoDb);
+  const db = openDatabase(client, config.mongoDb, await engineOf(client));
   await ensureIndexes(db);
   return { services: createServices(config, db, new InProcessBus()), client, commands, config };
 }
