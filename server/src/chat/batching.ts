@@ -62,8 +62,11 @@ export type DocOutcome = Error | null;
 
 /**
  * Group commit: documents submitted while one write is in flight go together in
- * the next, as one command (`write`, unordered). A caller learns the outcome of
- * its own documents; a command that fails as a whole fails every caller in it.
+ * the next, as one command (`write`, unordered). The group is taken only when its
+ * write gets its turn (`turn`, the pipeline's serial line), so whatever was
+ * submitted while it waited behind other writes goes in it too. A caller learns
+ * the outcome of its own documents; a command that fails as a whole fails every
+ * caller in it.
  */
 export class GroupWrite<D> {
   private queue: Array<Waiting<D[], DocOutcome[]>> = [];
@@ -72,6 +75,7 @@ export class GroupWrite<D> {
   constructor(
     private readonly write: (docs: D[]) => Promise<unknown>,
     private readonly maxDocs: number,
+    private readonly turn: <T>(task: () => Promise<T>) => Promise<T> = (task) => task(),
   ) {}
 
   submit(docs: D[]): Promise<DocOutcome[]> {
@@ -85,31 +89,43 @@ export class GroupWrite<D> {
     this.busy = true;
     try {
       while (this.queue.length > 0) {
-        let n = 0;
-        let take = 0;
-        while (
-          take < this.queue.length &&
-          (take === 0 || n + (this.queue[take]?.item.length ?? 0) <= this.maxDocs)
-        ) {
-          n += this.queue[take]?.item.length ?? 0;
-          take++;
+        let group: Array<Waiting<D[], DocOutcome[]>> = [];
+        let failure: { error: unknown } | null = null;
+        try {
+          await this.turn(() => {
+            group = this.take();
+            return this.write(group.flatMap((w) => w.item));
+          });
+        } catch (e) {
+          failure = { error: e };
         }
-        await this.writeGroup(this.queue.splice(0, take));
+        this.settle(group, failure);
       }
     } finally {
       this.busy = false;
     }
   }
 
-  private async writeGroup(group: Array<Waiting<D[], DocOutcome[]>>): Promise<void> {
-    const docs = group.flatMap((w) => w.item);
+  /** The waiting submissions, oldest first, up to maxDocs documents (at least one). */
+  private take(): Array<Waiting<D[], DocOutcome[]>> {
+    let n = 0;
+    let take = 0;
+    while (
+      take < this.queue.length &&
+      (take === 0 || n + (this.queue[take]?.item.length ?? 0) <= this.maxDocs)
+    ) {
+      n += this.queue[take]?.item.length ?? 0;
+      take++;
+    }
+    return this.queue.splice(0, take);
+  }
+
+  private settle(group: Array<Waiting<D[], DocOutcome[]>>, failure: { error: unknown } | null) {
     let failed = new Map<number, Error>();
-    try {
-      await this.write(docs);
-    } catch (e) {
-      const perDoc = docErrors(e);
+    if (failure) {
+      const perDoc = docErrors(failure.error);
       if (!perDoc) {
-        for (const w of group) w.reject(unwrapped(e));
+        for (const w of group) w.reject(unwrapped(failure.error));
         return;
       }
       failed = perDoc;

@@ -93,19 +93,22 @@ function pipelineOf(services: Services): Pipeline {
       storeIndexJobs(services, pipelineOf(services), jobs),
     ),
     messages: new GroupWrite(
-      (docs) => write(() => db.messages.insertMany(docs, { ordered: false })),
+      (docs) => db.messages.insertMany(docs, { ordered: false }),
       maxInserts,
+      write,
     ),
     keys: new GroupWrite(
-      (docs) => write(() => db.messageKeys.insertMany(docs, { ordered: false })),
+      (docs) => db.messageKeys.insertMany(docs, { ordered: false }),
       maxInserts,
+      write,
     ),
     buckets: new GroupWrite(
-      (ops) => write(() => db.buckets.bulkWrite(ops, { ordered: false })),
+      (ops) => db.buckets.bulkWrite(ops, { ordered: false }),
       maxBucketWrites,
+      write,
     ),
     counters: countersTogether(services)
-      ? new GroupWrite((ops) => write(() => updateCounters(services, ops)), maxBucketWrites)
+      ? new GroupWrite((ops) => updateCounters(services, ops), maxBucketWrites, write)
       : null,
   };
   pipelines.set(services, p);
