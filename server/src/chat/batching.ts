@@ -1,7 +1,13 @@
 // Two ways of turning many waiting writes into few database commands, without a
 // timer: whatever queued while the previous write ran goes in the next one, so a
 // lone write starts at once and a busy key gets bigger batches.
-import { MongoBulkWriteError, MongoNetworkTimeoutError, MongoServerError } from 'mongodb';
+import {
+  MongoBulkWriteError,
+  MongoError,
+  MongoErrorLabel,
+  MongoNetworkTimeoutError,
+  MongoServerError,
+} from 'mongodb';
 import { KeyedLock } from '../lib/keyedLock';
 
 interface Waiting<T, R> {
@@ -136,6 +142,40 @@ export class GroupWrite<D> {
       at += w.item.length;
     }
   }
+}
+
+/**
+ * A shared update command one of whose statements failed. FerretDB v1 stops at
+ * that statement, keeps the ones before it, drops the ones after, and reports the
+ * error as the first statement's whatever its place, so no caller can tell whether
+ * its own statement went in. Every caller fails, retryably: each marks its
+ * sessions for repair, and a retry finds them repaired.
+ */
+export class SharedWriteFailed extends MongoError {
+  override get name(): string {
+    return 'SharedWriteFailed';
+  }
+
+  constructor(message: string, cause?: unknown) {
+    super(message, cause instanceof Error ? { cause } : undefined);
+    this.addErrorLabel(MongoErrorLabel.RetryableError);
+  }
+}
+
+/** `write`, failing as a whole (SharedWriteFailed) when any statement of it fails. */
+export function wholeCommand<D>(
+  write: (docs: D[]) => Promise<unknown>,
+): (docs: D[]) => Promise<unknown> {
+  return async (docs) => {
+    try {
+      return await write(docs);
+    } catch (e) {
+      if (e instanceof MongoBulkWriteError && docErrors(e)) {
+        throw new SharedWriteFailed(`A shared write of ${docs.length} failed: ${e.message}`, e);
+      }
+      throw e;
+    }
+  };
 }
 
 /**

@@ -14,7 +14,7 @@ import type { AnyBulkWriteOperation, ObjectId } from 'mongodb';
 import type { BucketDoc, MessageDoc, MessageKeyDoc, SessionDoc, UserDoc } from '../db/documents';
 import { asObjectId, idString, isDuplicateKey, newId, toObjectId } from '../db/ids';
 import type { Services } from '../services';
-import { GroupWrite, LockedBatches, SerialWrites, withinDeadline } from './batching';
+import { GroupWrite, LockedBatches, SerialWrites, wholeCommand, withinDeadline } from './batching';
 import { ensureReadModel, markDamaged } from './damage';
 import { toApiMessage } from './mappers';
 import { bucketAppends, bucketSize, toEntry } from './readModel';
@@ -103,12 +103,16 @@ function pipelineOf(services: Services): Pipeline {
       write,
     ),
     buckets: new GroupWrite(
-      (ops) => db.buckets.bulkWrite(ops, { ordered: false }),
+      wholeCommand((ops) => db.buckets.bulkWrite(ops, { ordered: false })),
       maxBucketWrites,
       write,
     ),
     counters: countersTogether(services)
-      ? new GroupWrite((ops) => updateCounters(services, ops), maxBucketWrites, write)
+      ? new GroupWrite(
+          wholeCommand((ops) => updateCounters(services, ops)),
+          maxBucketWrites,
+          write,
+        )
       : null,
   };
   pipelines.set(services, p);
@@ -147,6 +151,12 @@ async function settleClientId(
 }
 
 type Outcome = Sent | Error;
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
 const asError = (e: unknown) => (e instanceof Error ? e : new Error(String(e)));
 
 /**
@@ -352,8 +362,14 @@ async function storeIndexJobs(
     );
   }
   try {
-    const outcomes = await p.counters.submit(jobs.map((j) => counterStatement(j.counter)));
-    const failed = outcomes.find((e) => e);
+    // At most maxBucketWrites statements a command: FerretDB stalls on a hundred-odd.
+    const counters = p.counters;
+    const outcomes = await Promise.all(
+      chunks(jobs, maxBucketWrites).map((part) =>
+        counters.submit(part.map((j) => counterStatement(j.counter))),
+      ),
+    );
+    const failed = outcomes.flat().find((e) => e);
     if (failed) throw failed;
   } catch (e) {
     // FerretDB keeps the statements before a failed one: any of these counters may have moved.

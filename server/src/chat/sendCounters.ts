@@ -5,6 +5,7 @@
 import type { AnyBulkWriteOperation } from 'mongodb';
 import type { SessionDoc } from '../db/documents';
 import type { Services } from '../services';
+import { SharedWriteFailed } from './batching';
 
 /** A batch's counter update: `n` more messages in `session` (as the batch read it) at `now`. */
 export interface Counter {
@@ -46,15 +47,14 @@ export function reserveSeqs(services: Services, c: Counter) {
   });
 }
 
-export class CounterMismatch extends Error {
-  override name = 'CounterMismatch';
-}
-
-/** One command of counter updates; every session in it must still be there. */
+/**
+ * One command of counter updates; every session in it must still be there, and it
+ * fails as a whole when any statement fails (batching.ts, SharedWriteFailed).
+ */
 export async function updateCounters(services: Services, ops: AnyBulkWriteOperation<SessionDoc>[]) {
   const result = await services.db.sessions.bulkWrite(ops, { ordered: false });
   if (result.matchedCount !== ops.length) {
-    throw new CounterMismatch(
+    throw new SharedWriteFailed(
       `${ops.length - result.matchedCount} of ${ops.length} sessions were gone at their counter update.`,
     );
   }

@@ -1,11 +1,14 @@
-// The session document each send batch got back from its counter update, kept
-// for the session's next batch so it need not read the session again. A copy is
+// The session document each send batch ended with (the one its counter update
+// returned, or on FerretDB the one it computed: chat/sendCounters.ts), kept for
+// the session's next batch so it need not read the session again. A copy is
 // dropped when any other task takes the session's lock (a rename, the trash, an
 // edit, a reply, a purge), so it stays what this process last wrote. Copies are
 // kept only while Parley runs as one process (no cross-process bus): another
 // process's trash or purge would otherwise reach the index entry and the counter
-// before the returned document tells of it. A change written to the database by
-// other means (the doctor, say) is still caught on the returned document.
+// before the returned document tells of it. On MongoDB a change written by other
+// means (the doctor, say) is still caught on the returned document; on FerretDB,
+// whose updates are atomic against no other writer, nothing else may write while
+// Parley runs.
 import type { SessionDoc } from '../db/documents';
 import { idString } from '../db/ids';
 import type { KeyedLock } from '../lib/keyedLock';
