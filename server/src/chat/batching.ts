@@ -63,6 +63,11 @@ export class LockedBatches<T, R> {
   }
 }
 
+/** Statements a shared update command carries at most: FerretDB v1 stalls on a hundred-odd. */
+export const maxStatements = 40;
+
+export const asError = (e: unknown) => (e instanceof Error ? e : new Error(String(e)));
+
 /** Per document of a group write: null if it was stored, else its error. */
 export type DocOutcome = Error | null;
 

@@ -2,9 +2,10 @@
 // one batch: one session read (none when the session's previous batch left its
 // document, chat/sessionCopies.ts), one claim of their clientIds, one index $set, one
 // counter update by their number, one insert of the messages and one bucket
-// append (two across a bucket boundary). The index $set, the inserts and the
-// bucket appends are shared with other sessions' batches in flight at the same
-// time (group commit, no timer). A send is answered only once its batch is stored.
+// append (two across a bucket boundary). The index $set (chat/sendIndex.ts), the
+// inserts, the bucket appends and, on FerretDB, the counters (chat/sendCounters.ts)
+// are shared with other sessions' batches in flight at the same time (group
+// commit, no timer). A send is answered only once its batch is stored.
 // The batches' writes go to the database one at a time: SQLite takes one writer at
 // a time anyway, and writers that queue inside it sleep in its busy handler (1, 2,
 // 5, 10… ms) where here they wait only for the write ahead of them.
@@ -14,25 +15,25 @@ import type { AnyBulkWriteOperation, ObjectId } from 'mongodb';
 import type { BucketDoc, MessageDoc, MessageKeyDoc, SessionDoc, UserDoc } from '../db/documents';
 import { asObjectId, idString, isDuplicateKey, newId, toObjectId } from '../db/ids';
 import type { Services } from '../services';
-import { GroupWrite, LockedBatches, SerialWrites, wholeCommand, withinDeadline } from './batching';
+import {
+  asError,
+  GroupWrite,
+  LockedBatches,
+  maxStatements,
+  SerialWrites,
+  wholeCommand,
+  withinDeadline,
+} from './batching';
 import { ensureReadModel, markDamaged } from './damage';
 import { toApiMessage } from './mappers';
 import { bucketAppends, bucketSize, toEntry } from './readModel';
-import {
-  type Counter,
-  counted,
-  counterStatement,
-  countersTogether,
-  reserveSeqs,
-  updateCounters,
-} from './sendCounters';
+import { countersTogether, updateCounters } from './sendCounters';
+import { type IndexJob, storeIndexJobs, type WriteLines } from './sendIndex';
 import { sendTag } from './sessionCopies';
 import {
   dropIndexEntries,
   entryOf,
   type IndexEntry,
-  packIndex,
-  rebuildIndex,
   refreshIndexEntry,
   userLockKey,
 } from './sessionIndex';
@@ -48,29 +49,17 @@ interface SendItem {
   input: SendInput;
 }
 
-/** An index entry to write under the user's lock, then the counter update it announces. */
-interface IndexJob {
-  user: UserDoc;
-  entry: IndexEntry;
-  counter: Counter;
-}
-
-interface Pipeline {
-  /** Runs the pipeline's writes one at a time, in order. */
-  write: <T>(task: () => Promise<T>) => Promise<T>;
+/** The send pipeline: its serial write line and counters (WriteLines), and its group writes. */
+interface Pipeline extends WriteLines {
   sends: LockedBatches<SendItem, Sent>;
   index: LockedBatches<IndexJob, SessionDoc | null>;
   messages: GroupWrite<MessageDoc>;
   keys: GroupWrite<MessageKeyDoc>;
   buckets: GroupWrite<AnyBulkWriteOperation<BucketDoc>>;
-  /** Counter updates, shared across sessions; null when each session's goes alone. */
-  counters: GroupWrite<AnyBulkWriteOperation<SessionDoc>> | null;
 }
 
 /** At most a bucket's worth per batch, so a batch touches at most two buckets. */
 const maxSends = bucketSize;
-/** FerretDB v1 stalls on a bulk write of a hundred-odd updates (DESIGN.md). */
-const maxBucketWrites = 40;
 const maxInserts = 100;
 
 const pipelines = new WeakMap<Services, Pipeline>();
@@ -104,13 +93,13 @@ function pipelineOf(services: Services): Pipeline {
     ),
     buckets: new GroupWrite(
       wholeCommand((ops) => db.buckets.bulkWrite(ops, { ordered: false })),
-      maxBucketWrites,
+      maxStatements,
       write,
     ),
     counters: countersTogether(services)
       ? new GroupWrite(
           wholeCommand((ops) => updateCounters(services, ops)),
-          maxBucketWrites,
+          maxStatements,
           write,
         )
       : null,
@@ -151,13 +140,6 @@ async function settleClientId(
 }
 
 type Outcome = Sent | Error;
-
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-const asError = (e: unknown) => (e instanceof Error ? e : new Error(String(e)));
 
 /**
  * One session's batch, under its lock: checked on the session (ownership, the
@@ -328,53 +310,4 @@ async function storeWriters(
     // Each message is published with the session as it stood right after it.
     session: { ...reserved, message_count: doc.seq },
   }));
-}
-
-/**
- * One user's index entries, under the user's lock: one $set of them all (the
- * index is written before the sessions, see sessionIndex.ts), then the sessions'
- * counters: one shared command, or each session's own update.
- */
-async function storeIndexJobs(
-  services: Services,
-  p: Pipeline,
-  jobs: IndexJob[],
-): Promise<Array<SessionDoc | null | Error>> {
-  const { write } = p;
-  const user = jobs[0]?.user as UserDoc;
-  const fields: Record<string, string> = {};
-  for (const [id, packed] of Object.entries(packIndex(jobs.map((j) => j.entry)))) {
-    fields[`e.${id}`] = packed;
-  }
-  const set = (upsert: boolean) =>
-    write(() =>
-      services.db.sessionIndex.updateOne({ _id: idString(user._id) }, { $set: fields }, { upsert }),
-    );
-  // As withIndexEntry: a user kept an index from the start has none to lose; any other
-  // gets it built whole first, never a partial one.
-  if ((await set(user.session_index === 1)).matchedCount === 0 && user.session_index !== 1) {
-    await rebuildIndex(services.db, user._id);
-    await set(true);
-  }
-  if (!p.counters) {
-    return Promise.all(
-      jobs.map((j) => write(() => reserveSeqs(services, j.counter)).catch(asError)),
-    );
-  }
-  try {
-    // At most maxBucketWrites statements a command: FerretDB stalls on a hundred-odd.
-    const counters = p.counters;
-    const outcomes = await Promise.all(
-      chunks(jobs, maxBucketWrites).map((part) =>
-        counters.submit(part.map((j) => counterStatement(j.counter))),
-      ),
-    );
-    const failed = outcomes.flat().find((e) => e);
-    if (failed) throw failed;
-  } catch (e) {
-    // FerretDB keeps the statements before a failed one: any of these counters may have moved.
-    for (const j of jobs) markDamaged(services, idString(j.counter.session._id));
-    return jobs.map(() => asError(e));
-  }
-  return jobs.map((j) => counted(j.counter));
 }
