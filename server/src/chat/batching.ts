@@ -167,7 +167,10 @@ export class SharedWriteFailed extends MongoError {
   }
 }
 
-/** `write`, failing as a whole (SharedWriteFailed) when any statement of it fails. */
+/**
+ * `write`, failing as a whole (SharedWriteFailed) when any statement of it fails.
+ * A command of one statement keeps its own error: whose it is is known.
+ */
 export function wholeCommand<D>(
   write: (docs: D[]) => Promise<unknown>,
 ): (docs: D[]) => Promise<unknown> {
@@ -175,7 +178,7 @@ export function wholeCommand<D>(
     try {
       return await write(docs);
     } catch (e) {
-      if (e instanceof MongoBulkWriteError && docErrors(e)) {
+      if (docs.length > 1 && e instanceof MongoBulkWriteError && docErrors(e)) {
         throw new SharedWriteFailed(`A shared write of ${docs.length} failed: ${e.message}`, e);
       }
       throw e;
