@@ -31,13 +31,11 @@ const counterUpdate = ({ n, now }: Counter) => ({
   $set: { last_message_at: now, updated_at: now, activity_at: now },
 });
 
-/** The session as a counter update leaves it. */
+/** The session as its counter update leaves it. */
 export const counted = (c: Counter): SessionDoc => ({
   ...c.session,
+  ...counterUpdate(c).$set,
   message_count: (c.session.message_count ?? 0) + c.n,
-  last_message_at: c.now,
-  updated_at: c.now,
-  activity_at: c.now,
 });
 
 /** Takes the next `n` seqs of a session and marks its activity; null if it is gone. */
