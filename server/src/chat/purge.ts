@@ -31,6 +31,24 @@ const notInTrash = () =>
   });
 
 /**
+ * The sessions still to mark, read again once this process holds their leases:
+ * another process (its own locks) may have purged one to the end, or restored it,
+ * between the first read and the lease. Those are left out, and so is one marked
+ * already (its first purger stalled past its lease). The purge worker is handed
+ * each one left out: it finishes a marked one under the lease now held, and for
+ * the others lets go of the pending entry and the lease.
+ */
+async function stillDue(services: Services, docs: SessionDoc[]): Promise<SessionDoc[]> {
+  const now = await Promise.all(docs.map((d) => services.db.sessions.findOne({ _id: d._id })));
+  const due: SessionDoc[] = [];
+  for (const [i, doc] of now.entries()) {
+    if (doc?.deleted && !doc.purging) due.push(doc);
+    else services.purges.start(idString((docs[i] as SessionDoc)._id));
+  }
+  return due;
+}
+
+/**
  * Marks one trashed session of `userId` for purging, under the session's lock (sends
  * and restores take it too); answers its last index entry, or null when `olderThan`
  * (ms) skips one trashed more recently, or another process marks it. NOT_FOUND if
@@ -54,12 +72,14 @@ function markPurging(
     // Another process is purging it (each has its own locks): that one reports it. A lease
     // left by a process that died before marking it has run out, and is taken over.
     if (!(await claimLease(services.db, id, services.purges.owner))) return null;
-    const at = Math.max(Date.now(), (session.updated_at?.getTime() ?? 0) + 1);
+    const [due] = await stillDue(services, [session]);
+    if (!due) return null;
+    const at = Math.max(Date.now(), (due.updated_at?.getTime() ?? 0) + 1);
     await services.db.sessions.updateOne(
-      { _id: session._id },
-      { $set: { purging: purgeStart(session, new Date(at)) } },
+      { _id: due._id },
+      { $set: { purging: purgeStart(due, new Date(at)) } },
     );
-    return { ...entryOf(session), updated: at };
+    return { ...entryOf(due), updated: at };
   });
 }
 
@@ -146,10 +166,15 @@ function markBatchPurging(
       due.map((d) => idString(d._id)),
       purges.owner,
     );
+    const still = await stillDue(
+      services,
+      due.filter((d) => leased.has(idString(d._id))),
+    );
     const now = Date.now();
-    const marked = due
-      .filter((d) => leased.has(idString(d._id)))
-      .map((doc) => ({ doc, at: Math.max(now, (doc.updated_at?.getTime() ?? 0) + 1) }));
+    const marked = still.map((doc) => ({
+      doc,
+      at: Math.max(now, (doc.updated_at?.getTime() ?? 0) + 1),
+    }));
     if (marked.length === 0) return [];
     await db.sessions.bulkWrite(
       marked.map(({ doc, at }) => ({

@@ -2,6 +2,8 @@
 // TRASH_RETENTION_DAYS, safely from two processes, and leaves none of it behind.
 import { ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pendingLockKey, readPending } from '../../src/chat/pendingPurges';
+import { purgeMany, purgeSession } from '../../src/chat/purge';
 import { readIndex, refreshIndexEntry } from '../../src/chat/sessionIndex';
 import { sweepTrash } from '../../src/chat/trashSweep';
 import { sweepOnce } from '../../src/maintenance';
@@ -81,6 +83,41 @@ describe('the trash sweep', () => {
     }
     expect((await callerFor(services, user).session.get({ id: recent })).deleted).toBe(true);
     expect(await sweepTrash(services)).toBe(0);
+  });
+
+  it('does not count a session another process purged while this one was marking it', async () => {
+    const { user, caller } = await newUser(services);
+    const ids = [
+      (await caller.session.create({ title: 'raced' })).id,
+      (await caller.session.create({ title: 'raced too' })).id,
+    ];
+    for (const id of ids) {
+      await caller.session.delete({ id });
+      await trashedDaysAgo(id, 60);
+    }
+    // The other process reads the sessions, then waits on its pending list while
+    // this one purges them to the end and lets go of their leases.
+    const other = createServices(services.config, services.db, new InProcessBus());
+    let open = () => {};
+    const held = other.locks.run(pendingLockKey, () => new Promise<void>((r) => (open = r)));
+    const late = Promise.all([
+      purgeMany(other, user._id, ids.slice(0, 1), { olderThan: Date.now() - 30 * dayMs }),
+      purgeSession(other, user._id, ids[1] as string, { olderThan: Date.now() - 30 * dayMs }),
+    ]);
+    while (other.locks.size < 3) await new Promise((r) => setTimeout(r, 5));
+    expect(await purgeMany(services, user._id, ids)).toBe(2);
+    await services.purges.idle();
+    open();
+    await held;
+    expect(await late).toEqual([0, false]);
+    await other.purges.idle();
+    for (const id of ids) expect(await leftOf(services, id, [])).toMatchObject({ session: 0 });
+    // Nothing is left to resume for them: no pending entry, no lease.
+    const pending = (await readPending(services.db)).map((p) => p.sessionId);
+    for (const id of ids) {
+      expect(pending).not.toContain(id);
+      expect(await services.db.purges.findOne({ _id: `lease:${id}` })).toBeNull();
+    }
   });
 
   it("the hourly sweep runs the trash's too", async () => {
