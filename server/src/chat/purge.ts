@@ -13,8 +13,9 @@ import { publishSessionChange } from '../realtime/channels';
 import type { Services } from '../services';
 import { addPending, claimLease, claimLeases } from './pendingPurges';
 import { purgeStart } from './purgeContents';
-import { dropIndexEntries, entryOf, type IndexEntry, indexOf, sessionOf } from './sessionIndex';
+import { entryOf, type IndexEntry, indexOf, sessionOf } from './sessionIndex';
 import { loadOwnedSession, sessionLockKey } from './sessions';
+import { dropIndexEntries } from './tombstones';
 
 /** The pending list is a list like any other: it has a cap, and a full one asks for a moment. */
 const catchingUp = () =>

@@ -19,8 +19,9 @@ import {
   renewLease,
 } from './pendingPurges';
 import { purgeContents, purgeStart } from './purgeContents';
-import { dropIndexEntries, entryOf, readIndex, sessionOf } from './sessionIndex';
+import { entryOf, readIndex, sessionOf } from './sessionIndex';
 import { sessionLockKey } from './sessions';
+import { dropIndexEntries } from './tombstones';
 
 /** A purge that failed (the database away, say) is tried again after this. */
 const retryMs = 30_000;

@@ -30,15 +30,10 @@ import { bucketAppends, bucketSize, toEntry } from './readModel';
 import { countersTogether, updateCounters } from './sendCounters';
 import { type IndexJob, storeIndexJobs, type WriteLines } from './sendIndex';
 import { sendTag } from './sessionCopies';
-import {
-  dropIndexEntries,
-  entryOf,
-  type IndexEntry,
-  refreshIndexEntry,
-  userLockKey,
-} from './sessionIndex';
+import { entryOf, type IndexEntry, refreshIndexEntry, userLockKey } from './sessionIndex';
 import { sessionLockKey, sessionNotFound } from './sessions';
 import { titleFromFirstMessage } from './titles';
+import { dropIndexEntries } from './tombstones';
 
 export type SendInput = { sessionId: string; content: string; clientId?: string | undefined };
 /** A stored send, and the session as it stood after it (null: nothing new to publish). */

@@ -60,7 +60,7 @@ type Packed = [
 ];
 
 /** One JSON string per session: FerretDB decodes a string far faster than a subdocument. */
-function pack(e: IndexEntry): string {
+export function packEntry(e: IndexEntry): string {
   const row: Packed = [
     e.activity,
     e.updated,
@@ -78,7 +78,7 @@ function pack(e: IndexEntry): string {
 
 const isTime = (v: unknown): v is number => Number.isSafeInteger(v);
 
-function unpack(id: string, value: unknown): IndexEntry | null {
+export function unpackEntry(id: string, value: unknown): IndexEntry | null {
   if (typeof value !== 'string' || !/^[0-9a-f]{24}$/.test(id)) return null;
   let row: unknown;
   try {
@@ -161,7 +161,7 @@ export const isListed = (doc: SessionDoc) => !doc.purging && isServable(doc);
 /** True when the stored session is the user's and is what its entry says. */
 function agrees(userId: ObjectId, entry: IndexEntry | undefined, doc: SessionDoc | null): boolean {
   if (!entry || !doc || !isListed(doc) || !asObjectId(doc.user_id)?.equals(userId)) return false;
-  return pack(entryOf(doc)) === pack(entry);
+  return packEntry(entryOf(doc)) === packEntry(entry);
 }
 
 /** The user's index as stored, or null when it is missing. */
@@ -170,7 +170,7 @@ export async function readIndex(db: Database, userId: ObjectId): Promise<Session
   if (!doc) return null;
   const index: SessionIndex = new Map();
   for (const [id, value] of Object.entries(doc.e ?? {})) {
-    const entry = unpack(id, value);
+    const entry = unpackEntry(id, value);
     if (entry) index.set(id, entry);
   }
   return index;
@@ -223,7 +223,7 @@ export function withIndexEntry<T>(
     const set = (upsert: boolean) =>
       services.db.sessionIndex.updateOne(
         { _id: idString(user._id) },
-        { $set: { [`e.${entry.id}`]: pack(entry) } },
+        { $set: { [`e.${entry.id}`]: packEntry(entry) } },
         { upsert },
       );
     // No index yet: a user kept one from the start has none to lose; any other (the old
@@ -304,7 +304,7 @@ export function checkListed(services: Services, userId: ObjectId, ids: string[])
 /** The stored form of an index: a field per session. */
 export function packIndex(index: Iterable<IndexEntry>): Record<string, string> {
   const e: Record<string, string> = {};
-  for (const entry of index) e[entry.id] = pack(entry);
+  for (const entry of index) e[entry.id] = packEntry(entry);
   return e;
 }
 
@@ -316,54 +316,7 @@ export async function refreshIndexEntry(services: Services, doc: SessionDoc): Pr
   await services.locks.run(userLockKey(owner), () =>
     services.db.sessionIndex.updateOne(
       { _id: idString(owner) },
-      { $set: { [`e.${entry.id}`]: pack(entry) } },
+      { $set: { [`e.${entry.id}`]: packEntry(entry) } },
     ),
   );
-}
-
-/**
- * Takes purged sessions' entries out of their owner's index, leaving tombstones (each
- * entry as it last was, updated at the purge) that a resumed live stream reports;
- * tombstones older than a week go. One read and one write for them all.
- */
-export async function dropIndexEntries(
-  services: Services,
-  userId: ObjectId,
-  gone: IndexEntry[],
-): Promise<void> {
-  if (gone.length === 0) return;
-  await services.locks.run(userLockKey(userId), async () => {
-    const doc = await services.db.sessionIndex.findOne({ _id: idString(userId) });
-    if (!doc) return;
-    const unset: Record<string, ''> = {};
-    const set: Record<string, string> = {};
-    const newest = Math.max(...gone.map((e) => e.updated));
-    for (const [was, value] of Object.entries(doc.t ?? {})) {
-      const entry = unpack(was, value);
-      if (!entry || newest - entry.updated > tombstoneMs) unset[`t.${was}`] = '';
-    }
-    for (const last of gone) {
-      unset[`e.${last.id}`] = '';
-      delete unset[`t.${last.id}`];
-      set[`t.${last.id}`] = pack(last);
-    }
-    await services.db.sessionIndex.updateOne(
-      { _id: idString(userId) },
-      { $unset: unset, $set: set },
-    );
-  });
-}
-
-const tombstoneMs = 7 * 86_400_000;
-
-/** Sessions of the user purged at or after `since` (ms), as they last were, from the tombstones. */
-export async function purgedSince(
-  db: Database,
-  userId: ObjectId,
-  since: number,
-): Promise<IndexEntry[]> {
-  const doc = await db.sessionIndex.findOne({ _id: idString(userId) });
-  return Object.entries(doc?.t ?? {})
-    .map(([id, value]) => unpack(id, value))
-    .filter((e): e is IndexEntry => e !== null && e.updated >= since);
 }

@@ -8,7 +8,8 @@ import type { Session, SessionChange, SessionStreamEvent } from '@parley/shared'
 import { TRPCError, tracked } from '@trpc/server';
 import { listFolders, readFolders } from '../chat/folders';
 import { toApiSession } from '../chat/mappers';
-import { indexOf, isListed, purgedSince, sessionOf } from '../chat/sessionIndex';
+import { indexOf, isListed, sessionOf } from '../chat/sessionIndex';
+import { purgedSince } from '../chat/tombstones';
 import type { SessionDoc } from '../db/documents';
 import { idString, toObjectId } from '../db/ids';
 import type { Services } from '../services';
@@ -97,7 +98,7 @@ export async function* streamSessionChanges(
         for (const d of found) if (d && isListed(d)) docs.push(d);
       }
       const live = docs.map(toApiSession).filter((s) => s.userId === userId);
-      // Purged while away: the index keeps each one's last state for a week.
+      // Purged while away: the index keeps each one's last state for a week (chat/tombstones.ts).
       const purged = (await purgedSince(services.db, user._id, since.at)).map((e) =>
         sessionOf(e, user._id),
       );
