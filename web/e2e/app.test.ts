@@ -267,9 +267,29 @@ describe('the web app', () => {
     await page.getByText('No messages yet').waitFor();
   });
 
-  it('logs out and stays logged out after a reload', async () => {
+  it('logs out, leaving no draft or unsent message in the browser, and stays logged out after a reload', async () => {
+    await page.route('**/trpc/message.send**', (route) => route.abort('connectionfailed'));
+    await send(page, 'never sent');
+    await page.getByText(/Not sent/).waitFor();
+    await page.getByLabel('Message', { exact: true }).fill('a draft for nobody else');
+    const kept = () =>
+      page.evaluate(() =>
+        Object.keys(localStorage).filter((k) => /^parley\.(drafts|outbox)\./.test(k)),
+      );
+    await expect.poll(kept).toHaveLength(2);
+    // An unsent message would be lost: signing out asks first, and Cancel keeps everything.
     await page.getByRole('button', { name: 'Sign out' }).click();
+    const asked = page.getByRole('dialog', { name: 'Sign out?' });
+    await asked.getByText('1 message not sent yet will be lost').waitFor();
+    await screenshot(page, 'desktop-sign-out-unsent');
+    await asked.getByRole('button', { name: 'Cancel' }).click();
+    await asked.waitFor({ state: 'detached' });
+    expect(await kept()).toHaveLength(2);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await asked.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Welcome back' }).waitFor();
+    expect(await kept()).toEqual([]);
+    await page.unroute('**/trpc/message.send**');
     await screenshot(page, 'desktop-login');
     await page.reload();
     await page.getByRole('heading', { name: 'Welcome back' }).waitFor();

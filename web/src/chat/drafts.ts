@@ -30,6 +30,11 @@ export function readDraft(owner: string, sessionId: string): string {
   return readAll(owner)[sessionId]?.text ?? '';
 }
 
+/** Forgets every draft of `owner`: this browser keeps none of a person who signed out. */
+export function forgetDrafts(owner: string): void {
+  writeJson(keyOf(owner), null);
+}
+
 /** Saves a chat's draft ('' forgets it), dropping the oldest drafts beyond the bounds. */
 export function writeDraft(owner: string, sessionId: string, text: string, now = Date.now()): void {
   const all = readAll(owner);

@@ -45,6 +45,11 @@ export function loadOutbox(owner: string | undefined): OutgoingMessage[] {
     .filter((m) => m !== null);
 }
 
+/** Forgets every unsent message of `owner` (at sign-out). */
+export function forgetOutbox(owner: string): void {
+  writeJson(keyOf(owner), null);
+}
+
 /**
  * Saves this tab's outgoing messages. Another tab's that this one has never
  * held (`known`) are kept beside them, so two tabs do not erase each other's.

@@ -8,6 +8,7 @@ import { Icon } from '../ui/Icon';
 import { modKey } from '../ui/modKey';
 import { useLiveState } from '../ui/useLiveState';
 import { SessionList } from './SessionList';
+import { SignOutButton } from './SignOutButton';
 import { useSessionChanges } from './useSessionChanges';
 
 interface SidebarProps {
@@ -19,7 +20,7 @@ interface SidebarProps {
 }
 
 export function Sidebar({ route, onSearch, onNewChat, onNavigated }: SidebarProps) {
-  const { user, signOut } = useAuth();
+  const { user } = useAuth();
   const live = useLiveState(useSessionChanges());
   const activeId = route.view === 'chat' ? route.sessionId : null;
 
@@ -105,15 +106,7 @@ export function Sidebar({ route, onSearch, onNewChat, onNavigated }: SidebarProp
             }}
           >
             <AccountDataButton tabIndex={-1} />
-            <button
-              type="button"
-              className="icon-button"
-              aria-label="Sign out"
-              title="Sign out"
-              onClick={() => void signOut()}
-            >
-              <Icon name="logout" size={16} />
-            </button>
+            <SignOutButton />
           </div>
         </div>
       </div>
