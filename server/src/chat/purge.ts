@@ -11,7 +11,7 @@ import { RetryAfter } from '../lib/retryAfter';
 import { log } from '../log';
 import { publishSessionChange } from '../realtime/channels';
 import type { Services } from '../services';
-import { addPending, claimLease, claimLeases } from './pendingPurges';
+import { addPending, claimLease, claimLeases, releaseLease, removePending } from './pendingPurges';
 import { purgeStart } from './purgeContents';
 import { entryOf, type IndexEntry, indexOf, sessionOf } from './sessionIndex';
 import { loadOwnedSession, sessionLockKey } from './sessions';
@@ -32,22 +32,33 @@ const notInTrash = () =>
   });
 
 /**
- * The sessions still to mark, read again once this process holds their leases:
- * another process (its own locks) may have purged one to the end, or restored it,
- * between the first read and the lease. Those are left out, and so is one marked
- * already (its first purger stalled past its lease). The purge worker is handed
- * each one left out: it finishes a marked one under the lease now held, and for
- * the others lets go of the pending entry and the lease.
+ * The sessions still to mark, read again once this process holds their leases
+ * (their locks held too): another process, with its own locks, may have purged
+ * one to the end, restored it, or restored and trashed it again, between the
+ * first read and the lease. Only one still in the same trashing (the same
+ * deleted_at) is marked. One marked already (its first purger stalled past its
+ * lease) is handed to the purge worker, which finishes it under the lease now
+ * held. For the others the pending entry and the lease are let go here.
  */
 async function stillDue(services: Services, docs: SessionDoc[]): Promise<SessionDoc[]> {
-  const now = await Promise.all(docs.map((d) => services.db.sessions.findOne({ _id: d._id })));
+  const { db, purges } = services;
+  const now = await Promise.all(docs.map((d) => db.sessions.findOne({ _id: d._id })));
   const due: SessionDoc[] = [];
   for (const [i, doc] of now.entries()) {
-    if (doc?.deleted && !doc.purging) due.push(doc);
-    else services.purges.start(idString((docs[i] as SessionDoc)._id));
+    const was = docs[i] as SessionDoc;
+    const id = idString(was._id);
+    if (doc?.purging) purges.start(id);
+    else if (doc?.deleted && sameTime(doc.deleted_at, was.deleted_at)) due.push(doc);
+    else {
+      await removePending(services, id);
+      await releaseLease(db, id, purges.owner);
+    }
   }
   return due;
 }
+
+const sameTime = (a: Date | null | undefined, b: Date | null | undefined) =>
+  (a instanceof Date ? a.getTime() : null) === (b instanceof Date ? b.getTime() : null);
 
 /**
  * Marks one trashed session of `userId` for purging, under the session's lock (sends

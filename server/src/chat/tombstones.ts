@@ -40,7 +40,9 @@ export async function dropIndexEntries(
       if (!entry || newest - entry.updated > tombstoneMs) unset[`t.${was}`] = '';
       else kept.push(entry);
     }
-    const latest = [...gone].sort(byNewest).slice(0, maxTombstones);
+    const latest = [...new Map(gone.map((e) => [e.id, e])).values()]
+      .sort(byNewest)
+      .slice(0, maxTombstones);
     kept.sort(byNewest);
     for (const old of kept.slice(Math.max(0, maxTombstones - latest.length))) {
       unset[`t.${old.id}`] = '';

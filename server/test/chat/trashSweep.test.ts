@@ -32,6 +32,36 @@ async function trashedDaysAgo(id: string, days: number) {
   if (doc) await refreshIndexEntry(services, doc);
 }
 
+/**
+ * Holds `other`'s pending list (its purges wait there once they have read their
+ * sessions): `asked(n)` resolves once n of its purges are waiting, `open` lets them on.
+ */
+function holdPending(other: Services) {
+  let open = () => {};
+  let waiting = 0;
+  const run = other.locks.run.bind(other.locks);
+  other.locks.run = ((key, task, tag) => {
+    if (key === pendingLockKey) waiting++;
+    return run(key, task, tag);
+  }) as typeof other.locks.run;
+  void run(pendingLockKey, () => new Promise<void>((r) => (open = r)));
+  return {
+    open: () => open(),
+    asked: async (n: number) => {
+      while (waiting < n) await new Promise((r) => setTimeout(r, 5));
+    },
+  };
+}
+
+/** No pending entry and no lease is left for these sessions. */
+async function nothingLeftFor(ids: string[]) {
+  const pending = (await readPending(services.db)).map((p) => p.sessionId);
+  for (const id of ids) {
+    expect(pending).not.toContain(id);
+    expect(await services.db.purges.findOne({ _id: `lease:${id}` })).toBeNull();
+  }
+}
+
 describe('the trash sweep', () => {
   it('purges only sessions trashed longer than TRASH_RETENTION_DAYS, safely from two processes', async () => {
     const { user, caller } = await newUser(services);
@@ -98,26 +128,49 @@ describe('the trash sweep', () => {
     // The other process reads the sessions, then waits on its pending list while
     // this one purges them to the end and lets go of their leases.
     const other = createServices(services.config, services.db, new InProcessBus());
-    let open = () => {};
-    const held = other.locks.run(pendingLockKey, () => new Promise<void>((r) => (open = r)));
+    const pending = holdPending(other);
+    const olderThan = Date.now() - 30 * dayMs;
     const late = Promise.all([
-      purgeMany(other, user._id, ids.slice(0, 1), { olderThan: Date.now() - 30 * dayMs }),
-      purgeSession(other, user._id, ids[1] as string, { olderThan: Date.now() - 30 * dayMs }),
+      purgeMany(other, user._id, ids.slice(0, 1), { olderThan }),
+      purgeSession(other, user._id, ids[1] as string, { olderThan }),
     ]);
-    while (other.locks.size < 3) await new Promise((r) => setTimeout(r, 5));
+    await pending.asked(2);
     expect(await purgeMany(services, user._id, ids)).toBe(2);
     await services.purges.idle();
-    open();
-    await held;
+    pending.open();
     expect(await late).toEqual([0, false]);
     await other.purges.idle();
     for (const id of ids) expect(await leftOf(services, id, [])).toMatchObject({ session: 0 });
-    // Nothing is left to resume for them: no pending entry, no lease.
-    const pending = (await readPending(services.db)).map((p) => p.sessionId);
-    for (const id of ids) {
-      expect(pending).not.toContain(id);
-      expect(await services.db.purges.findOne({ _id: `lease:${id}` })).toBeNull();
+    await nothingLeftFor(ids);
+  });
+
+  it('leaves a session restored, or restored and trashed again, by another process while this one marked it', async () => {
+    const { user, caller } = await newUser(services);
+    const restored = (await caller.session.create({ title: 'restored' })).id;
+    const again = (await caller.session.create({ title: 'trashed again' })).id;
+    for (const id of [restored, again]) {
+      await caller.session.delete({ id });
+      await trashedDaysAgo(id, 60);
     }
+    const other = createServices(services.config, services.db, new InProcessBus());
+    const pending = holdPending(other);
+    const olderThan = Date.now() - 30 * dayMs;
+    const late = Promise.all([
+      purgeSession(other, user._id, restored, { olderThan }),
+      purgeMany(other, user._id, [again], { olderThan }),
+    ]);
+    await pending.asked(2);
+    await caller.session.restore({ id: restored });
+    await caller.session.restore({ id: again });
+    await caller.session.delete({ id: again }); // in the trash since now: 30 days to go
+    pending.open();
+    expect(await late).toEqual([false, 0]);
+    // Nothing is left for a worker to pick up later, when the chat may be back in the trash.
+    await nothingLeftFor([restored, again]);
+    await other.purges.idle();
+    expect((await caller.session.get({ id: restored })).deleted).toBe(false);
+    expect((await caller.session.get({ id: again })).deleted).toBe(true);
+    expect(await sweepTrash(other)).toBe(0);
   });
 
   it("the hourly sweep runs the trash's too", async () => {
