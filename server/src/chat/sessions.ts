@@ -8,6 +8,7 @@ import type { SessionDoc, UserDoc } from '../db/documents';
 import { asObjectId, idString, newId, toObjectId } from '../db/ids';
 import { publishSessionChange } from '../realtime/channels';
 import type { Services } from '../services';
+import { withinDeadline } from './batching';
 import { decodeCursor, encodeCursor, type SessionCursor, sessionCursorRules } from './cursor';
 import { announceFolders, assertFolder } from './folders';
 import { toApiSession } from './mappers';
@@ -32,7 +33,13 @@ export async function loadOwnedSession(
   userId: ObjectId,
   id: string,
 ): Promise<SessionDoc> {
-  const doc = await services.db.sessions.findOne({ _id: toObjectId(id) });
+  // The writes' deadline: a read the database never answers (a socket its death left
+  // half-closed) would otherwise hold the session's lock, and everything behind it.
+  const doc = await withinDeadline(
+    services.db.sessions.findOne({ _id: toObjectId(id) }),
+    services.config.writeDeadlineMs,
+    'a session read',
+  );
   // The old service may have stored user_id as the owner's hex string.
   if (!doc || !asObjectId(doc.user_id)?.equals(userId)) throw sessionNotFound();
   // Being deleted for good: gone for its owner already.

@@ -68,4 +68,20 @@ describe('a send while the database does not answer', () => {
       database.signal('SIGCONT');
     }
   }, 30_000);
+
+  it('fails a rename, and the send queued behind it, as retryable once its session read passes the deadline', async () => {
+    const { caller } = await newUser(services);
+    const s = await caller.session.create({ title: 'frozen rename' });
+    await caller.message.send({ sessionId: s.id, content: 'before' });
+    await database.freeze();
+    try {
+      const rename = caller.session.rename({ id: s.id, title: 'while frozen' });
+      const behind = caller.message.send({ sessionId: s.id, content: 'behind the rename' });
+      const expected = 'retryable: The database did not answer a session read in time.';
+      expect(await outcomeOf(rename)).toBe(expected);
+      expect(await outcomeOf(behind)).toBe(expected);
+    } finally {
+      database.signal('SIGCONT');
+    }
+  }, 30_000);
 });
