@@ -23,7 +23,7 @@ import type {
   UserDoc,
 } from '../db/documents';
 import { idString, newId } from '../db/ids';
-import { publishNewMessage } from '../realtime/channels';
+import { publishNewMessage, publishTextsChanged } from '../realtime/channels';
 import type { Services } from '../services';
 
 export type StoredReply = MessageDoc & { seq: number };
@@ -156,6 +156,15 @@ export async function saveReply(
       updated_at: now,
     }));
   });
+  // Search read the reply as it stood; once it ends, it reads it again.
+  if (next.status !== 'streaming') {
+    await publishTextsChanged(
+      services,
+      idString(reply.user_id),
+      idString(reply.session_id),
+      reply.seq,
+    );
+  }
   return next;
 }
 

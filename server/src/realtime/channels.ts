@@ -67,8 +67,20 @@ export async function publishMessageChange(
 ): Promise<void> {
   const nudge: MessageChangeNudge = { kind: 'changed', n };
   await publishSafely(services, sessionChannel(sessionId), nudge);
-  // For what holds the owner's texts (search): which chat to read again.
-  await publishSafely(services, userTextsChannel(owner), { sessionId });
+  await publishTextsChanged(services, owner, sessionId);
+}
+
+/**
+ * For what holds the owner's texts (search): which chat to read again, from seq
+ * `from` on (from its start when not given).
+ */
+export async function publishTextsChanged(
+  services: Services,
+  owner: string,
+  sessionId: string,
+  from?: number,
+): Promise<void> {
+  await publishSafely(services, userTextsChannel(owner), { sessionId, from });
 }
 
 export const folderChannel = (userId: string) => `folders:${userId}`;

@@ -76,8 +76,12 @@ export class SearchIndexes {
       if (change?.session && !countable.has(change.kind)) loaded.markDirty(change.session.id);
     });
     const unsubscribeTexts = await services.bus.subscribe(userTextsChannel(key), (payload) => {
-      const sessionId = (payload as { sessionId?: unknown } | null)?.sessionId;
-      if (typeof sessionId === 'string') loaded.markDirty(sessionId);
+      const { sessionId, from } = (payload ?? {}) as { sessionId?: unknown; from?: unknown };
+      if (typeof sessionId !== 'string') return;
+      loaded.markDirty(
+        sessionId,
+        Number.isSafeInteger(from) && (from as number) > 0 ? (from as number) : 1,
+      );
     });
     const unsubscribeChanges = loaded.unsubscribe;
     loaded.unsubscribe = () => {

@@ -35,7 +35,7 @@ interface Doc {
 interface ChatState {
   /** Every seq up to this one is indexed. */
   read: number;
-  /** Indexed message ids by seq - 1, so a chat's text can be dropped whole. */
+  /** Indexed message ids, oldest first, so a chat's text can be dropped whole or from a seq on. */
   ids: string[];
   title: string | null;
   /**
@@ -43,8 +43,11 @@ interface ChatState {
    * any process, or damage): retried once the count moves or after stuckRetryMs.
    */
   stuck: { count: number; at: number } | null;
-  /** Its messages changed in place (an edit or a delete): read again from seq 1. */
-  dirty: boolean;
+  /**
+   * Its messages changed in place from this seq on (an edit or a delete: from 1; a
+   * reply that ended: from its own): read again from there. Null when none did.
+   */
+  changedFrom: number | null;
 }
 
 /** Buckets read per request while catching up. */
@@ -58,6 +61,10 @@ const titleId = (sessionId: string) => `t:${sessionId}`;
 
 /** How long a chat whose read stopped at a gap waits before it is tried again. */
 const stuckRetryMs = 1_000;
+
+/** The first seq of the chat still to read: after the last read, or where it changed. */
+const firstUnread = (chat: ChatState) =>
+  Math.min(chat.changedFrom ?? Number.POSITIVE_INFINITY, chat.read + 1);
 
 function isStuck(chat: ChatState, entry: IndexEntry, now = Date.now()): boolean {
   return (
@@ -110,10 +117,10 @@ export class UserIndex {
     this.unsubscribe = null;
   }
 
-  /** A chat's messages changed in place: read it again before the next answer. */
-  markDirty(sessionId: string): void {
+  /** A chat's messages changed in place, from seq `from` on: read them again before the next answer. */
+  markDirty(sessionId: string, from = 1): void {
     const chat = this.chats.get(sessionId);
-    if (chat) chat.dirty = true;
+    if (chat) chat.changedFrom = Math.min(chat.changedFrom ?? from, from);
   }
 
   /**
@@ -129,7 +136,7 @@ export class UserIndex {
     for (const entry of entries.values()) {
       this.indexTitle(entry);
       const chat = this.chatOf(entry.id);
-      const from = chat.dirty ? 1 : chat.read + 1;
+      const from = firstUnread(chat);
       if (entry.count >= from && !isStuck(chat, entry)) {
         stale.push(entry.id);
         backlog += Math.ceil((entry.count - from + 1) / bucketSize);
@@ -159,7 +166,7 @@ export class UserIndex {
       const next = [...this.entries.values()]
         .filter((e) => {
           const chat = this.chatOf(e.id);
-          return !tried.has(e.id) && e.count >= (chat.dirty ? 1 : chat.read + 1);
+          return !tried.has(e.id) && e.count >= firstUnread(chat);
         })
         .slice(0, chatsAtOnce);
       if (next.length === 0) break;
@@ -176,7 +183,7 @@ export class UserIndex {
   private chatOf(id: string): ChatState {
     let chat = this.chats.get(id);
     if (!chat) {
-      chat = { read: 0, ids: [], title: null, stuck: null, dirty: false };
+      chat = { read: 0, ids: [], title: null, stuck: null, changedFrom: null };
       this.chats.set(id, chat);
     }
     return chat;
@@ -200,9 +207,9 @@ export class UserIndex {
   private async readUnread(id: string): Promise<void> {
     const chat = this.chats.get(id);
     if (!chat) return;
-    if (chat.dirty) {
-      this.dropMessages(chat);
-      chat.dirty = false;
+    if (chat.changedFrom !== null) {
+      this.dropMessages(chat, chat.changedFrom);
+      chat.changedFrom = null;
     }
     const sessionId = ObjectId.createFromHexString(id);
     for (;;) {
@@ -277,10 +284,15 @@ export class UserIndex {
     });
   }
 
-  private dropMessages(chat: ChatState): void {
-    for (const id of chat.ids) this.remove(id);
-    chat.ids = [];
-    chat.read = 0;
+  /** Forgets the chat's messages from seq `from` on (all of them by default). */
+  private dropMessages(chat: ChatState, from = 1): void {
+    const kept: string[] = [];
+    for (const id of chat.ids) {
+      if ((this.docs.get(id)?.seq ?? from) < from) kept.push(id);
+      else this.remove(id);
+    }
+    chat.ids = kept;
+    chat.read = Math.min(chat.read, from - 1);
     chat.stuck = null;
   }
 
