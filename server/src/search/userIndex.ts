@@ -1,10 +1,9 @@
-// One user's search index, in memory: MiniSearch over their chats' titles and
-// messages. It knows up to which seq it has read each chat and catches up from the
-// message buckets (by _id) against the user's session index, read by _id before
-// every answer: a send, a rename, a trash or a purge on any process shows in the
-// next search, with no filter query and no full rebuild.
-import type { Message, SearchHit, Session } from '@parley/shared';
-import MiniSearch, { type SearchResult } from 'minisearch';
+// One user's search index, in memory: their chats' titles and messages (texts.ts).
+// It knows up to which seq it has read each chat and catches up from the message
+// buckets (by _id) against the user's session index, read by _id before every
+// answer: a send, a rename, a trash or a purge on any process shows in the next
+// search, with no filter query and no full rebuild.
+import type { SearchHit } from '@parley/shared';
 import { ObjectId } from 'mongodb';
 import { bucketSize, entriesOf, fetchBuckets } from '../chat/readModel';
 import { type IndexEntry, type SessionIndex, sessionOf } from '../chat/sessionIndex';
@@ -13,24 +12,8 @@ import { idString } from '../db/ids';
 import { log } from '../log';
 import type { Services } from '../services';
 import { snippetOf } from './snippet';
-import { type ParsedQuery, phraseForm, tokenize } from './text';
-
-/** One indexed text: a chat's title (seq 0) or one message. */
-interface Doc {
-  id: string;
-  /** The chat's id. */
-  s: string;
-  seq: number;
-  text: string;
-  role: Message['role'];
-  /** The sender's id, created and updated in ms, clientId: the rest of the Message. */
-  from: string;
-  at: number;
-  up: number;
-  client: string | null;
-  /** edited_at in ms, for a message edited since it was sent. */
-  edited: number | null;
-}
+import type { ParsedQuery } from './text';
+import { messageDoc, messageOf, Texts } from './texts';
 
 interface ChatState {
   /** Every seq up to this one is indexed. */
@@ -54,9 +37,6 @@ interface ChatState {
 const bucketsPerRead = 20;
 /** Chats read at once while building in the background. */
 const chatsAtOnce = 4;
-/** A rough heap cost per indexed text beyond its characters, measured by the search bench. */
-export const bytesPerDoc = 1_500;
-
 const titleId = (sessionId: string) => `t:${sessionId}`;
 
 /** How long a chat whose read stopped at a gap waits before it is tried again. */
@@ -81,20 +61,12 @@ export interface Filters {
 type Organised = IndexEntry & { archived?: boolean; folderId?: string | null };
 
 export class UserIndex {
-  private readonly mini = new MiniSearch<Doc>({
-    fields: ['text'],
-    tokenize,
-    processTerm: (t) => t,
-    searchOptions: { tokenize, processTerm: (t) => t },
-  });
-  private readonly docs = new Map<string, Doc>();
+  private readonly texts = new Texts();
   private readonly chats = new Map<string, ChatState>();
   private readonly reads = new Map<string, Promise<void>>();
   private entries: SessionIndex = new Map();
   private background: Promise<void> | null = null;
   private closed = false;
-  /** Rough heap held, in bytes: what the memory cap counts. */
-  bytes = 0;
   unsubscribe: (() => void) | null = null;
 
   constructor(
@@ -104,7 +76,12 @@ export class UserIndex {
   ) {}
 
   get size(): number {
-    return this.docs.size;
+    return this.texts.size;
+  }
+
+  /** Rough heap held, in bytes: what the memory cap counts. */
+  get bytes(): number {
+    return this.texts.bytes;
   }
 
   get indexing(): boolean {
@@ -175,7 +152,7 @@ export class UserIndex {
     }
     log.info('search index built', {
       user: idString(this.user._id),
-      texts: this.docs.size,
+      texts: this.texts.size,
       ms: Date.now() - started,
     });
   }
@@ -227,19 +204,8 @@ export class UserIndex {
         if (m.seq !== chat.read + 1) break;
         chat.read = m.seq;
         if (m.deleted === true) continue; // a deleted message keeps its seq, not its text
-        const doc: Doc = {
-          id: idString(m._id),
-          s: id,
-          seq: m.seq,
-          text: m.content,
-          role: m.role,
-          from: idString(m.user_id),
-          at: m.created_at.getTime(),
-          up: m.updated_at.getTime(),
-          client: m.client_id ?? null,
-          edited: m.edited_at instanceof Date ? m.edited_at.getTime() : null,
-        };
-        this.add(doc);
+        const doc = messageDoc(m, id);
+        this.texts.add(doc);
         chat.ids.push(doc.id);
       }
       if (chat.read < to) {
@@ -250,27 +216,12 @@ export class UserIndex {
     }
   }
 
-  private add(doc: Doc): void {
-    if (this.docs.has(doc.id)) this.remove(doc.id);
-    this.mini.add(doc);
-    this.docs.set(doc.id, doc);
-    this.bytes += doc.text.length * 2 + bytesPerDoc;
-  }
-
-  private remove(id: string): void {
-    const doc = this.docs.get(id);
-    if (!doc) return;
-    this.mini.discard(id);
-    this.docs.delete(id);
-    this.bytes -= doc.text.length * 2 + bytesPerDoc;
-  }
-
   private indexTitle(entry: IndexEntry): void {
     const chat = this.chatOf(entry.id);
     if (chat.title === entry.title) return;
-    this.remove(titleId(entry.id));
+    this.texts.remove(titleId(entry.id));
     chat.title = entry.title;
-    this.add({
+    this.texts.add({
       id: titleId(entry.id),
       s: entry.id,
       seq: 0,
@@ -288,8 +239,8 @@ export class UserIndex {
   private dropMessages(chat: ChatState, from = 1): void {
     const kept: string[] = [];
     for (const id of chat.ids) {
-      if ((this.docs.get(id)?.seq ?? from) < from) kept.push(id);
-      else this.remove(id);
+      if ((this.texts.get(id)?.seq ?? from) < from) kept.push(id);
+      else this.texts.remove(id);
     }
     chat.ids = kept;
     chat.read = Math.min(chat.read, from - 1);
@@ -300,7 +251,7 @@ export class UserIndex {
     const chat = this.chats.get(id);
     if (!chat) return;
     this.dropMessages(chat);
-    this.remove(titleId(id));
+    this.texts.remove(titleId(id));
     this.chats.delete(id);
   }
 
@@ -315,26 +266,15 @@ export class UserIndex {
     return entry;
   }
 
-  /**
-   * Hits best first, from `offset`: every word matches (a prefix, or within one
-   * edit for words of five letters or more), every quoted phrase appears as it is.
-   */
+  /** Hits best first, from `offset` (Texts.matches says what matches). */
   search(query: ParsedQuery, filters: Filters, offset: number, limit: number) {
-    const results = this.mini.search(query.text, {
-      combineWith: 'AND',
-      prefix: true,
-      fuzzy: (term) => (term.length >= 5 ? 1 : false),
-      filter: (r) => {
-        const doc = this.docs.get(r.id as string);
-        return doc !== undefined && this.visible(doc.s, filters) !== null;
-      },
-    });
     const hits: SearchHit[] = [];
     let skipped = 0;
     let more = false;
-    for (const r of results) {
-      const doc = this.docs.get(r.id as string);
-      if (!doc || !this.matchesPhrases(doc, query)) continue;
+    for (const [doc, terms] of this.texts.matches(
+      query,
+      (d) => this.visible(d.s, filters) !== null,
+    )) {
       if (skipped < offset) {
         skipped++;
         continue;
@@ -343,36 +283,15 @@ export class UserIndex {
         more = true;
         break;
       }
-      hits.push(this.hitOf(doc, r));
+      const entry = this.entries.get(doc.s) as IndexEntry;
+      const { snippet, highlights } = snippetOf(doc.text, new Set(terms));
+      hits.push({
+        session: sessionOf(entry, this.user._id),
+        message: messageOf(doc),
+        snippet,
+        highlights,
+      });
     }
     return { hits, more };
-  }
-
-  private matchesPhrases(doc: Doc, query: ParsedQuery): boolean {
-    if (query.phrases.length === 0) return true;
-    const text = phraseForm(doc.text);
-    return query.phrases.every((p) => text.includes(p));
-  }
-
-  private hitOf(doc: Doc, r: SearchResult): SearchHit {
-    const entry = this.entries.get(doc.s) as IndexEntry;
-    const session: Session = sessionOf(entry, this.user._id);
-    const { snippet, highlights } = snippetOf(doc.text, new Set(r.terms));
-    const message: Message | null =
-      doc.seq === 0
-        ? null
-        : {
-            id: doc.id,
-            sessionId: doc.s,
-            userId: doc.from,
-            seq: doc.seq,
-            role: doc.role,
-            content: doc.text,
-            createdAt: new Date(doc.at),
-            updatedAt: new Date(doc.up),
-            clientId: doc.client,
-            editedAt: doc.edited === null ? null : new Date(doc.edited),
-          };
-    return { session, message, snippet, highlights };
   }
 }

@@ -1,0 +1,122 @@
+// The texts of one user's search index: MiniSearch over their chats' titles and
+// messages, each kept beside it as the hit it would answer, and the heap they hold.
+import type { Message } from '@parley/shared';
+import MiniSearch from 'minisearch';
+import type { BucketEntry } from '../db/documents';
+import { idString } from '../db/ids';
+import { type ParsedQuery, phraseForm, tokenize } from './text';
+
+/** One indexed text: a chat's title (seq 0) or one message. */
+export interface Doc {
+  id: string;
+  /** The chat's id. */
+  s: string;
+  seq: number;
+  text: string;
+  role: Message['role'];
+  /** The sender's id, created and updated in ms, clientId: the rest of the Message. */
+  from: string;
+  at: number;
+  up: number;
+  client: string | null;
+  /** edited_at in ms, for a message edited since it was sent. */
+  edited: number | null;
+}
+
+/** A rough heap cost per indexed text beyond its characters, measured by the search bench. */
+export const bytesPerDoc = 1_500;
+
+/** A stored message as an indexed text of chat `sessionId`. */
+export function messageDoc(m: BucketEntry, sessionId: string): Doc {
+  return {
+    id: idString(m._id),
+    s: sessionId,
+    seq: m.seq,
+    text: m.content,
+    role: m.role,
+    from: idString(m.user_id),
+    at: m.created_at.getTime(),
+    up: m.updated_at.getTime(),
+    client: m.client_id ?? null,
+    edited: m.edited_at instanceof Date ? m.edited_at.getTime() : null,
+  };
+}
+
+/** An indexed text as the Message a hit shows; null for a title. */
+export function messageOf(doc: Doc): Message | null {
+  if (doc.seq === 0) return null;
+  return {
+    id: doc.id,
+    sessionId: doc.s,
+    userId: doc.from,
+    seq: doc.seq,
+    role: doc.role,
+    content: doc.text,
+    createdAt: new Date(doc.at),
+    updatedAt: new Date(doc.up),
+    clientId: doc.client,
+    editedAt: doc.edited === null ? null : new Date(doc.edited),
+  };
+}
+
+export class Texts {
+  private readonly mini = new MiniSearch<Doc>({
+    fields: ['text'],
+    tokenize,
+    processTerm: (t) => t,
+    searchOptions: { tokenize, processTerm: (t) => t },
+  });
+  private readonly docs = new Map<string, Doc>();
+  /** Rough heap held, in bytes: what the memory cap counts. */
+  bytes = 0;
+
+  get size(): number {
+    return this.docs.size;
+  }
+
+  get(id: string): Doc | undefined {
+    return this.docs.get(id);
+  }
+
+  add(doc: Doc): void {
+    if (this.docs.has(doc.id)) this.remove(doc.id);
+    this.mini.add(doc);
+    this.docs.set(doc.id, doc);
+    this.bytes += doc.text.length * 2 + bytesPerDoc;
+  }
+
+  remove(id: string): void {
+    const doc = this.docs.get(id);
+    if (!doc) return;
+    this.mini.discard(id);
+    this.docs.delete(id);
+    this.bytes -= doc.text.length * 2 + bytesPerDoc;
+  }
+
+  /**
+   * The texts `shown` allows that match, best first, with the terms that matched:
+   * every word matches (a prefix, or within one edit for words of five letters or
+   * more), every quoted phrase appears as it is.
+   */
+  *matches(query: ParsedQuery, shown: (doc: Doc) => boolean): Generator<[Doc, string[]]> {
+    const results = this.mini.search(query.text, {
+      combineWith: 'AND',
+      prefix: true,
+      fuzzy: (term) => (term.length >= 5 ? 1 : false),
+      filter: (r) => {
+        const doc = this.docs.get(r.id as string);
+        return doc !== undefined && shown(doc);
+      },
+    });
+    for (const r of results) {
+      const doc = this.docs.get(r.id as string);
+      if (doc && hasPhrases(doc, query)) yield [doc, r.terms];
+    }
+  }
+}
+
+function hasPhrases(doc: Doc, query: ParsedQuery): boolean {
+  if (query.phrases.length === 0) return true;
+  const text = phraseForm(doc.text);
+  return query.phrases.every((p) => text.includes(p));
+}
