@@ -2,6 +2,7 @@
 // web app. It owns timeouts and request ids; it holds no product logic.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { isTransientDatabaseError } from '../db/errors';
 import { log } from '../log';
 import type { Services } from '../services';
 import { RequestAborted } from './body';
@@ -73,6 +74,19 @@ export function createHttpServer(
         if (e instanceof RequestAborted) {
           log.info('request aborted by the client', where);
           res.destroy();
+          return;
+        }
+        if (isTransientDatabaseError(e)) {
+          // The database is away or did not answer in time (a route's own reads): retry soon.
+          if (!res.headersSent) {
+            sendJson(
+              res,
+              503,
+              { detail: 'The database is unavailable; retry shortly.', requestId: id },
+              { 'retry-after': '1' },
+            );
+          } else res.destroy();
+          log.warn('database unavailable', { ...where, error: String(e) });
           return;
         }
         if (!res.headersSent)

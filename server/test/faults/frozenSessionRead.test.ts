@@ -2,15 +2,19 @@
 // socket its death left half-closed) fails as retryable within the writes'
 // deadline, instead of holding the session's lock, and every send behind it, for good.
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDatabase } from '../../src/db/database';
 import { isTransientDatabaseError } from '../../src/db/errors';
 import { ensureIndexes } from '../../src/db/indexes';
+import { portabilityRoutes } from '../../src/http/portability';
+import { createHttpServer } from '../../src/http/server';
 import { InProcessBus } from '../../src/realtime/bus';
 import { createServices, type Services } from '../../src/services';
-import { newUser, testConfig } from '../support/harness';
+import { tokenFor } from '../realtime/support';
+import { callerFor, newUser, testConfig } from '../support/harness';
 import { type OwnedDatabase, startOwnedDatabase } from './support/ferret';
 
 let dir: string;
@@ -76,12 +80,37 @@ describe('a send while the database does not answer', () => {
     await database.freeze();
     try {
       const rename = caller.session.rename({ id: s.id, title: 'while frozen' });
-      const behind = caller.message.send({ sessionId: s.id, content: 'behind the rename' });
       const expected = 'retryable: The database did not answer a session read in time.';
       expect(await outcomeOf(rename)).toBe(expected);
-      expect(await outcomeOf(behind)).toBe(expected);
     } finally {
       database.signal('SIGCONT');
+    }
+    // Nothing was left holding the session's lock.
+    expect((await caller.message.send({ sessionId: s.id, content: 'after' })).seq).toBe(2);
+  }, 30_000);
+
+  it('answers an export whose session read passes the deadline with a retryable 503, not a 500', async () => {
+    const { user } = await newUser(services);
+    const s = await callerFor(services, user).session.create({ title: 'frozen export' });
+    const server = createHttpServer(services, [portabilityRoutes(services)]);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    const exportIt = () =>
+      fetch(`http://127.0.0.1:${port}/export/sessions/${s.id}?format=json`, {
+        headers: { authorization: `Bearer ${tokenFor(services, user)}` },
+      });
+    try {
+      expect((await exportIt()).status).toBe(200); // the caller is known now (auth/callers.ts)
+      await database.freeze();
+      try {
+        const res = await exportIt();
+        expect(res.status).toBe(503);
+        expect(res.headers.get('retry-after')).toBe('1');
+      } finally {
+        database.signal('SIGCONT');
+      }
+    } finally {
+      server.close();
     }
   }, 30_000);
 });
