@@ -5,6 +5,8 @@ import { QueryClient } from '@tanstack/react-query';
 import { CredentialStore } from '../auth/credentials';
 import { TokenRenewal } from '../auth/renewal';
 import { browserTabSync } from '../auth/tabSync';
+import { forgetDrafts } from '../chat/drafts';
+import { forgetOutbox } from '../chat/outboxStore';
 import { authClient } from '../trpc/authClient';
 import { errorCode, isNetworkError } from '../trpc/errors';
 import { createLinks } from '../trpc/links';
@@ -16,6 +18,10 @@ export function createRuntime() {
     store,
     refresh: () => authClient.auth.refresh.mutate(),
     tabs: browserTabSync(),
+    forget: (userId) => {
+      forgetDrafts(userId);
+      forgetOutbox(userId);
+    },
   });
   const queryClient = new QueryClient({
     defaultOptions: {

@@ -77,7 +77,7 @@ export function AuthProvider({ runtime, children }: { runtime: Runtime; children
       },
       signOut: async () => {
         await authClient.auth.logout.mutate().catch(() => undefined);
-        renewal.signedOut();
+        renewal.signedOut(true, true);
       },
       retry: check,
       accessToken: async (renew = false) => {

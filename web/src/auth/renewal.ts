@@ -16,6 +16,11 @@ export interface RenewalDeps {
   now?: () => number;
   /** Wait after a renewal that failed for a reason other than the sign-in itself. */
   retryAfterMs?: number;
+  /**
+   * What this browser keeps of a person who signed out (drafts, unsent messages),
+   * forgotten in every tab once its screens have closed.
+   */
+  forget?: (userId: string) => void;
 }
 
 export function toCredentials(result: AuthResult): Credentials {
@@ -39,7 +44,7 @@ export class TokenRenewal {
   constructor(private readonly deps: RenewalDeps) {
     this.stopListening = deps.tabs.onMessage((message) => {
       if (message.kind === 'credentials') this.accept(message.credentials, false);
-      else this.signedOut(false);
+      else this.signedOut(false, message.byPerson === true);
     });
   }
 
@@ -54,12 +59,17 @@ export class TokenRenewal {
     if (announce) this.deps.tabs.post({ kind: 'credentials', credentials });
   }
 
-  signedOut(announce = true): void {
+  /** `byPerson`: the Sign out button, not an expired sign-in: the person's data here is forgotten. */
+  signedOut(announce = true, byPerson = false): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.deps.store.get() === null && !announce) return;
+    const owner = this.deps.store.get()?.user.id;
+    if (owner === undefined && !announce) return;
     this.deps.store.set(null);
-    if (announce) this.deps.tabs.post({ kind: 'signedOut' });
+    if (announce) this.deps.tabs.post({ kind: 'signedOut', byPerson });
+    const { forget } = this.deps;
+    // After the screens close: a draft is saved as its box unmounts.
+    if (byPerson && owner !== undefined && forget) setTimeout(() => forget(owner), 0);
   }
 
   /** Renews now; concurrent callers share one request. Network failures reject. */

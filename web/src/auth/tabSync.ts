@@ -2,7 +2,10 @@
 // tab renews under a lock and tells the others the new access token.
 import type { Credentials } from './credentials';
 
-export type TabMessage = { kind: 'credentials'; credentials: Credentials } | { kind: 'signedOut' };
+export type TabMessage =
+  | { kind: 'credentials'; credentials: Credentials }
+  /** `byPerson`: the person signed out (not an expired sign-in): every tab forgets their data. */
+  | { kind: 'signedOut'; byPerson?: boolean };
 
 export interface TabSync {
   post(message: TabMessage): void;

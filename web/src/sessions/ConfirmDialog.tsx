@@ -22,6 +22,10 @@ export function ConfirmDialog({ title, body, confirm, onConfirm, onCancel }: Con
         e.preventDefault();
         onCancel();
       }}
+      // Escape answers the dialog only: not also the drawer or view behind it.
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') e.stopPropagation();
+      }}
     >
       <h2 id="confirm-title">{title}</h2>
       <p id="confirm-body">{body}</p>

@@ -8,8 +8,8 @@ import { Icon } from '../ui/Icon';
 import { modKey } from '../ui/modKey';
 import { useLiveState } from '../ui/useLiveState';
 import { SessionList } from './SessionList';
-import { SignOutButton } from './SignOutButton';
 import { useSessionChanges } from './useSessionChanges';
+import { useSignOut } from './useSignOut';
 
 interface SidebarProps {
   route: Route;
@@ -21,6 +21,7 @@ interface SidebarProps {
 
 export function Sidebar({ route, onSearch, onNewChat, onNavigated }: SidebarProps) {
   const { user } = useAuth();
+  const { signOut, question } = useSignOut();
   const live = useLiveState(useSessionChanges());
   const activeId = route.view === 'chat' ? route.sessionId : null;
 
@@ -106,10 +107,19 @@ export function Sidebar({ route, onSearch, onNewChat, onNavigated }: SidebarProp
             }}
           >
             <AccountDataButton tabIndex={-1} />
-            <SignOutButton />
+            <button
+              type="button"
+              className="icon-button"
+              aria-label="Sign out"
+              title="Sign out"
+              onClick={signOut}
+            >
+              <Icon name="logout" size={16} />
+            </button>
           </div>
         </div>
       </div>
+      {question}
     </div>
   );
 }
