@@ -159,6 +159,35 @@ describe('accessibility', () => {
     await context.close();
   });
 
+  it('asks before a sign-out that would lose a message, in a dialog that keeps Escape to itself', async () => {
+    const context = await browser.newContext({ viewport: phone, isMobile: true, hasTouch: true });
+    const p = await context.newPage();
+    await p.goto(server.url);
+    await signIn(p);
+    await p.goto(chatUrl);
+    await p.getByRole('list', { name: 'Messages' }).getByText('A second message').waitFor();
+    await context.route('**/trpc/message.send**', (route) => route.abort('connectionfailed'));
+    const box = p.getByLabel('Message', { exact: true });
+    await box.fill('not sent');
+    await box.press('Enter');
+    await p.getByText(/Not sent/).waitFor();
+    await p.getByRole('button', { name: 'Show chats' }).click();
+    const signOut = p.getByRole('button', { name: 'Sign out' });
+    await signOut.click();
+    const asked = p.getByRole('dialog', { name: 'Sign out?' });
+    await asked.waitFor();
+    await expect.poll(() => asked.evaluate((d) => d.contains(document.activeElement))).toBe(true);
+    // Escape answers the question only: the drawer behind it stays open.
+    await p.keyboard.press('Escape');
+    await asked.waitFor({ state: 'detached' });
+    expect(await p.locator('.shell--drawer-open').count()).toBe(1);
+    await expect.poll(() => focused(p)).toBe('button Sign out');
+    await signOut.click();
+    await asked.waitFor();
+    await expectNoSeriousViolations(p, 'the sign-out question');
+    await context.close();
+  });
+
   it('keeps focus inside the phone drawer, and gives it back to its button on closing', async () => {
     const context = await browser.newContext({ viewport: phone, isMobile: true, hasTouch: true });
     const p = await context.newPage();
