@@ -2,6 +2,7 @@
 // server; and a graceful stop that finishes in-flight requests and loses nothing.
 import type { AddressInfo } from 'node:net';
 import { interruptLeftoverReplies } from './assistant/recovery';
+import { shareThrottles } from './auth/throttleSharing';
 import { seedDemoUsers } from './auth/users';
 import type { Config } from './config/env';
 import { connectDatabase, type Database, redactUri } from './db/database';
@@ -55,6 +56,7 @@ export async function startParley(config: Config): Promise<Parley> {
   const services = createServices(config, db, bus);
   const oldDatabase = await needsAdoption(db);
   const unfollowCallers = await services.callers.follow(bus);
+  const unshareThrottles = await shareThrottles(bus, services.throttle, services.registrations);
   // Before any request: a reply a crash left as a draft must not look as if it still grew.
   const interrupted = await interruptLeftoverReplies(services);
   if (interrupted > 0) log.info('replies left streaming marked interrupted', { interrupted });
@@ -106,6 +108,7 @@ export async function startParley(config: Config): Promise<Parley> {
         await adoption;
         await services.purges.close();
         unfollowCallers();
+        unshareThrottles();
         await bus.close();
         await db.client.close().catch(() => {});
         await embedded?.stop();

@@ -2,7 +2,9 @@
 // checked before any database or bcrypt work. Every admitted sign-up counts, the
 // "That username is taken" answers too (so names cannot be probed for free); one
 // that ends for another reason (bad password, busy server) gives its place back.
-// In memory, per process.
+// In memory; processes behind one Redis tell each other the sign-ups they count
+// per address (throttleSharing.ts). The per-minute limit stays each process's own:
+// it guards that process's bcrypt work.
 import { TRPCError } from '@trpc/server';
 import { RetryAfter } from '../lib/retryAfter';
 
@@ -20,7 +22,16 @@ export interface RegistrationAttempt {
 
 const minuteMs = 60_000;
 
+/** A sign-up counted here (or given back), for the other processes to count too. */
+export interface SignUpCount {
+  kind: 'counted' | 'abandoned';
+  address: string;
+  at: number;
+}
+
 export class RegistrationThrottle {
+  /** Told of each sign-up counted here and each one given back (throttleSharing.ts). */
+  onCount: ((c: SignUpCount) => void) | null = null;
   /** When each counted sign-up began, oldest first; at most `perAddress` each. */
   private readonly byAddress = new Map<string, number[]>();
   private readonly all: number[] = [];
@@ -61,19 +72,51 @@ export class RegistrationThrottle {
     mine.push(now);
     this.all.push(now);
     this.byAddress.set(address, mine);
+    this.onCount?.({ kind: 'counted', address, at: now });
     let ended = false;
     return {
       abandoned: () => {
         if (ended) return;
         ended = true;
-        for (const times of [mine, this.all]) {
-          const i = times.lastIndexOf(now);
-          if (i >= 0) times.splice(i, 1);
-        }
-        if (mine.length === 0 && this.byAddress.get(address) === mine)
-          this.byAddress.delete(address);
+        this.giveBack(address, now, true);
+        this.onCount?.({ kind: 'abandoned', address, at: now });
       },
     };
+  }
+
+  private giveBack(address: string, at: number, own: boolean): void {
+    const mine = this.byAddress.get(address);
+    for (const times of own ? [mine, this.all] : [mine]) {
+      const i = times?.lastIndexOf(at) ?? -1;
+      if (i >= 0) times?.splice(i, 1);
+    }
+    if (mine?.length === 0) this.byAddress.delete(address);
+  }
+
+  /** Counts a sign-up another process counted (or gave back) against its address. */
+  count(c: SignUpCount): void {
+    const now = Date.now();
+    if (c.kind === 'abandoned') {
+      this.giveBack(c.address, c.at, false);
+      return;
+    }
+    if (c.at <= now - this.opts.windowMs) return;
+    this.sweep(now);
+    const times = this.byAddress.get(c.address) ?? [];
+    let i = times.length;
+    while (i > 0 && (times[i - 1] ?? 0) > c.at) i--;
+    times.splice(i, 0, c.at);
+    // Bounded as the address's own are: past the limit only the newest matter.
+    if (times.length > this.opts.perAddress) times.shift();
+    this.byAddress.set(c.address, times);
+  }
+
+  /** Sign-ups counted in the window, every address (for tests and health). */
+  counted(): number {
+    const from = Date.now() - this.opts.windowMs;
+    let n = 0;
+    for (const times of this.byAddress.values()) n += times.filter((t) => t > from).length;
+    return n;
   }
 
   private lastSweep = 0;

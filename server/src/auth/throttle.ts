@@ -4,7 +4,8 @@
 // in one batch cannot slip past), a correct login giving its place back. Failures
 // for a username from anywhere never refuse it: past a few they slow each of its
 // attempts by a growing, capped delay, so no one can lock the owner out.
-// In memory, per process.
+// In memory; processes behind one Redis tell each other their failures
+// (throttleSharing.ts), attempts in flight staying each process's own.
 import { TRPCError } from '@trpc/server';
 import { RetryAfter } from '../lib/retryAfter';
 
@@ -39,7 +40,17 @@ export interface LoginThrottleLimits {
   maxDelayMs: number;
 }
 
+/** A failure or a correct login counted here, for the other processes to count too. */
+export interface LoginOutcome {
+  kind: 'failed' | 'succeeded';
+  username: string;
+  address: string;
+  at: number;
+}
+
 export class LoginThrottle {
+  /** Told of each failure and correct login counted here (throttleSharing.ts). */
+  onOutcome: ((o: LoginOutcome) => void) | null = null;
   private readonly byName = new Map<string, Window>();
   private readonly byPair = new Map<string, Window>();
   private readonly byAddress = new Map<string, Window>();
@@ -129,13 +140,49 @@ export class LoginThrottle {
           const at = Date.now();
           for (const [, , w] of counted) w.failures.push(at);
           if (name.failures.length > this.nameFailuresKept) name.failures.shift();
+          this.onOutcome?.({ kind: 'failed', username, address, at });
         }),
       succeeded: () =>
         end(() => {
           pair.failures = [];
+          this.onOutcome?.({ kind: 'succeeded', username, address, at: Date.now() });
         }),
       abandoned: () => end(() => {}),
     };
+  }
+
+  /** Counts what another process counted: a failure, or a correct login forgiving the pair. */
+  count(o: LoginOutcome): void {
+    const now = Date.now();
+    const pairKey = `${o.username}\u0000${o.address}`;
+    if (o.kind === 'succeeded') {
+      const pair = this.byPair.get(pairKey);
+      if (pair) pair.failures = [];
+      return;
+    }
+    if (o.at <= now - this.opts.windowMs) return;
+    const at = Math.min(o.at, now);
+    for (const [map, key, kept] of [
+      [this.byName, o.username, this.nameFailuresKept],
+      [this.byPair, pairKey, this.opts.perUsernameAndAddress],
+      [this.byAddress, o.address, this.opts.perAddress],
+    ] as const) {
+      const w = this.window(map, key, now);
+      // Oldest first, as the windows expect: a late report goes in its place.
+      let i = w.failures.length;
+      while (i > 0 && (w.failures[i - 1] ?? 0) > at) i--;
+      w.failures.splice(i, 0, at);
+      // Past its limit a window refuses anyway: the newest failures are all it needs.
+      while (w.failures.length > kept) w.failures.shift();
+    }
+    this.sweep(now);
+  }
+
+  /** Failures of the name in the window, from anywhere (for tests and health). */
+  failuresOf(username: string): number {
+    return this.byName.has(username)
+      ? this.window(this.byName, username, Date.now()).failures.length
+      : 0;
   }
 
   private lastSweep = 0;
