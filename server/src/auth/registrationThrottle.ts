@@ -101,13 +101,15 @@ export class RegistrationThrottle {
       return;
     }
     if (c.at <= now - this.opts.windowMs) return;
+    // Another machine's clock may run ahead: nothing counts from later than now.
+    const at = Math.min(c.at, now);
     this.sweep(now);
     const times = this.byAddress.get(c.address) ?? [];
     let i = times.length;
-    while (i > 0 && (times[i - 1] ?? 0) > c.at) i--;
-    times.splice(i, 0, c.at);
-    // Bounded as the address's own are: past the limit only the newest matter.
-    if (times.length > this.opts.perAddress) times.shift();
+    while (i > 0 && (times[i - 1] ?? 0) > at) i--;
+    times.splice(i, 0, at);
+    // Bounded, with room for processes that admitted sign-ups before hearing of each other's.
+    while (times.length > this.opts.perAddress * 4) times.shift();
     this.byAddress.set(c.address, times);
   }
 

@@ -156,8 +156,9 @@ export class LoginThrottle {
     const now = Date.now();
     const pairKey = `${o.username}\u0000${o.address}`;
     if (o.kind === 'succeeded') {
+      // Only the failures before it: a report can arrive after newer ones.
       const pair = this.byPair.get(pairKey);
-      if (pair) pair.failures = [];
+      if (pair) pair.failures = pair.failures.filter((t) => t > o.at);
       return;
     }
     if (o.at <= now - this.opts.windowMs) return;
