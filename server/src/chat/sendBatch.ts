@@ -238,6 +238,26 @@ async function undoSpentSend(
   else await refreshIndexEntry(services, reserved);
 }
 
+/**
+ * The session as its counter update returned it, against what this batch read: trashed
+ * or purged meanwhile, the send is undone and refused; changed otherwise, the index
+ * entry follows it.
+ */
+async function followOtherProcesses(
+  services: Services,
+  user: UserDoc,
+  reserved: SessionDoc,
+  entry: IndexEntry,
+): Promise<void> {
+  if (reserved.deleted || reserved.purging) {
+    await undoSpentSend(services, user, reserved, entry);
+    throw reserved.purging ? sessionNotFound() : deletedSession();
+  }
+  if (JSON.stringify(entryOf(reserved)) !== JSON.stringify(entry)) {
+    await refreshIndexEntry(services, reserved);
+  }
+}
+
 /** The writes of a batch's new messages: index, counter, messages, buckets. */
 async function storeWriters(
   services: Services,
@@ -259,15 +279,9 @@ async function storeWriters(
     counter: { session, n, now },
   });
   if (!reserved) throw sessionNotFound();
-  if (reserved.deleted || reserved.purging) {
-    await undoSpentSend(services, user, reserved, entry);
-    throw reserved.purging ? sessionNotFound() : deletedSession();
-  }
-  // The index entry came from the session as read (or as this process last left it):
-  // if the session says otherwise (another process changed it), the entry follows it.
-  if (JSON.stringify(entryOf(reserved)) !== JSON.stringify(entry)) {
-    await refreshIndexEntry(services, reserved);
-  }
+  // Only a counter the database answered can tell of another process's change; a
+  // shared counter's session is the one this batch checked (sendCounters.ts).
+  if (!p.counters) await followOtherProcesses(services, user, reserved, entry);
   const first = (reserved.message_count ?? n) - n + 1;
   const docs = writers.map((i, k): MessageDoc & { seq: number } => {
     const input = items[i]?.input as SendInput;
