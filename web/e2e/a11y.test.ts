@@ -36,6 +36,17 @@ async function expectNoSeriousViolations(p: Page, screen: string) {
   }
 }
 
+/** A signed-in phone-sized page on the seeded chat, in a context of its own. */
+async function chatOnPhone() {
+  const context = await browser.newContext({ viewport: phone, isMobile: true, hasTouch: true });
+  const p = await context.newPage();
+  await p.goto(server.url);
+  await signIn(p);
+  await p.goto(chatUrl);
+  await p.getByRole('list', { name: 'Messages' }).getByText('A second message').waitFor();
+  return { context, p };
+}
+
 const focused = (p: Page) =>
   p.evaluate(() => {
     const el = document.activeElement as HTMLElement | null;
@@ -160,12 +171,7 @@ describe('accessibility', () => {
   });
 
   it('asks before a sign-out that would lose a message, in a dialog that keeps Escape to itself', async () => {
-    const context = await browser.newContext({ viewport: phone, isMobile: true, hasTouch: true });
-    const p = await context.newPage();
-    await p.goto(server.url);
-    await signIn(p);
-    await p.goto(chatUrl);
-    await p.getByRole('list', { name: 'Messages' }).getByText('A second message').waitFor();
+    const { context, p } = await chatOnPhone();
     await context.route('**/trpc/message.send**', (route) => route.abort('connectionfailed'));
     const box = p.getByLabel('Message', { exact: true });
     await box.fill('not sent');
@@ -189,12 +195,7 @@ describe('accessibility', () => {
   });
 
   it('keeps focus inside the phone drawer, and gives it back to its button on closing', async () => {
-    const context = await browser.newContext({ viewport: phone, isMobile: true, hasTouch: true });
-    const p = await context.newPage();
-    await p.goto(server.url);
-    await signIn(p);
-    await p.goto(chatUrl);
-    await p.getByRole('list', { name: 'Messages' }).getByText('A second message').waitFor();
+    const { context, p } = await chatOnPhone();
     await p.getByRole('button', { name: 'Show chats' }).focus();
     await p.keyboard.press('Enter');
     await expect.poll(() => focused(p)).toBe('button New Chat');

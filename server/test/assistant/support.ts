@@ -1,6 +1,7 @@
 // Shared by the assistant tests: a Parley pointed at a stand-in model, a signed-in
 // client, and a recorder of a session's reply events folded into the reply shown.
 import { applyReplyEvent, type Message, type ReplyEvent } from '@parley/shared';
+import { afterAll, beforeAll } from 'vitest';
 import type { Parley } from '../../src/app';
 import { type Client, clientFor, record, tokenFor, waitFor } from '../realtime/support';
 import { newUser, startTestServer } from '../support/harness';
@@ -15,6 +16,23 @@ export async function startWithModel(env: Record<string, string> = {}) {
     ...env,
   });
   return { model, server };
+}
+
+/**
+ * For the enclosing describe's tests: a Parley on a stand-in model and a signed-in
+ * client, started before them and stopped after (read the fields inside the tests).
+ */
+export function withModel(env: Record<string, string> = {}) {
+  const t = {} as { model: ModelServer; server: Parley; client: Client };
+  beforeAll(async () => {
+    ({ model: t.model, server: t.server } = await startWithModel(env));
+    ({ client: t.client } = await signedIn(t.server));
+  });
+  afterAll(async () => {
+    await t.server?.stop();
+    await t.model?.close();
+  });
+  return t;
 }
 
 export async function signedIn(server: Parley) {

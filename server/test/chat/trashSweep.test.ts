@@ -53,6 +53,30 @@ function holdPending(other: Services) {
   };
 }
 
+/**
+ * A new user's chats, trashed 60 days ago, and another process (its own locks, the
+ * same database) whose purges of them will wait on its held pending list.
+ */
+async function raced(titles: string[]) {
+  const { user, caller } = await newUser(services);
+  const ids: string[] = [];
+  for (const title of titles) {
+    const { id } = await caller.session.create({ title });
+    await caller.session.delete({ id });
+    await trashedDaysAgo(id, 60);
+    ids.push(id);
+  }
+  const other = createServices(services.config, services.db, new InProcessBus());
+  return {
+    user,
+    caller,
+    ids,
+    other,
+    pending: holdPending(other),
+    olderThan: Date.now() - 30 * dayMs,
+  };
+}
+
 /** No pending entry and no lease is left for these sessions. */
 async function nothingLeftFor(ids: string[]) {
   const pending = (await readPending(services.db)).map((p) => p.sessionId);
@@ -116,20 +140,9 @@ describe('the trash sweep', () => {
   });
 
   it('does not count a session another process purged while this one was marking it', async () => {
-    const { user, caller } = await newUser(services);
-    const ids = [
-      (await caller.session.create({ title: 'raced' })).id,
-      (await caller.session.create({ title: 'raced too' })).id,
-    ];
-    for (const id of ids) {
-      await caller.session.delete({ id });
-      await trashedDaysAgo(id, 60);
-    }
+    const { user, ids, other, pending, olderThan } = await raced(['raced', 'raced too']);
     // The other process reads the sessions, then waits on its pending list while
     // this one purges them to the end and lets go of their leases.
-    const other = createServices(services.config, services.db, new InProcessBus());
-    const pending = holdPending(other);
-    const olderThan = Date.now() - 30 * dayMs;
     const late = Promise.all([
       purgeMany(other, user._id, ids.slice(0, 1), { olderThan }),
       purgeSession(other, user._id, ids[1] as string, { olderThan }),
@@ -145,16 +158,11 @@ describe('the trash sweep', () => {
   });
 
   it('leaves a session restored, or restored and trashed again, by another process while this one marked it', async () => {
-    const { user, caller } = await newUser(services);
-    const restored = (await caller.session.create({ title: 'restored' })).id;
-    const again = (await caller.session.create({ title: 'trashed again' })).id;
-    for (const id of [restored, again]) {
-      await caller.session.delete({ id });
-      await trashedDaysAgo(id, 60);
-    }
-    const other = createServices(services.config, services.db, new InProcessBus());
-    const pending = holdPending(other);
-    const olderThan = Date.now() - 30 * dayMs;
+    const { user, caller, ids, other, pending, olderThan } = await raced([
+      'restored',
+      'trashed again',
+    ]);
+    const [restored, again] = ids as [string, string];
     const late = Promise.all([
       purgeSession(other, user._id, restored, { olderThan }),
       purgeMany(other, user._id, [again], { olderThan }),

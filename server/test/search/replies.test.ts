@@ -1,37 +1,23 @@
 // An assistant reply is searchable as it ends, not as it stood when the index
 // first read it: a reply grows in place, and its end tells the search index.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Parley } from '../../src/app';
-import { signedIn, startWithModel, waitForNewest } from '../assistant/support';
-import type { Client } from '../realtime/support';
-import type { ModelServer } from '../support/modelServer';
+import { describe, expect, it } from 'vitest';
+import { waitForNewest, withModel } from '../assistant/support';
 
 describe('search over assistant replies', () => {
-  let model: ModelServer;
-  let server: Parley;
-  let client: Client;
-
-  beforeAll(async () => {
-    ({ model, server } = await startWithModel());
-    ({ client } = await signedIn(server));
-  });
-  afterAll(async () => {
-    await server?.stop();
-    await model?.close();
-  });
+  const t = withModel();
 
   const hits = async (q: string) =>
-    (await client.search.query.query({ q })).items
+    (await t.client.search.query.query({ q })).items
       .filter((h) => h.message)
       .map((h) => [h.message?.role, h.message?.content]);
 
   it('finds a reply by the words it ended with, once it is done', async () => {
-    const session = await client.session.create.mutate({ title: 'birds' });
-    await client.message.send.mutate({ sessionId: session.id, content: 'Name a pink bird' });
-    const call = await model.next();
+    const session = await t.client.session.create.mutate({ title: 'birds' });
+    await t.client.message.send.mutate({ sessionId: session.id, content: 'Name a pink bird' });
+    const call = await t.model.next();
     call.send('The answer is ');
     await waitForNewest(
-      client,
+      t.client,
       session.id,
       'the saved draft',
       (m) => m.content === 'The answer is ',
@@ -42,7 +28,7 @@ describe('search over assistant replies', () => {
 
     call.send('a flamingo');
     call.finish();
-    await waitForNewest(client, session.id, 'the stored reply', (m) => m.status === 'done');
+    await waitForNewest(t.client, session.id, 'the stored reply', (m) => m.status === 'done');
     expect(await hits('flamingo')).toEqual([['assistant', 'The answer is a flamingo']]);
     expect(await hits('pink')).toEqual([['user', 'Name a pink bird']]);
   });
