@@ -3,6 +3,7 @@
 // in this process's registry while it runs. Every read and write is by `_id`.
 import type { Message } from '@parley/shared';
 import type { ObjectId } from 'mongodb';
+import { chatIsFull, roomLeft } from '../chat/fullChats';
 import { toApiMessage, toApiSession } from '../chat/mappers';
 import {
   appendToReadModel,
@@ -81,6 +82,7 @@ export async function createDraft(
   const created = await services.locks.run(sessionLockKey(idString(sessionId)), async () => {
     const session = await services.db.sessions.findOne({ _id: sessionId });
     if (!session || session.deleted || session.read_model !== 1) return null;
+    if (roomLeft(services, session) === 0) throw chatIsFull(services.config.messagesPerSession);
     const now = new Date();
     const at = now.getTime();
     const was = entryOf(session);

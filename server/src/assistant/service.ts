@@ -6,6 +6,7 @@
 import type { AssistantState, Message, ReplyStatus } from '@parley/shared';
 import { TRPCError } from '@trpc/server';
 import type { ObjectId } from 'mongodb';
+import { roomLeft } from '../chat/fullChats';
 import { loadOwnedSession, sessionLockKey } from '../chat/sessions';
 import type { AssistantConfig } from '../config/env';
 import type { SessionDoc, UserDoc } from '../db/documents';
@@ -79,11 +80,14 @@ export class Assistant {
     if (this.closed || message.role !== 'user' || session.assistant === false) return;
     const sessionId = message.sessionId;
     this.stopEverywhere(sessionId);
-    if (!this.rate.take(idString(user._id))) {
+    const full = roomLeft(this.services, session) === 0;
+    if (full || !this.rate.take(idString(user._id))) {
       void publishReplyEvent(this.services, sessionId, {
         kind: 'limited',
         messageId: message.id,
-        message: `No reply: at most ${this.config.repliesPerMinute} replies a minute. Regenerate in a minute to ask again.`,
+        message: full
+          ? `No reply: this chat has reached its limit of ${this.services.config.messagesPerSession.toLocaleString('en-US')} messages.`
+          : `No reply: at most ${this.config.repliesPerMinute} replies a minute. Regenerate in a minute to ask again.`,
       });
       return;
     }

@@ -25,6 +25,7 @@ import {
   withinDeadline,
 } from './batching';
 import { ensureReadModel, markDamaged } from './damage';
+import { chatIsFull, roomLeft } from './fullChats';
 import { toApiMessage } from './mappers';
 import { bucketAppends, bucketSize, toEntry } from './readModel';
 import { countersTogether, updateCounters } from './sendCounters';
@@ -202,7 +203,11 @@ async function storeSends(services: Services, p: Pipeline, items: SendItem[]): P
     }
   }
 
-  const writers = live.filter((i) => out[i] === undefined && !repeatOf.has(i));
+  const fresh = live.filter((i) => out[i] === undefined && !repeatOf.has(i));
+  // Past the chat's cap a send is refused; a retry of one stored before still gets it.
+  const room = roomLeft(services, session);
+  const writers = fresh.slice(0, room);
+  for (const i of fresh.slice(room)) out[i] = chatIsFull(services.config.messagesPerSession);
   if (writers.length > 0) {
     try {
       const sent = await storeWriters(services, p, session, items, writers, messageIds, now);

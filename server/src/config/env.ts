@@ -81,6 +81,8 @@ const envSchema = z.object({
   LIVE_STREAMS_PER_PROCESS: int(1, 1_000_000, 10_000),
   /** Chat sessions one user may store (the trash included). */
   SESSIONS_PER_USER: int(1, 10_000_000, 10_000),
+  /** Messages one chat may hold, replies included; past it, sends to it are refused. */
+  MESSAGES_PER_SESSION: int(1, 10_000_000, 100_000),
   /** The largest file POST /import takes (API requests stay at 1 MiB). */
   IMPORT_MAX_BYTES: int(1_024, 4 * 1024 ** 3, 256 * 1024 ** 2),
   /** An OpenAI-compatible Chat Completions server (Ollama, llama.cpp, vLLM, OpenAI); unset: no assistant. */
@@ -145,6 +147,8 @@ export interface Config {
   };
   /** Chat sessions one user may store. */
   sessionsPerUser: number;
+  /** Messages one chat session may hold, replies included. */
+  messagesPerSession: number;
   /** The largest file an import takes, in bytes. */
   importMaxBytes: number;
   /** Search indexes kept in memory (users, estimated MB) and how much catch-up a search waits for. */
@@ -227,6 +231,7 @@ export function loadConfig(
       streamsPerProcess: env.LIVE_STREAMS_PER_PROCESS,
     },
     sessionsPerUser: env.SESSIONS_PER_USER,
+    messagesPerSession: env.MESSAGES_PER_SESSION,
     importMaxBytes: env.IMPORT_MAX_BYTES,
     search: {
       maxUsers: env.SEARCH_MAX_USERS,

@@ -50,6 +50,8 @@ export interface ImportReport extends ImportCounts {
 
 /** Errors listed one by one in a report; more are counted in one last entry. */
 const maxListedErrors = 200;
+const chatTooLong = (limit: number) =>
+  `it has more than ${limit.toLocaleString('en-US')} messages, the limit of one chat`;
 const progressEveryMs = 200;
 
 const running = new WeakMap<Services, Set<string>>();
@@ -171,7 +173,11 @@ export async function importFile(
           break;
         }
         case 'message':
-          await writer?.add(event.message);
+          if (writer && current && writer.count >= services.config.messagesPerSession) {
+            // Refused whole, and dropped now: what is stored of it stays bounded.
+            await drop();
+            addError(current.label, chatTooLong(services.config.messagesPerSession));
+          } else await writer?.add(event.message);
           break;
         case 'finish': {
           const w = writer;

@@ -73,12 +73,49 @@ async function stopsAtSessionLimit(small: Parley) {
   expect((await u.caller.session.list({})).items).toHaveLength(2);
 }
 
+/** A conversation past MESSAGES_PER_SESSION is reported and dropped; one at the cap is stored. */
+async function stopsAtChatLimit(small: Parley) {
+  const u = await signedInUser(small);
+  const conv = (id: string, n: number) => {
+    const mapping: Record<string, unknown> = {};
+    for (let i = 0; i < n; i++) {
+      mapping[`n${i}`] = {
+        id: `n${i}`,
+        parent: i === 0 ? null : `n${i - 1}`,
+        message: {
+          author: { role: i % 2 ? 'assistant' : 'user' },
+          content: { parts: [`${id} ${i}`] },
+        },
+      };
+    }
+    return { id, title: id, create_time: 1_700_000_000, current_node: `n${n - 1}`, mapping };
+  };
+  const { report } = await importBody(
+    small,
+    u.token,
+    JSON.stringify([conv('long', 4), conv('at cap', 3)]),
+  );
+  expect(report).toMatchObject({ sessions: 1, messages: 3 });
+  expect(report?.errors).toEqual([
+    { conversation: '#1 “long”', reason: 'it has more than 3 messages, the limit of one chat' },
+  ]);
+  const list = (await u.caller.session.list({})).items;
+  expect(list.map((s) => [s.title, s.messageCount])).toEqual([['at cap', 3]]);
+  const messages = await small.services.db.messages.countDocuments({ user_id: u.user._id });
+  expect(messages).toBe(3);
+}
+
 describe('POST /import limits', () => {
-  it('answers 413 for a file over IMPORT_MAX_BYTES and stops at SESSIONS_PER_USER, storing nothing more', async () => {
-    const small = await startTestServer({ IMPORT_MAX_BYTES: '4096', SESSIONS_PER_USER: '2' });
+  it('answers 413 for a file over IMPORT_MAX_BYTES and stops at SESSIONS_PER_USER and MESSAGES_PER_SESSION, storing nothing more', async () => {
+    const small = await startTestServer({
+      IMPORT_MAX_BYTES: '4096',
+      SESSIONS_PER_USER: '2',
+      MESSAGES_PER_SESSION: '3',
+    });
     try {
       await refusesOverCap(small);
       await stopsAtSessionLimit(small);
+      await stopsAtChatLimit(small);
     } finally {
       await small.stop();
     }

@@ -1,0 +1,19 @@
+// A chat holds at most config.messagesPerSession messages, the user's and the
+// assistant's alike. Past it, sends, replies and imports are refused with a clear
+// error, so no account can grow one chat without bound. The count is the one a
+// send already holds under the session's lock, so the check costs no database work.
+import { TRPCError } from '@trpc/server';
+import type { SessionDoc } from '../db/documents';
+import type { Services } from '../services';
+
+/** Refused at the cap: the quota is the chat's, not a missing permission, so FORBIDDEN (as the chats cap). */
+export const chatIsFull = (limit: number) =>
+  new TRPCError({
+    code: 'FORBIDDEN',
+    message: `This chat has reached its limit of ${limit.toLocaleString('en-US')} messages. Start a new chat to go on.`,
+  });
+
+/** How many more messages the session takes. */
+export function roomLeft(services: Services, session: SessionDoc): number {
+  return Math.max(0, services.config.messagesPerSession - (session.message_count ?? 0));
+}
