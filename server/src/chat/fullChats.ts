@@ -5,6 +5,7 @@
 import { TRPCError } from '@trpc/server';
 import type { SessionDoc } from '../db/documents';
 import type { Services } from '../services';
+import { storedCount } from './mappers';
 
 /** Refused at the cap: the quota is the chat's, not a missing permission, so FORBIDDEN (as the chats cap). */
 export const chatIsFull = (limit: number) =>
@@ -15,5 +16,6 @@ export const chatIsFull = (limit: number) =>
 
 /** How many more messages the session takes. */
 export function roomLeft(services: Services, session: SessionDoc): number {
-  return Math.max(0, services.config.messagesPerSession - (session.message_count ?? 0));
+  // A count that is not one (the old service's could be anything) is repaired by the send.
+  return Math.max(0, services.config.messagesPerSession - storedCount(session));
 }
