@@ -13,7 +13,7 @@ import type { Message } from '@parley/shared';
 import { TRPCError } from '@trpc/server';
 import type { AnyBulkWriteOperation, ObjectId } from 'mongodb';
 import type { BucketDoc, MessageDoc, MessageKeyDoc, SessionDoc, UserDoc } from '../db/documents';
-import { asObjectId, idString, isDuplicateKey, newId, toObjectId } from '../db/ids';
+import { asObjectId, idString, newId, toObjectId } from '../db/ids';
 import type { Services } from '../services';
 import {
   asError,
@@ -30,6 +30,7 @@ import { toApiMessage } from './mappers';
 import { bucketAppends, bucketSize, toEntry } from './readModel';
 import { countersTogether, updateCounters } from './sendCounters';
 import { type IndexJob, storeIndexJobs, type WriteLines } from './sendIndex';
+import { claimClientIds } from './sendKeys';
 import { sendTag } from './sessionCopies';
 import { entryOf, type IndexEntry, refreshIndexEntry, userLockKey } from './sessionIndex';
 import { sessionLockKey, sessionNotFound } from './sessions';
@@ -115,27 +116,7 @@ export const deletedSession = () =>
     message: 'This session is in the trash. Restore it to send messages.',
   });
 
-/** A clientId sent before: its message if it was stored, or the id to finish it under. */
-async function settleClientId(
-  services: Services,
-  session: SessionDoc,
-  keyId: string,
-): Promise<{ earlier: Message } | { messageId: ObjectId }> {
-  const key = await services.db.messageKeys.findOne({ _id: keyId });
-  if (!key) {
-    throw new TRPCError({
-      code: 'CONFLICT',
-      message: 'This message is being sent already; retry to get it.',
-    });
-  }
-  const earlier = await services.db.messages.findOne({ _id: key.message_id });
-  if (earlier?.seq) {
-    return { earlier: toApiMessage(toEntry({ ...earlier, seq: earlier.seq }), session._id) };
-  }
-  return { messageId: key.message_id }; // an earlier attempt stopped half-way: finish it
-}
-
-type Outcome = Sent | Error;
+export type Outcome = Sent | Error;
 
 /**
  * One session's batch, under its lock: checked on the session (ownership, the
@@ -166,43 +147,16 @@ async function storeSends(services: Services, p: Pipeline, items: SendItem[]): P
   const session = await ensureReadModel(services, stored);
 
   const messageIds = new Map<number, ObjectId>(live.map((i) => [i, newId(now.getTime())]));
-  // A clientId repeated inside the batch is one send: the repeats get the first's answer.
-  const firstOfKey = new Map<string, number>();
-  const repeatOf = new Map<number, number>();
-  for (const i of live) {
-    const clientId = items[i]?.input.clientId;
-    if (!clientId) continue;
-    const keyId = `${sessionId}:${clientId}`;
-    const first = firstOfKey.get(keyId);
-    if (first === undefined) firstOfKey.set(keyId, i);
-    else repeatOf.set(i, first);
-  }
-  const claims = [...firstOfKey];
-  if (claims.length > 0) {
-    const claimed = await p.keys.submit(
-      claims.map(([keyId, i]) => ({
-        _id: keyId,
-        message_id: messageIds.get(i) as ObjectId,
-        created_at: now,
-      })),
-    );
-    for (const [k, [keyId, i]] of claims.entries()) {
-      const err = claimed[k];
-      if (!err) continue;
-      if (!isDuplicateKey(err)) {
-        out[i] = err;
-        continue;
-      }
-      try {
-        const settled = await settleClientId(services, session, keyId);
-        if ('earlier' in settled) out[i] = { message: settled.earlier, session: null };
-        else messageIds.set(i, settled.messageId);
-      } catch (e) {
-        out[i] = asError(e);
-      }
-    }
-  }
-
+  const repeatOf = await claimClientIds(
+    services,
+    p.keys,
+    session,
+    items,
+    live,
+    messageIds,
+    out,
+    now,
+  );
   const fresh = live.filter((i) => out[i] === undefined && !repeatOf.has(i));
   // Past the chat's cap a send is refused; a retry of one stored before still gets it.
   const room = roomLeft(services, session);
