@@ -7,7 +7,7 @@ import type { AssistantState, Message, ReplyStatus } from '@parley/shared';
 import { TRPCError } from '@trpc/server';
 import type { ObjectId } from 'mongodb';
 import { roomLeft } from '../chat/fullChats';
-import { loadOwnedSession, sessionLockKey } from '../chat/sessions';
+import { loadOwnedSession } from '../chat/sessions';
 import type { AssistantConfig } from '../config/env';
 import type { SessionDoc, UserDoc } from '../db/documents';
 import { idString } from '../db/ids';
@@ -24,8 +24,9 @@ import {
   saveReply,
   unregister,
 } from './drafts';
-import { QueueFull, ReplyRate, ReplySlots } from './limits';
-import { describeFailure, ModelClient, ReplyEnded } from './model';
+import { howItEnded } from './endings';
+import { ReplyRate, ReplySlots } from './limits';
+import { ModelClient, ReplyEnded } from './model';
 
 /** A reply longer than this is ended (kept, marked stopped): bounds a bucket and a page. */
 export const maxReplyChars = 128_000;
@@ -39,8 +40,6 @@ interface Running {
   abort: AbortController;
   finished: Promise<Message | null>;
 }
-
-const interruptedText = 'Parley stopped while this reply was being written.';
 
 export class Assistant {
   private readonly running = new Map<string, Running>();
@@ -183,45 +182,44 @@ export class Assistant {
         await earlier.finished;
       }
       if (this.closed) return null;
-      let reply: StoredReply;
-      if (again) {
-        const session = await this.services.db.sessions.findOne({ _id: sessionId });
-        const newest = session && (await newestMessage(this.services, session));
-        if (!newest) return null;
-        if (newest.role === 'assistant') {
-          if (newest.status === 'streaming' && this.beingWritten(newest)) {
-            throw new TRPCError({
-              code: 'CONFLICT',
-              message: 'This reply is still being written. Try again in a moment.',
-            });
-          }
-          const previous = [
-            ...(newest.previous ?? []),
-            ...(newest.content ? [newest.content] : []),
-          ];
-          reply = await saveReply(this.services, newest, {
-            content: '',
-            status: 'streaming',
-            error: null,
-            model: this.config.model,
-            previous: previous.slice(-previousKept),
-          });
-          await register(this.services, reply);
-        } else {
-          const created = await createDraft(this.services, user, sessionId, this.config.model);
-          if (!created) return null;
-          reply = created.reply;
-        }
-      } else {
-        const created = await createDraft(this.services, user, sessionId, this.config.model);
-        if (!created) return null;
-        reply = created.reply;
-      }
+      const reply = again
+        ? await this.redraft(user, sessionId)
+        : (await createDraft(this.services, user, sessionId, this.config.model))?.reply;
+      if (!reply) return null;
       const message = apiReply(reply);
       void publishReplyEvent(this.services, key, { kind: 'draft', message });
       this.run(reply);
       return message;
     });
+  }
+
+  /**
+   * The draft a regenerate streams into: the newest reply again, its text kept among
+   * its previous ones, or a new draft after a newest message of the user's.
+   */
+  private async redraft(user: UserDoc, sessionId: ObjectId): Promise<StoredReply | null> {
+    const session = await this.services.db.sessions.findOne({ _id: sessionId });
+    const newest = session && (await newestMessage(this.services, session));
+    if (!newest) return null;
+    if (newest.role !== 'assistant') {
+      return (await createDraft(this.services, user, sessionId, this.config.model))?.reply ?? null;
+    }
+    if (newest.status === 'streaming' && this.beingWritten(newest)) {
+      throw new TRPCError({
+        code: 'CONFLICT',
+        message: 'This reply is still being written. Try again in a moment.',
+      });
+    }
+    const previous = [...(newest.previous ?? []), ...(newest.content ? [newest.content] : [])];
+    const reply = await saveReply(this.services, newest, {
+      content: '',
+      status: 'streaming',
+      error: null,
+      model: this.config.model,
+      previous: previous.slice(-previousKept),
+    });
+    await register(this.services, reply);
+    return reply;
   }
 
   /** Streams one reply to its end; its `finished` settles once the end is saved. */
@@ -282,21 +280,7 @@ export class Assistant {
         const context = await contextFor(this.services, this.config, session, stored.seq);
         await this.model.stream(context, abort.signal, onText);
       } catch (e) {
-        const ours = abort.signal.aborted ? (abort.signal.reason as ReplyEnded) : null;
-        if (ours?.reason === 'stopped') status = 'stopped';
-        else if (ours?.reason === 'interrupted') {
-          status = 'interrupted';
-          error = interruptedText;
-        } else if (ours?.reason === 'too long') {
-          status = 'stopped';
-          error = 'The reply reached its length limit.';
-        } else if (e instanceof QueueFull) {
-          status = 'failed';
-          error = 'Too many replies are waiting for the model. Try again in a moment.';
-        } else {
-          status = 'failed';
-          error = describeFailure(e, this.config);
-        }
+        ({ status, error } = howItEnded(e, abort.signal, this.config));
       } finally {
         release();
       }
@@ -317,22 +301,4 @@ export class Assistant {
       settle(final);
     })();
   }
-}
-
-/** Turns the assistant on or off for one session of the user's. */
-export async function setSessionAssistant(
-  services: Services,
-  user: UserDoc,
-  id: string,
-  on: boolean,
-): Promise<AssistantState> {
-  const session = await loadOwnedSession(services, user._id, id);
-  await services.locks.run(sessionLockKey(id), () =>
-    services.db.sessions.updateOne({ _id: session._id }, { $set: { assistant: on } }),
-  );
-  return assistantState(services, { ...session, assistant: on });
-}
-
-export function assistantState(services: Services, session: SessionDoc): AssistantState {
-  return services.assistant?.state(session) ?? { available: false, on: false, model: null };
 }

@@ -16,7 +16,7 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { streamReplies } from '../assistant/replyStream';
-import { assistantState } from '../assistant/service';
+import { assistantState } from '../assistant/switch';
 import { deleteMessage, editMessage, restoreMessage } from '../chat/messageEdits';
 import { listMessages, sendMessage } from '../chat/messages';
 import { loadOwnedSession } from '../chat/sessions';

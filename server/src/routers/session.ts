@@ -17,7 +17,7 @@ import {
 } from '@parley/shared';
 import type { TRPCRouterRecord, tracked } from '@trpc/server';
 import { z } from 'zod';
-import { setSessionAssistant } from '../assistant/service';
+import { setSessionAssistant } from '../assistant/switch';
 import { bulkSessions } from '../chat/bulk';
 import { toApiSession } from '../chat/mappers';
 import { emptyTrash, purgeSession } from '../chat/purge';
