@@ -11,15 +11,9 @@ import type { Services } from '../services';
 import { withinDeadline } from './batching';
 import { decodeCursor, encodeCursor, type SessionCursor, sessionCursorRules } from './cursor';
 import { announceFolders, assertFolder } from './folders';
+import { checkListed } from './listChecks';
 import { toApiSession } from './mappers';
-import {
-  checkListed,
-  entryOf,
-  type IndexEntry,
-  indexOf,
-  sessionOf,
-  withIndexEntry,
-} from './sessionIndex';
+import { entryOf, type IndexEntry, indexOf, sessionOf, withIndexEntry } from './sessionIndex';
 import { trashed, untrashed } from './softDelete';
 
 export const sessionLockKey = (id: string) => `session:${id}`;
