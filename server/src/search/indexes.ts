@@ -137,6 +137,9 @@ export class SearchIndexes {
     await index.sync(entries);
     this.evict(index);
     const query = parseQuery(input.q);
+    // The match runs without a break: what else waits (another search of the same
+    // batch, other users' requests) goes first.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const { hits, more } = index.search(query, input, offset, limit);
     const next = offset + hits.length;
     return {
