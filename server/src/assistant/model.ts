@@ -50,6 +50,8 @@ export class ModelClient {
     const local = new AbortController();
     const end = () => local.abort(signal.reason);
     signal.addEventListener('abort', end, { once: true });
+    // Stopped before the call (while waiting for its context): no 'abort' event comes now.
+    if (signal.aborted) end();
     let idle: NodeJS.Timeout | undefined;
     const arm = () => {
       clearTimeout(idle);

@@ -43,6 +43,8 @@ interface Running {
 
 export class Assistant {
   private readonly running = new Map<string, Running>();
+  /** The newest user message of each session whose reply has yet to start, by session. */
+  private readonly newest = new Map<string, number>();
   private readonly slots: ReplySlots;
   private readonly rate: ReplyRate;
   private readonly model: ModelClient;
@@ -90,7 +92,8 @@ export class Assistant {
       });
       return;
     }
-    this.start(user, session._id, false).catch((e) =>
+    this.newest.set(sessionId, Math.max(this.newest.get(sessionId) ?? 0, message.seq));
+    this.start(user, session._id, false, message.seq).catch((e) =>
       log.warn('reply not started', { session: sessionId, error: String(e) }),
     );
   }
@@ -101,6 +104,11 @@ export class Assistant {
     const local = this.running.get(sessionId);
     this.stopEverywhere(sessionId);
     return local ? local.finished : null;
+  }
+
+  /** Stops the session's reply, wherever it runs: its chat went to the trash or was purged. */
+  stopReplyIn(sessionId: string): void {
+    this.stopEverywhere(sessionId);
   }
 
   /** Stops the session's reply here at once, and in whichever other process runs it. */
@@ -173,9 +181,22 @@ export class Assistant {
     if (r && !r.abort.signal.aborted) r.abort.abort(new ReplyEnded(reason));
   }
 
-  private start(user: UserDoc, sessionId: ObjectId, again: boolean): Promise<Message | null> {
+  /**
+   * Starts a reply to the session's newest message (`again`: a regenerate). A start for
+   * a user message that a newer one has overtaken while it waited makes no reply.
+   */
+  private start(
+    user: UserDoc,
+    sessionId: ObjectId,
+    again: boolean,
+    forSeq?: number,
+  ): Promise<Message | null> {
     const key = idString(sessionId);
     return this.services.locks.run(`reply:${key}`, async () => {
+      if (forSeq !== undefined) {
+        if (this.newest.get(key) !== forSeq) return null;
+        this.newest.delete(key);
+      }
       const earlier = this.running.get(key);
       if (earlier) {
         earlier.abort.abort(new ReplyEnded('stopped'));

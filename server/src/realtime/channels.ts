@@ -33,6 +33,10 @@ export async function publishSessionChange(
   change: SessionChange,
 ): Promise<void> {
   const event: SessionChangeEvent = { id: sessionChangeId(change.session), change };
+  // A chat gone to the trash or purged stops its reply, in whichever process runs it.
+  if (change.kind === 'deleted' || change.kind === 'purged') {
+    services.assistant?.stopReplyIn(change.session.id);
+  }
   await publishSafely(services, userChannel(change.session.userId), event);
 }
 

@@ -1,0 +1,76 @@
+// Replies to messages that come in a burst, and to chats that go away: messages sent
+// at once get one reply, to the newest (a reply stopped before its model call is
+// stopped, not streamed), and a chat trashed or purged stops its reply.
+import type { Message } from '@parley/shared';
+import { describe, expect, it } from 'vitest';
+import { ModelClient, ReplyEnded } from '../../src/assistant/model';
+import { sleep } from '../realtime/support';
+import { waitFor, waitForNewest, withModel } from './support';
+
+describe('assistant replies to bursts and to chats that go', () => {
+  const t = withModel();
+  const shown = (items: Message[]) =>
+    items.map((m) => [m.seq, m.role, m.content, m.status ?? null]);
+
+  it('messages sent at once get one reply, to the newest', async () => {
+    const session = await t.client.session.create.mutate({ title: 'burst' });
+    const before = t.model.calls.length;
+    await Promise.all(
+      [1, 2, 3, 4].map((i) =>
+        t.client.message.send.mutate({ sessionId: session.id, content: `q${i}` }),
+      ),
+    );
+    const call = await t.model.next();
+    expect(call.body.messages.at(-1)?.content).toBe('q4');
+    call.send('answer');
+    call.finish();
+    const items = await waitForNewest(
+      t.client,
+      session.id,
+      'the reply',
+      (m) => m.status === 'done',
+    );
+    await waitFor('no reply running', () => t.server.services.assistant?.activeReplies === 0);
+    await sleep(200); // a reply started late would show by now
+    expect(shown((await t.client.message.list.query({ sessionId: session.id })).items)).toEqual([
+      [1, 'user', 'q1', null],
+      [2, 'user', 'q2', null],
+      [3, 'user', 'q3', null],
+      [4, 'user', 'q4', null],
+      [5, 'assistant', 'answer', 'done'],
+    ]);
+    expect(items).toHaveLength(5);
+    expect(t.model.calls.length - before).toBe(1);
+  });
+
+  it('a chat moved to the trash stops its reply', async () => {
+    const session = await t.client.session.create.mutate({ title: 'trashed' });
+    await t.client.message.send.mutate({ sessionId: session.id, content: 'long one please' });
+    const call = await t.model.next();
+    call.send('Part');
+    await waitForNewest(t.client, session.id, 'the draft', (m) => m.content === 'Part');
+    await t.client.session.delete.mutate({ id: session.id });
+    await waitFor('the model call to be dropped', () => call.closed);
+    await waitFor('no reply running', () => t.server.services.assistant?.activeReplies === 0);
+    await t.client.session.restore.mutate({ id: session.id });
+    const items = (await t.client.message.list.query({ sessionId: session.id })).items;
+    expect(shown(items).at(-1)).toEqual([2, 'assistant', 'Part', 'stopped']);
+  });
+
+  it('a reply stopped before its model call makes no call', async () => {
+    const config = t.server.services.config.assistant;
+    if (!config) throw new Error('no assistant configured');
+    const stop = new AbortController();
+    stop.abort(new ReplyEnded('stopped'));
+    const before = t.model.calls.length;
+    const texts: string[] = [];
+    await expect(
+      new ModelClient(config).stream([{ role: 'user', content: 'hi' }], stop.signal, (x) => {
+        texts.push(x);
+      }),
+    ).rejects.toMatchObject({ reason: 'stopped' });
+    await sleep(100);
+    expect(t.model.calls.length).toBe(before);
+    expect(texts).toEqual([]);
+  });
+});
