@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { idSchema } from './ids';
 import { limits } from './limits';
-import { characterCount, contentSchema, titleSchema } from './text';
+import { characterCount, contentSchema, isWellFormed, titleSchema } from './text';
 
 export const userSchema = z.object({
   id: idSchema,
@@ -147,6 +147,7 @@ export const folderNameSchema = z
     abort: true,
   })
   .refine((s) => !s.includes('\u0000'), 'Name must not contain NUL characters')
+  .refine(isWellFormed, 'Name must not contain unpaired surrogate characters')
   .transform((s) => s.trim())
   .refine((s) => s.length > 0, 'Name must not be empty')
   .refine(

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { folderNameSchema } from './api';
 import { limits } from './limits';
-import { characterCount, contentSchema, titleSchema } from './text';
+import { characterCount, contentSchema, isWellFormed, titleSchema } from './text';
 
 describe('text rules', () => {
   it('counts code points: an emoji is one, a modified emoji is its parts', () => {
@@ -55,5 +56,21 @@ describe('text rules', () => {
   it('counts an emoji message by characters, not UTF-16 units', () => {
     expect(contentSchema.safeParse('👋'.repeat(limits.contentMax)).success).toBe(true);
     expect(contentSchema.safeParse('👋'.repeat(limits.contentMax + 1)).success).toBe(false);
+  });
+
+  it('refuses unpaired surrogates in titles, messages and folder names, keeping real pairs', () => {
+    for (const bad of ['uni \ud800 title', 'x\udc00', '\ud83d', 'a\udc4b\ud83d b']) {
+      expect(isWellFormed(bad)).toBe(false);
+      expect(titleSchema.safeParse(bad).error?.issues[0]?.message).toMatch(/unpaired surrogate/);
+      expect(contentSchema.safeParse(bad).error?.issues[0]?.message).toMatch(/unpaired surrogate/);
+      expect(folderNameSchema.safeParse(bad).error?.issues[0]?.message).toMatch(
+        /unpaired surrogate/,
+      );
+    }
+    for (const good of ['👋 hello', '\ud83d\udc4b', '𝒳 and 😀']) {
+      expect(isWellFormed(good)).toBe(true);
+      expect(titleSchema.parse(good)).toBe(good);
+      expect(contentSchema.parse(good)).toBe(good);
+    }
   });
 });

@@ -16,6 +16,16 @@ export function hasVisibleCharacter(text: string): boolean {
   return text.replace(invisible, '').length > 0;
 }
 
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * True when every UTF-16 surrogate is half of a pair. A lone one is no character: the
+ * database stores it as U+FFFD, so what was sent would not be what is read back.
+ */
+export function isWellFormed(text: string): boolean {
+  return !loneSurrogate.test(text);
+}
+
 /**
  * Text of at most `max` characters once trimmed, with at most
  * limits.surroundingWhitespaceMax characters of whitespace around it (what
@@ -32,6 +42,7 @@ function boundedText(what: string, max: number) {
     .string({ error: `${what} must be text` })
     .max(2 * rawMax, { message: tooMuchAround, abort: true })
     .refine((s) => !s.includes('\u0000'), `${what} must not contain NUL characters`)
+    .refine(isWellFormed, `${what} must not contain unpaired surrogate characters`)
     .refine((s) => s.trim().length > 0, `${what} must not be empty`)
     .refine((s) => characterCount(s.trim()) <= max, tooLong)
     .refine((s) => s.length - s.trim().length <= limits.surroundingWhitespaceMax, tooMuchAround);
