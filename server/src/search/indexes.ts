@@ -8,6 +8,7 @@ import { decodeCursor, encodeCursor } from '../chat/cursor';
 import { indexOf } from '../chat/sessionIndex';
 import type { UserDoc } from '../db/documents';
 import { idString } from '../db/ids';
+import { Turns } from '../lib/turns';
 import { busResync } from '../realtime/bus';
 import { type SessionChangeEvent, userChannel, userTextsChannel } from '../realtime/channels';
 import type { Services } from '../services';
@@ -43,6 +44,8 @@ function hashOf(text: string): number {
 
 export class SearchIndexes {
   private readonly users = new Map<string, UserIndex>();
+  /** Matches hold the event loop: one at a time, other requests between them. */
+  private readonly matches = new Turns();
 
   constructor(private readonly limits: SearchLimits) {}
 
@@ -137,10 +140,7 @@ export class SearchIndexes {
     await index.sync(entries);
     this.evict(index);
     const query = parseQuery(input.q);
-    // The match runs without a break: what else waits (another search of the same
-    // batch, other users' requests) goes first.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    const { hits, more } = index.search(query, input, offset, limit);
+    const { hits, more } = await this.matches.run(() => index.search(query, input, offset, limit));
     const next = offset + hits.length;
     return {
       items: hits,
