@@ -12,8 +12,17 @@ function foldChar(ch: string): string {
   return ch.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
+/** Only ASCII: folding it is lower-casing it, one character for one. */
+const ascii = /^\p{ASCII}*$/u;
+
 /** Text folded as search compares it; `map[i]` is where folded character i came from. */
 export function fold(text: string): { folded: string; map: number[] } {
+  if (ascii.test(text)) {
+    return {
+      folded: text.toLowerCase(),
+      map: Array.from({ length: text.length + 1 }, (_, i) => i),
+    };
+  }
   let folded = '';
   const map: number[] = [];
   let i = 0;
@@ -27,7 +36,8 @@ export function fold(text: string): { folded: string; map: number[] } {
   return { folded, map };
 }
 
-export const foldText = (text: string): string => fold(text).folded;
+export const foldText = (text: string): string =>
+  ascii.test(text) ? text.toLowerCase() : fold(text).folded;
 
 export interface Token {
   term: string;

@@ -4,7 +4,7 @@
 // prefix, or one edit away from five letters on, and every quoted phrase as it is.
 import MiniSearch from 'minisearch';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { parseQuery, tokenize } from '../../src/search/text';
+import { fold, foldText, parseQuery, tokenize } from '../../src/search/text';
 import { type Doc, lookedUp, Texts, withinOneEdit } from '../../src/search/texts';
 
 const vocabulary = [
@@ -136,5 +136,18 @@ describe('what a search query costs', () => {
     expect(withinOneEdit('morning', 'morning')).toBe(true);
     expect(withinOneEdit('morning', 'mroning')).toBe(false);
     expect(withinOneEdit('release', 'relapse')).toBe(false);
+  });
+
+  it('folds ASCII text on its fast path exactly as character by character', () => {
+    const all = Array.from({ length: 128 }, (_, i) => String.fromCharCode(i)).join('');
+    for (let k = 0; k < 200; k++) {
+      const text = Array.from({ length: Math.floor(random() * 40) }, () => pick([...all])).join('');
+      // One character past ASCII sends the same text down the character-by-character path.
+      const slow = fold(`${text}é`);
+      const fast = fold(text);
+      expect(fast.folded).toBe(slow.folded.slice(0, -1));
+      expect(fast.map).toEqual(slow.map.slice(0, -1));
+      expect(foldText(text)).toBe(fast.folded);
+    }
   });
 });
