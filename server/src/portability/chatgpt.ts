@@ -103,6 +103,7 @@ export function chatgptConversation(raw: unknown, position: number): ImportEvent
   const messages: ImportedMessage[] = [];
   let skipped = 0;
   let split = 0;
+  let cut = 0;
   let last = createdAt;
   for (const node of branch) {
     const message = node.message;
@@ -124,14 +125,15 @@ export function chatgptConversation(raw: unknown, position: number): ImportEvent
     const at = dateOf(message.create_time) ?? last;
     last = at;
     const updated = dateOf(message.update_time) ?? at;
-    const pieces = splitContent(text);
+    const { pieces, cut: shortened } = splitContent(text);
     if (pieces.length > 1) split++;
+    if (shortened) cut++;
     for (const content of pieces)
       messages.push({ role, content, createdAt: at, updatedAt: updated });
   }
   return [
     { type: 'start', conversation },
     ...messages.map((message) => ({ type: 'message' as const, message })),
-    { type: 'finish', skipped, split },
+    { type: 'finish', skipped, split, cut },
   ];
 }

@@ -12,7 +12,12 @@ import { log } from '../log';
 import type { Services } from '../services';
 import { chatgptConversation } from './chatgpt';
 import { FolderMatcher } from './folderMatcher';
-import type { ImportEvent, ImportedConversation, ImportSource } from './imported';
+import {
+  type ImportEvent,
+  type ImportedConversation,
+  type ImportSource,
+  maxPiecesPerMessage,
+} from './imported';
 import { FileError, parleyEvents } from './parleyFile';
 import { claimConversation, SessionLimitReached, SessionWriter } from './sessionWriter';
 
@@ -52,6 +57,11 @@ export interface ImportReport extends ImportCounts {
 const maxListedErrors = 200;
 const chatTooLong = (limit: number) =>
   `it has more than ${limit.toLocaleString('en-US')} messages, the limit of one chat`;
+const messagesCut = (n: number) => {
+  const most = (maxPiecesPerMessage * limits.contentMax).toLocaleString('en-US');
+  const which = n === 1 ? 'a message is' : `${n} messages are`;
+  return `it was imported, but ${which} longer than ${most} characters (${maxPiecesPerMessage} messages of ${limits.contentMax.toLocaleString('en-US')}): the first ${most} were kept and the rest left out`;
+};
 const progressEveryMs = 200;
 
 const running = new WeakMap<Services, Set<string>>();
@@ -67,7 +77,8 @@ export function claimImportSlot(services: Services, user: UserDoc): (() => void)
 }
 
 async function* chatgptEvents(stream: NodeJS.ReadableStream): AsyncGenerator<ImportEvent> {
-  const items = stream.pipe(streamArray.withParserAsStream());
+  // Values only: the parser's chunk tokens of every string would be made and dropped.
+  const items = stream.pipe(streamArray.withParserAsStream({ streamValues: false }));
   stream.on('error', (e) => items.destroy(e));
   try {
     for await (const item of items as AsyncIterable<{ key: number; value: unknown }>) {
@@ -190,6 +201,7 @@ export async function importFile(
             counts.messages += w.count;
             counts.skipped += event.skipped;
             counts.split += event.split;
+            if (event.cut > 0) addError(current.label, messagesCut(event.cut));
           } catch (e) {
             if (!(e instanceof SessionLimitReached)) throw e;
             await w.abandon();

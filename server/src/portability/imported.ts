@@ -41,8 +41,11 @@ export type ImportEvent =
   | { type: 'start'; conversation: ImportedConversation }
   | { type: 'message'; message: ImportedMessage }
   | { type: 'folder'; folder: ImportedFolderLine }
-  /** The started conversation is whole; `skipped` turns were left out of it on purpose. */
-  | { type: 'finish'; skipped: number; split: number }
+  /**
+   * The started conversation is whole; `skipped` turns were left out of it on
+   * purpose, `split` messages stored as several, and `cut` of those cut short.
+   */
+  | { type: 'finish'; skipped: number; split: number; cut: number }
   /** A conversation that cannot be imported; a started one is dropped. */
   | { type: 'fail'; conversation: string; reason: string }
   /** Lines or entries left out that belong to no conversation. */
@@ -59,24 +62,44 @@ export function importedTitle(value: unknown): string {
 }
 
 /**
- * A message's text in pieces of at most contentMax characters (never inside a
- * surrogate pair): an oversized message is split, in order, not refused.
+ * Pieces one imported message may become: 32 of contentMax characters, about a
+ * million in all. What a message holds past them is left out and reported.
  */
-export function splitContent(text: string): string[] {
-  const clean = text.replaceAll('\u0000', '');
-  if (clean.length <= limits.contentMax) return [clean];
-  const pieces: string[] = [];
-  let piece = '';
-  let count = 0;
-  for (const ch of clean) {
-    if (count === limits.contentMax) {
-      pieces.push(piece);
-      piece = '';
-      count = 0;
-    }
-    piece += ch;
-    count++;
+export const maxPiecesPerMessage = 32;
+
+export interface SplitContent {
+  pieces: string[];
+  /** Text past the last piece was left out: the message needed more than maxPiecesPerMessage. */
+  cut: boolean;
+}
+
+const isHigh = (c: number) => c >= 0xd800 && c <= 0xdbff;
+const isLow = (c: number) => c >= 0xdc00 && c <= 0xdfff;
+
+/** The index `count` characters after `from` (a surrogate pair is one), or the text's end. */
+function afterCharacters(text: string, from: number, count: number): number {
+  let at = from;
+  for (let n = 0; n < count && at < text.length; n++) {
+    at += isHigh(text.charCodeAt(at)) && isLow(text.charCodeAt(at + 1)) ? 2 : 1;
   }
-  if (piece) pieces.push(piece);
-  return pieces;
+  return at;
+}
+
+/**
+ * A message's text in pieces of at most contentMax characters (never inside a
+ * surrogate pair): an oversized message is split, in order, not refused. Pieces
+ * are slices and only as many as are kept are made, so a huge text costs what
+ * maxPiecesPerMessage pieces cost.
+ */
+export function splitContent(text: string): SplitContent {
+  const clean = text.includes('\u0000') ? text.replaceAll('\u0000', '') : text;
+  if (clean.length <= limits.contentMax) return { pieces: [clean], cut: false };
+  const pieces: string[] = [];
+  let at = 0;
+  while (at < clean.length && pieces.length < maxPiecesPerMessage) {
+    const end = afterCharacters(clean, at, limits.contentMax);
+    pieces.push(clean.slice(at, end));
+    at = end;
+  }
+  return { pieces, cut: at < clean.length };
 }

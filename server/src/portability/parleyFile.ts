@@ -71,10 +71,18 @@ const issue = (e: z.ZodError) => {
 /** A Parley account export as import events; a FileError for what spoils the whole file. */
 export async function* parleyEvents(text: AsyncIterable<string>): AsyncGenerator<ImportEvent> {
   let lineNo = 0;
-  let current: { id: string; label: string; failed: boolean; split: number } | null = null;
+  let current: {
+    id: string;
+    label: string;
+    failed: boolean;
+    split: number;
+    cut: number;
+  } | null = null;
   let ended = false;
   const finish = function* (): Generator<ImportEvent> {
-    if (current && !current.failed) yield { type: 'finish', skipped: 0, split: current.split };
+    if (current && !current.failed) {
+      yield { type: 'finish', skipped: 0, split: current.split, cut: current.cut };
+    }
     current = null;
   };
   for await (const line of linesOf(text)) {
@@ -119,7 +127,7 @@ export async function* parleyEvents(text: AsyncIterable<string>): AsyncGenerator
         const s = sessionLine.safeParse(value);
         const label = `line ${lineNo}`;
         if (!s.success) {
-          current = { id: '', label, failed: true, split: 0 };
+          current = { id: '', label, failed: true, split: 0, cut: 0 };
           yield {
             type: 'fail',
             conversation: label,
@@ -128,7 +136,7 @@ export async function* parleyEvents(text: AsyncIterable<string>): AsyncGenerator
           break;
         }
         const title = importedTitle(s.data.title);
-        current = { id: s.data.id, label: `“${title}”`, failed: false, split: 0 };
+        current = { id: s.data.id, label: `“${title}”`, failed: false, split: 0, cut: 0 };
         yield {
           type: 'start',
           conversation: {
@@ -160,8 +168,9 @@ export async function* parleyEvents(text: AsyncIterable<string>): AsyncGenerator
           yield { type: 'fail', conversation: current.label, reason: reason ?? 'invalid' };
           break;
         }
-        const pieces = splitContent(m.data.content);
+        const { pieces, cut } = splitContent(m.data.content);
         if (pieces.length > 1) current.split++;
+        if (cut) current.cut++;
         for (const content of pieces) {
           const { role, createdAt, updatedAt } = m.data;
           yield { type: 'message', message: { role, content, createdAt, updatedAt } };
