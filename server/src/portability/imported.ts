@@ -51,10 +51,15 @@ export type ImportEvent =
   /** Lines or entries left out that belong to no conversation. */
   | { type: 'skip'; count: number };
 
-/** A title Parley stores: trimmed, without NULs, at most titleMax characters. */
+/**
+ * A title Parley stores: trimmed, without NULs, at most titleMax characters. Only
+ * its start is spread into characters (titleMax of them fit in twice as many
+ * UTF-16 units), so a title of millions of characters costs what a short one does.
+ */
 export function importedTitle(value: unknown): string {
   if (typeof value !== 'string') return defaultSessionTitle;
-  const title = [...value.replaceAll('\u0000', '').trim()]
+  const clean = value.includes('\u0000') ? value.replaceAll('\u0000', '') : value;
+  const title = [...clean.trimStart().slice(0, 2 * limits.titleMax)]
     .slice(0, limits.titleMax)
     .join('')
     .trim();

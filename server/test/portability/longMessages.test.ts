@@ -51,4 +51,19 @@ describe('POST /import of a message far over the content limit', () => {
       [...text.slice(0, 2 * kept)].slice(0, kept).join(''),
     );
   });
+
+  it('cuts a title of millions of characters to the title limit, whole characters', async () => {
+    const { caller, token } = await signedInUser(parley);
+    const chat = chatgptConversation({
+      id: 'conv-long-title',
+      title: `  ${'😀'.repeat(2_000_000)}`,
+      created: t0,
+      current: 'u',
+      turns: [{ id: 'u', parent: null, role: 'user', parts: ['hi'], time: t0 }],
+    });
+    const { report } = await importBody(parley, token, JSON.stringify([chat]));
+    expect(report).toMatchObject({ sessions: 1, messages: 1, errors: [] });
+    const [session] = (await caller.session.list({})).items;
+    expect(session?.title).toBe('😀'.repeat(limits.titleMax));
+  });
 });
