@@ -8,6 +8,7 @@ import {
   type ImportEvent,
   type ImportedConversation,
   type ImportedMessage,
+  importedDate,
   importedTitle,
   splitContent,
 } from './imported';
@@ -18,11 +19,10 @@ const isObject = (v: unknown): v is Json =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 const kept = new Set<Role>(['user', 'assistant', 'system']);
 
-/** Seconds since 1970 (ChatGPT's times) as a date, or null when absent or absurd. */
+/** Seconds since 1970 (ChatGPT's times) as a date, or null when absent, 0 or one Parley cannot hold. */
 function dateOf(seconds: unknown): Date | null {
   if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0) return null;
-  const d = new Date(Math.round(seconds * 1000));
-  return d.getFullYear() < 10_000 ? d : null;
+  return importedDate(new Date(Math.round(seconds * 1000)));
 }
 
 function labelOf(conv: Json, position: number): string {

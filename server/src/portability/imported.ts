@@ -66,6 +66,19 @@ export function importedTitle(value: unknown): string {
   return title || defaultSessionTitle;
 }
 
+/** The first instant Parley cannot hold: exports write dates as ISO strings with four-digit years. */
+const endOfYear9999 = Date.UTC(10_000, 0, 1);
+
+/**
+ * A date from a file when Parley can hold it, else null, which an import takes as
+ * missing: session lists page by times from 1970 on, ids hold no earlier time, and
+ * an export must be able to write it.
+ */
+export function importedDate(date: Date | null | undefined): Date | null {
+  const time = date?.getTime() ?? Number.NaN;
+  return date && time >= 0 && time < endOfYear9999 ? date : null;
+}
+
 /**
  * Pieces one imported message may become: 32 of contentMax characters, about a
  * million in all. What a message holds past them is left out and reported.

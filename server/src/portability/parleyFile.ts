@@ -3,7 +3,7 @@
 // from one cut off, whose last session is then left out rather than half-imported.
 import { folderNameSchema, roleSchema } from '@parley/shared';
 import { z } from 'zod';
-import { type ImportEvent, importedTitle, splitContent } from './imported';
+import { type ImportEvent, importedDate, importedTitle, splitContent } from './imported';
 import { accountFormat } from './lines';
 
 /** A line longer than this is no line Parley wrote: a message is at most ~200 KB of JSON. */
@@ -68,16 +68,21 @@ const issue = (e: z.ZodError) => {
   return first ? `${first.path.join('.') || 'line'}: ${first.message}` : 'invalid';
 };
 
+/** The session whose messages are being read. */
+interface OpenSession {
+  id: string;
+  label: string;
+  failed: boolean;
+  split: number;
+  cut: number;
+  /** The time of its latest message so far: what one with a date Parley cannot hold takes. */
+  last: Date;
+}
+
 /** A Parley account export as import events; a FileError for what spoils the whole file. */
 export async function* parleyEvents(text: AsyncIterable<string>): AsyncGenerator<ImportEvent> {
   let lineNo = 0;
-  let current: {
-    id: string;
-    label: string;
-    failed: boolean;
-    split: number;
-    cut: number;
-  } | null = null;
+  let current: OpenSession | null = null;
   let ended = false;
   const finish = function* (): Generator<ImportEvent> {
     if (current && !current.failed) {
@@ -114,7 +119,9 @@ export async function* parleyEvents(text: AsyncIterable<string>): AsyncGenerator
           yield { type: 'fail', conversation: `line ${lineNo}`, reason };
           break;
         }
-        const { id: sourceId, name, createdAt, updatedAt } = f.data;
+        const { id: sourceId, name } = f.data;
+        const createdAt = importedDate(f.data.createdAt) ?? new Date();
+        const updatedAt = importedDate(f.data.updatedAt) ?? createdAt;
         yield { type: 'folder', folder: { sourceId, name, createdAt, updatedAt } };
         break;
       }
@@ -127,7 +134,7 @@ export async function* parleyEvents(text: AsyncIterable<string>): AsyncGenerator
         const s = sessionLine.safeParse(value);
         const label = `line ${lineNo}`;
         if (!s.success) {
-          current = { id: '', label, failed: true, split: 0, cut: 0 };
+          current = { id: '', label, failed: true, split: 0, cut: 0, last: new Date() };
           yield {
             type: 'fail',
             conversation: label,
@@ -136,7 +143,15 @@ export async function* parleyEvents(text: AsyncIterable<string>): AsyncGenerator
           break;
         }
         const title = importedTitle(s.data.title);
-        current = { id: s.data.id, label: `“${title}”`, failed: false, split: 0, cut: 0 };
+        const createdAt = importedDate(s.data.createdAt) ?? new Date();
+        current = {
+          id: s.data.id,
+          label: `“${title}”`,
+          failed: false,
+          split: 0,
+          cut: 0,
+          last: createdAt,
+        };
         yield {
           type: 'start',
           conversation: {
@@ -144,9 +159,9 @@ export async function* parleyEvents(text: AsyncIterable<string>): AsyncGenerator
             sourceId: s.data.id,
             label: current.label,
             title,
-            createdAt: s.data.createdAt,
+            createdAt,
             deleted: s.data.deleted,
-            deletedAt: s.data.deleted ? (s.data.deletedAt ?? s.data.createdAt) : null,
+            deletedAt: s.data.deleted ? (importedDate(s.data.deletedAt) ?? createdAt) : null,
             pinned: s.data.pinned === true,
             archived: s.data.archived === true,
             folder: s.data.folderId ?? null,
@@ -171,8 +186,11 @@ export async function* parleyEvents(text: AsyncIterable<string>): AsyncGenerator
         const { pieces, cut } = splitContent(m.data.content);
         if (pieces.length > 1) current.split++;
         if (cut) current.cut++;
+        const { role } = m.data;
+        const createdAt = importedDate(m.data.createdAt) ?? current.last;
+        const updatedAt = importedDate(m.data.updatedAt) ?? createdAt;
+        current.last = createdAt;
         for (const content of pieces) {
-          const { role, createdAt, updatedAt } = m.data;
           yield { type: 'message', message: { role, content, createdAt, updatedAt } };
         }
         break;
