@@ -4,13 +4,19 @@ import { randomBytes } from 'node:crypto';
 import { ObjectId } from 'mongodb';
 
 /**
+ * A time as an id's 4-byte seconds, which hold 1970 to 2106: a time outside is
+ * clamped to the nearest (NaN to 0), never wrapped (1969 would read as 2105).
+ */
+const idSeconds = (ms: number) => Math.min(Math.max(Math.floor(ms / 1000), 0), 0xffff_ffff) || 0;
+
+/**
  * A new id for a document others may probe for (sessions, messages): the usual
  * creation time, then 8 random bytes instead of the driver's per-process random
  * part and counter, so knowing one id tells nothing about its neighbours.
  */
 export function newId(now = Date.now()): ObjectId {
   const bytes = Buffer.alloc(12);
-  bytes.writeUInt32BE(Math.floor(now / 1000) >>> 0, 0);
+  bytes.writeUInt32BE(idSeconds(now), 0);
   randomBytes(8).copy(bytes, 4);
   return new ObjectId(bytes);
 }

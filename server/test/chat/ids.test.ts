@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newId } from '../../src/db/ids';
 import type { Services } from '../../src/services';
 import { closeServices, newUser, testServices } from '../support/harness';
 
@@ -28,5 +29,16 @@ describe('ids others could probe for', () => {
       const steps = counters.slice(1).map((c, i) => c - (counters[i] ?? 0));
       expect(steps.every((s) => s === 1)).toBe(false);
     }
+  });
+});
+
+describe('newId', () => {
+  it('holds the nearest time it can for one before 1970 or after 2106, never a wrapped one', () => {
+    const seconds = (ms: number) => newId(ms).getTimestamp().getTime() / 1000;
+    expect(seconds(Date.UTC(1969, 5, 1))).toBe(0);
+    expect(seconds(-1)).toBe(0);
+    expect(seconds(Date.UTC(3000, 0, 1))).toBe(0xffff_ffff);
+    expect(seconds(Number.NaN)).toBe(0);
+    expect(seconds(Date.UTC(2023, 10, 14, 22, 13, 20, 999))).toBe(1_700_000_000);
   });
 });
