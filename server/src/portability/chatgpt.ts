@@ -10,8 +10,8 @@ import {
   type ImportedMessage,
   importedDate,
   importedTitle,
-  splitContent,
 } from './imported';
+import { importedContent } from './importedContent';
 
 type Json = Record<string, unknown>;
 
@@ -111,21 +111,20 @@ export function chatgptConversation(raw: unknown, position: number): ImportEvent
     const author = isObject(message.author) ? message.author : {};
     const metadata = isObject(message.metadata) ? message.metadata : {};
     const role = author.role as Role;
-    const text = textOf(message);
     const toTool = typeof message.recipient === 'string' && message.recipient !== 'all';
-    if (
-      !kept.has(role) ||
-      toTool ||
-      metadata.is_visually_hidden_from_conversation === true ||
-      text.trim().length === 0
-    ) {
+    const hidden = metadata.is_visually_hidden_from_conversation === true;
+    if (!kept.has(role) || toTool || hidden) {
       skipped++;
+      continue;
+    }
+    const { pieces, cut: shortened } = importedContent(textOf(message));
+    if (pieces.length === 0) {
+      skipped++; // empty: nothing in it a send would take
       continue;
     }
     const at = dateOf(message.create_time) ?? last;
     last = at;
     const updated = dateOf(message.update_time) ?? at;
-    const { pieces, cut: shortened } = splitContent(text);
     if (pieces.length > 1) split++;
     if (shortened) cut++;
     for (const content of pieces)

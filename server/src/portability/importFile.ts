@@ -12,19 +12,15 @@ import { log } from '../log';
 import type { Services } from '../services';
 import { chatgptConversation } from './chatgpt';
 import { FolderMatcher } from './folderMatcher';
-import {
-  type ImportEvent,
-  type ImportedConversation,
-  type ImportSource,
-  maxPiecesPerMessage,
-} from './imported';
+import type { ImportEvent, ImportedConversation, ImportSource } from './imported';
+import { maxPiecesPerMessage } from './importedContent';
 import { FileError, parleyEvents } from './parleyFile';
 import { claimConversation, SessionLimitReached, SessionWriter } from './sessionWriter';
 
 export interface ImportCounts {
   sessions: number;
   messages: number;
-  /** Turns left out on purpose: hidden, empty, tool. */
+  /** Turns left out on purpose: hidden, tool, and empty (nothing a send would take). */
   skipped: number;
   /** Folders made for the file's folders (the rest matched existing ones by name). */
   folders: number;

@@ -3,7 +3,8 @@
 // from one cut off, whose last session is then left out rather than half-imported.
 import { folderNameSchema, roleSchema } from '@parley/shared';
 import { z } from 'zod';
-import { type ImportEvent, importedDate, importedTitle, splitContent } from './imported';
+import { type ImportEvent, importedDate, importedTitle } from './imported';
+import { importedContent } from './importedContent';
 import { accountFormat } from './lines';
 
 /** A line longer than this is no line Parley wrote: a message is at most ~200 KB of JSON. */
@@ -73,6 +74,8 @@ interface OpenSession {
   id: string;
   label: string;
   failed: boolean;
+  /** Its messages with nothing in them (nothing a send would take), left out. */
+  skipped: number;
   split: number;
   cut: number;
   /** The time of its latest message so far: what one with a date Parley cannot hold takes. */
@@ -86,7 +89,8 @@ export async function* parleyEvents(text: AsyncIterable<string>): AsyncGenerator
   let ended = false;
   const finish = function* (): Generator<ImportEvent> {
     if (current && !current.failed) {
-      yield { type: 'finish', skipped: 0, split: current.split, cut: current.cut };
+      const { skipped, split, cut } = current;
+      yield { type: 'finish', skipped, split, cut };
     }
     current = null;
   };
@@ -134,7 +138,15 @@ export async function* parleyEvents(text: AsyncIterable<string>): AsyncGenerator
         const s = sessionLine.safeParse(value);
         const label = `line ${lineNo}`;
         if (!s.success) {
-          current = { id: '', label, failed: true, split: 0, cut: 0, last: new Date() };
+          current = {
+            id: '',
+            label,
+            failed: true,
+            skipped: 0,
+            split: 0,
+            cut: 0,
+            last: new Date(),
+          };
           yield {
             type: 'fail',
             conversation: label,
@@ -148,6 +160,7 @@ export async function* parleyEvents(text: AsyncIterable<string>): AsyncGenerator
           id: s.data.id,
           label: `“${title}”`,
           failed: false,
+          skipped: 0,
           split: 0,
           cut: 0,
           last: createdAt,
@@ -183,7 +196,11 @@ export async function* parleyEvents(text: AsyncIterable<string>): AsyncGenerator
           yield { type: 'fail', conversation: current.label, reason: reason ?? 'invalid' };
           break;
         }
-        const { pieces, cut } = splitContent(m.data.content);
+        const { pieces, cut } = importedContent(m.data.content);
+        if (pieces.length === 0) {
+          current.skipped++;
+          break;
+        }
         if (pieces.length > 1) current.split++;
         if (cut) current.cut++;
         const { role } = m.data;

@@ -5,7 +5,7 @@ import { characterCount, limits } from '@parley/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Parley } from '../../src/app';
 import { toObjectId } from '../../src/db/ids';
-import { maxPiecesPerMessage } from '../../src/portability/imported';
+import { maxPiecesPerMessage } from '../../src/portability/importedContent';
 import { startTestServer } from '../support/harness';
 import { chatgptConversation, importBody, signedInUser } from './support';
 
