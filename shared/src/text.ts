@@ -26,6 +26,11 @@ export function isWellFormed(text: string): boolean {
   return !loneSurrogate.test(text);
 }
 
+/** The text with each unpaired surrogate made U+FFFD, as the database would store it. */
+export function wellFormed(text: string): string {
+  return isWellFormed(text) ? text : text.replace(new RegExp(loneSurrogate, 'g'), '\uFFFD');
+}
+
 /**
  * Text of at most `max` characters once trimmed, with at most
  * limits.surroundingWhitespaceMax characters of whitespace around it (what

@@ -2,7 +2,7 @@
 // send would take is kept as written, anything else is made into what a send would
 // take, or left out when nothing of it would be. Bounded: a huge text costs what
 // the part of it that can be kept costs.
-import { contentSchema, limits } from '@parley/shared';
+import { contentSchema, limits, wellFormed } from '@parley/shared';
 
 /**
  * Pieces one imported message may become: 32 of contentMax characters, about a
@@ -48,7 +48,7 @@ const readMax = maxPiecesPerMessage * limits.contentMax;
 
 /**
  * What an imported message becomes: itself when a send would take it; otherwise,
- * without NULs and fitted within the whitespace a send allows, one message if a
+ * without NULs, with unpaired surrogates as U+FFFD (what the database stores) and fitted within the whitespace a send allows, one message if a
  * send would take that, else pieces of at most contentMax characters (never inside
  * a surrogate pair), each fitted the same way, those with nothing in them dropped.
  * Only its first readMax characters are read, so at most maxPiecesPerMessage
@@ -61,7 +61,7 @@ export function importedContent(text: string): ImportedContent {
   const rest = text.length - end;
   const cut = rest > limits.surroundingWhitespaceMax || (rest > 0 && text.slice(end).trim() !== '');
   const head = end < text.length ? text.slice(0, end) : text;
-  const clean = fitted(head.includes('\u0000') ? head.replaceAll('\u0000', '') : head);
+  const clean = fitted(wellFormed(head.includes('\u0000') ? head.replaceAll('\u0000', '') : head));
   if (sendable(clean)) return { pieces: [clean], cut };
   const pieces: string[] = [];
   for (let at = 0; at < clean.length; ) {

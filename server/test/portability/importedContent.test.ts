@@ -1,6 +1,7 @@
 // Imported messages under message.send's rule: what a send takes is stored as
-// written, whitespace past what a send allows is trimmed, NULs are removed, and a
-// message with nothing in it is skipped and counted, never stored.
+// written, whitespace past what a send allows is trimmed, NULs are removed, unpaired
+// surrogates become U+FFFD, and a message with nothing in it is skipped and
+// counted, never stored.
 import { contentSchema } from '@parley/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Parley } from '../../src/app';
@@ -48,9 +49,10 @@ describe('POST /import of messages a send would refuse', () => {
       `${' '.repeat(1_500)}y`,
       `${'é'.repeat(40_000)}${'\n'.repeat(2_000)}`,
       `a${' '.repeat(100_000)}b`,
+      'half \ud83d a pair', // an unpaired surrogate a send refuses: kept as U+FFFD
     ]);
     const { report } = await importBody(parley, token, file);
-    expect(report).toMatchObject({ sessions: 1, messages: 10, skipped: 3, split: 2, errors: [] });
+    expect(report).toMatchObject({ sessions: 1, messages: 11, skipped: 3, split: 2, errors: [] });
 
     const [session] = (await caller.session.list({})).items;
     const stored = await parley.services.db.messages
@@ -68,6 +70,7 @@ describe('POST /import of messages a send would refuse', () => {
       'é'.repeat(8_000),
       'a',
       'b',
+      'half \ufffd a pair',
     ]);
     // The same rule as a send: each stored message is one message.send takes as it is.
     const other = await caller.session.create({ title: 'Sent' });
