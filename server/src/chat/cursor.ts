@@ -132,7 +132,7 @@ export interface SessionCursor {
   f: string;
   /** Pinned: the last session's place in the pinned part (active lists pinned ones first). */
   p: boolean;
-  /** Activity: the last session's activity time, in ms since the epoch. */
+  /** Activity: the last session's activity time, in ms since the epoch (older data may hold times before it). */
   a: number;
   /** Id: the last session's id, which orders sessions of the same activity time. */
   i: string;
@@ -143,6 +143,6 @@ export const sessionCursorRules: CursorRules<SessionCursor> = {
   v: { kind: 'int', min: 0, max: 2 },
   f: { kind: 'match', pattern: /^(\*|-|[0-9a-f]{24})$/ },
   p: { kind: 'boolean' },
-  a: { kind: 'int', min: 0, max: maxTimeMs },
+  a: { kind: 'int', min: -maxTimeMs, max: maxTimeMs },
   i: { kind: 'id' },
 };
