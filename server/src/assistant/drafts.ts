@@ -2,6 +2,7 @@
 // in place as it grows and when it ends, in `messages` and in its bucket, and listed
 // in this process's registry while it runs. Every read and write is by `_id`.
 import type { Message } from '@parley/shared';
+import { TRPCError } from '@trpc/server';
 import type { ObjectId } from 'mongodb';
 import { chatIsFull, roomLeft } from '../chat/fullChats';
 import { toApiMessage, toApiSession } from '../chat/mappers';
@@ -188,4 +189,44 @@ export async function newestMessage(
   if (!entry) return null;
   const doc = await services.db.messages.findOne({ _id: entry._id });
   return doc?.seq ? (doc as StoredReply) : null;
+}
+
+/** How many earlier texts of a regenerated reply are kept. */
+const previousKept = 5;
+
+/**
+ * The draft a regenerate streams into: the newest reply again, its text kept among
+ * its previous ones, or a new draft after a newest message of the user's; null when
+ * the session has no message. `beingWritten` tells a streaming reply another process
+ * may still be writing, which is refused.
+ */
+export async function redraft(
+  services: Services,
+  user: UserDoc,
+  sessionId: ObjectId,
+  model: string,
+  beingWritten: (draft: StoredReply) => boolean,
+): Promise<StoredReply | null> {
+  const session = await services.db.sessions.findOne({ _id: sessionId });
+  const newest = session && (await newestMessage(services, session));
+  if (!newest) return null;
+  if (newest.role !== 'assistant') {
+    return (await createDraft(services, user, sessionId, model))?.reply ?? null;
+  }
+  if (newest.status === 'streaming' && beingWritten(newest)) {
+    throw new TRPCError({
+      code: 'CONFLICT',
+      message: 'This reply is still being written. Try again in a moment.',
+    });
+  }
+  const previous = [...(newest.previous ?? []), ...(newest.content ? [newest.content] : [])];
+  const reply = await saveReply(services, newest, {
+    content: '',
+    status: 'streaming',
+    error: null,
+    model,
+    previous: previous.slice(-previousKept),
+  });
+  await register(services, reply);
+  return reply;
 }

@@ -15,23 +15,13 @@ import { log } from '../log';
 import type { Services } from '../services';
 import { publishReplyEvent, stopChannel } from './channels';
 import { contextFor } from './context';
-import {
-  apiReply,
-  createDraft,
-  newestMessage,
-  register,
-  type StoredReply,
-  saveReply,
-  unregister,
-} from './drafts';
+import { apiReply, createDraft, redraft, type StoredReply, saveReply, unregister } from './drafts';
 import { howItEnded } from './endings';
 import { ReplyRate, ReplySlots } from './limits';
 import { ModelClient, ReplyEnded } from './model';
 
 /** A reply longer than this is ended (kept, marked stopped): bounds a bucket and a page. */
 export const maxReplyChars = 128_000;
-/** How many earlier texts of a regenerated reply are kept. */
-const previousKept = 5;
 
 interface Running {
   reply: StoredReply;
@@ -204,7 +194,9 @@ export class Assistant {
       }
       if (this.closed) return null;
       const reply = again
-        ? await this.redraft(user, sessionId)
+        ? await redraft(this.services, user, sessionId, this.config.model, (d) =>
+            this.beingWritten(d),
+          )
         : (await createDraft(this.services, user, sessionId, this.config.model))?.reply;
       if (!reply) return null;
       const message = apiReply(reply);
@@ -212,35 +204,6 @@ export class Assistant {
       this.run(reply);
       return message;
     });
-  }
-
-  /**
-   * The draft a regenerate streams into: the newest reply again, its text kept among
-   * its previous ones, or a new draft after a newest message of the user's.
-   */
-  private async redraft(user: UserDoc, sessionId: ObjectId): Promise<StoredReply | null> {
-    const session = await this.services.db.sessions.findOne({ _id: sessionId });
-    const newest = session && (await newestMessage(this.services, session));
-    if (!newest) return null;
-    if (newest.role !== 'assistant') {
-      return (await createDraft(this.services, user, sessionId, this.config.model))?.reply ?? null;
-    }
-    if (newest.status === 'streaming' && this.beingWritten(newest)) {
-      throw new TRPCError({
-        code: 'CONFLICT',
-        message: 'This reply is still being written. Try again in a moment.',
-      });
-    }
-    const previous = [...(newest.previous ?? []), ...(newest.content ? [newest.content] : [])];
-    const reply = await saveReply(this.services, newest, {
-      content: '',
-      status: 'streaming',
-      error: null,
-      model: this.config.model,
-      previous: previous.slice(-previousKept),
-    });
-    await register(this.services, reply);
-    return reply;
   }
 
   /** Streams one reply to its end; its `finished` settles once the end is saved. */
