@@ -4,6 +4,7 @@
 // count cannot tell (an edit or a delete of a message) and reads that chat again.
 import type { SearchQueryInput, SearchResult } from '@parley/shared';
 import { searchLimits } from '@parley/shared';
+import { TRPCError } from '@trpc/server';
 import { decodeCursor, encodeCursor } from '../chat/cursor';
 import { indexOf } from '../chat/sessionIndex';
 import type { UserDoc } from '../db/documents';
@@ -41,6 +42,9 @@ function hashOf(text: string): number {
   for (let i = 0; i < text.length; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) >>> 0;
   return h;
 }
+
+/** Words one search looks up at most: each costs a pass over the texts it prefixes. */
+export const maxSearchWords = 8;
 
 export class SearchIndexes {
   private readonly users = new Map<string, UserIndex>();
@@ -140,6 +144,12 @@ export class SearchIndexes {
     await index.sync(entries);
     this.evict(index);
     const query = parseQuery(input.q);
+    if (query.words.length > maxSearchWords) {
+      throw new TRPCError({
+        code: 'BAD_REQUEST',
+        message: `A search takes at most ${maxSearchWords} different words. Put words that go together in "quotes".`,
+      });
+    }
     const { hits, more } = await this.matches.run(() => index.search(query, input, offset, limit));
     const next = offset + hits.length;
     return {

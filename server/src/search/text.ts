@@ -106,18 +106,32 @@ function tokensOfWords(folded: string): string {
 }
 
 export interface ParsedQuery {
-  /** Every term the answer must match (phrase words included). */
-  text: string;
+  /**
+   * The words looked up in the index, each once: every word outside quotes, and of
+   * each quoted phrase its first word and its longest other one (the phrase check
+   * holds the rest to what the phrase says).
+   */
+  words: string[];
   /** Quoted phrases, in phrase form: each must appear as it is. */
   phrases: string[];
 }
 
-/** Splits a query into its words and its "quoted phrases". */
+/** Splits a query into the words it looks up and its "quoted phrases". */
 export function parseQuery(q: string): ParsedQuery {
   const phrases: string[] = [];
+  const words = new Set<string>();
   for (const m of q.matchAll(/"([^"]*)"/g)) {
     const p = phraseForm(m[1] ?? '');
-    if (p) phrases.push(p);
+    if (!p) continue;
+    phrases.push(p);
+    const [first, ...others] = tokenize(m[1] ?? '');
+    if (first) words.add(first);
+    const longest = others.reduce<string | null>(
+      (l, w) => (l && l.length >= w.length ? l : w),
+      null,
+    );
+    if (longest) words.add(longest);
   }
-  return { text: q.replaceAll('"', ' '), phrases };
+  for (const w of tokenize(q.replaceAll(/"[^"]*"/g, ' ').replaceAll('"', ' '))) words.add(w);
+  return { words: [...words], phrases };
 }

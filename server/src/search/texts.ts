@@ -96,18 +96,16 @@ export class Texts {
   /**
    * The texts `shown` allows that match, best first, with the terms that matched:
    * every word matches (a prefix, or within one edit for words of five letters or
-   * more), every quoted phrase appears as it is. Each word the index looks up costs
-   * a pass over every text it prefixes, so a query's words count once, and only
-   * its longest few are looked up; the others are checked on the texts found.
+   * more), every quoted phrase appears as it is. Each word looked up costs a pass
+   * over the texts it prefixes: parseQuery names each once, and a search looks up
+   * at most maxSearchWords (indexes.ts).
    */
   *matches(query: ParsedQuery, shown: (doc: Doc) => boolean): Generator<[Doc, string[]]> {
-    const words = [...new Set(tokenize(query.text))].sort((a, b) => b.length - a.length);
-    if (words.length === 0) return;
-    const checked = words.slice(lookedUp);
-    const results = this.mini.search(words.slice(0, lookedUp).join(' '), {
+    if (query.words.length === 0) return;
+    const results = this.mini.search(query.words.join(' '), {
       combineWith: 'AND',
       prefix: true,
-      fuzzy: (term) => (term.length >= fuzzyFrom ? 1 : false),
+      fuzzy: (term) => (term.length >= 5 ? 1 : false),
       filter: (r) => {
         const doc = this.docs.get(r.id as string);
         return doc !== undefined && shown(doc);
@@ -115,39 +113,9 @@ export class Texts {
     });
     for (const r of results) {
       const doc = this.docs.get(r.id as string);
-      if (!doc || !hasPhrases(doc, query)) continue;
-      const also = checked.length > 0 ? matchedIn(doc.text, checked) : [];
-      if (also) yield [doc, [...r.terms, ...also]];
+      if (doc && hasPhrases(doc, query)) yield [doc, r.terms];
     }
   }
-}
-
-/** Words of a query looked up in the index; the rest are checked on each text found. */
-export const lookedUp = 4;
-/** Words this long or longer also match within one edit. */
-const fuzzyFrom = 5;
-
-/** The text's words matching each of `words` as the index matches; null when one has none. */
-function matchedIn(text: string, words: string[]): string[] | null {
-  const own = new Set(tokenize(text));
-  const out: string[] = [];
-  for (const w of words) {
-    const before = out.length;
-    for (const t of own) {
-      if (t.startsWith(w) || (w.length >= fuzzyFrom && withinOneEdit(t, w))) out.push(t);
-    }
-    if (out.length === before) return null;
-  }
-  return out;
-}
-
-/** True when one insertion, deletion or substitution at most turns `a` into `b`. */
-export function withinOneEdit(a: string, b: string): boolean {
-  if (Math.abs(a.length - b.length) > 1) return false;
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  if (a.length === b.length) return a.slice(i + 1) === b.slice(i + 1);
-  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }
 
 function hasPhrases(doc: Doc, query: ParsedQuery): boolean {
