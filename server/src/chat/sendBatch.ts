@@ -25,12 +25,12 @@ import {
   withinDeadline,
 } from './batching';
 import { ensureReadModel, markDamaged } from './damage';
-import { chatIsFull, roomLeft } from './fullChats';
+import { roomLeft } from './fullChats';
 import { toApiMessage } from './mappers';
 import { bucketAppends, bucketSize, toEntry } from './readModel';
 import { countersTogether, updateCounters } from './sendCounters';
 import { type IndexJob, storeIndexJobs, type WriteLines } from './sendIndex';
-import { claimClientIds } from './sendKeys';
+import { claimClientIds, sentBefore } from './sendKeys';
 import { sendTag } from './sessionCopies';
 import { entryOf, type IndexEntry, refreshIndexEntry, userLockKey } from './sessionIndex';
 import { sessionLockKey, sessionNotFound } from './sessions';
@@ -147,21 +147,31 @@ async function storeSends(services: Services, p: Pipeline, items: SendItem[]): P
   const session = await ensureReadModel(services, stored);
 
   const messageIds = new Map<number, ObjectId>(live.map((i) => [i, newId(now.getTime())]));
+  // Past the chat's cap nothing is claimed or written: those sends get only what a
+  // send of theirs stored before. (A retry among the first ones takes no room, so at
+  // the cap a batch may refuse a send that would have fit.)
+  const room = roomLeft(services, session);
+  const admitted = live.slice(0, room);
   const repeatOf = await claimClientIds(
     services,
     p.keys,
     session,
     items,
-    live,
+    admitted,
     messageIds,
     out,
     now,
   );
-  const fresh = live.filter((i) => out[i] === undefined && !repeatOf.has(i));
-  // Past the chat's cap a send is refused; a retry of one stored before still gets it.
-  const room = roomLeft(services, session);
-  const writers = fresh.slice(0, room);
-  for (const i of fresh.slice(room)) out[i] = chatIsFull(services.config.messagesPerSession);
+  for (const i of live.slice(room)) {
+    const clientId = items[i]?.input.clientId;
+    const twin = clientId ? admitted.find((j) => items[j]?.input.clientId === clientId) : undefined;
+    if (twin !== undefined) repeatOf.set(i, twin);
+    else {
+      const keyId = clientId ? `${sessionId}:${clientId}` : null;
+      out[i] = await sentBefore(services, session, keyId, services.config.messagesPerSession);
+    }
+  }
+  const writers = live.filter((i) => out[i] === undefined && !repeatOf.has(i));
   if (writers.length > 0) {
     try {
       const sent = await storeWriters(services, p, session, items, writers, messageIds, now);

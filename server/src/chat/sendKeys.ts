@@ -9,6 +9,7 @@ import type { MessageKeyDoc, SessionDoc } from '../db/documents';
 import { isDuplicateKey } from '../db/ids';
 import type { Services } from '../services';
 import { asError, type GroupWrite } from './batching';
+import { chatIsFull } from './fullChats';
 import { toApiMessage } from './mappers';
 import { toEntry } from './readModel';
 import type { Outcome, SendInput } from './sendBatch';
@@ -87,4 +88,25 @@ export async function claimClientIds(
   }
 
   return repeatOf;
+}
+
+/**
+ * The answer to a send into a full chat: its message when a send with the same
+ * clientId was stored before, else the chat's cap. Reads only; claims nothing.
+ */
+export async function sentBefore(
+  services: Services,
+  session: SessionDoc,
+  keyId: string | null,
+  cap: number,
+): Promise<Outcome> {
+  if (keyId) {
+    try {
+      const settled = await settleClientId(services, session, keyId);
+      if ('earlier' in settled) return { message: settled.earlier, session: null };
+    } catch (e) {
+      if (!(e instanceof TRPCError)) return asError(e);
+    }
+  }
+  return chatIsFull(cap);
 }

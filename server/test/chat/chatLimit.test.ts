@@ -30,6 +30,9 @@ describe('the messages cap of a chat', () => {
   });
   afterAll(() => parley.stop());
 
+  const key = (sessionId: string, clientId: string) =>
+    parley.services.db.messageKeys.findOne({ _id: `${sessionId}:${clientId}` });
+
   const stored = async (sessionId: string) => {
     const session = await parley.services.db.sessions.findOne({ _id: toObjectId(sessionId) });
     const messages = await parley.services.db.messages
@@ -54,6 +57,13 @@ describe('the messages cap of a chat', () => {
     const refused = await failure(caller.message.send({ sessionId: s.id, content: 'one more' }));
     expect(refused?.code).toBe('FORBIDDEN');
     expect(refused?.message).toBe(full);
+    // One with a clientId claims no key either: a full chat takes no writes at all.
+    const clientId = crypto.randomUUID();
+    const keyed = await failure(
+      caller.message.send({ sessionId: s.id, content: 'more', clientId }),
+    );
+    expect(keyed?.message).toBe(full);
+    expect(await key(s.id, clientId)).toBeNull();
     expect(await stored(s.id)).toEqual({ count: 5, seqs: [1, 2, 3, 4, 5] });
     expect((await caller.session.get({ id: s.id })).messageCount).toBe(5);
     // A retry of a message stored before the chat filled up still gets that message.
@@ -71,14 +81,32 @@ describe('the messages cap of a chat', () => {
   it('12 sends at once into an empty chat store exactly 5, seqs 1 to 5', async () => {
     const { caller } = await newUser(parley.services);
     const s = await caller.session.create({ title: 'race' });
+    const clientIds = Array.from({ length: 12 }, () => crypto.randomUUID());
     const results = await Promise.all(
-      Array.from({ length: 12 }, (_, i) =>
-        failure(caller.message.send({ sessionId: s.id, content: `r${i}` })),
+      clientIds.map((clientId, i) =>
+        failure(caller.message.send({ sessionId: s.id, content: `r${i}`, clientId })),
       ),
     );
     expect(results.filter((r) => r === null)).toHaveLength(5);
     for (const r of results) if (r) expect(r.message).toBe(full);
     expect(await stored(s.id)).toEqual({ count: 5, seqs: [1, 2, 3, 4, 5] });
+    const keys = await Promise.all(clientIds.map((c) => key(s.id, c)));
+    expect(keys.filter((k) => k !== null)).toHaveLength(5);
+    // The same clientId twice past the cap, beside its first: one send.
+    const again = await caller.session.create({ title: 'twins' });
+    const twin = crypto.randomUUID();
+    const twins = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        caller.message.send({
+          sessionId: again.id,
+          content: `t${i}`,
+          clientId: i >= 4 ? twin : undefined,
+        }),
+      ).map(failure),
+    );
+    // Four plain sends and one send four times: five messages, all answered.
+    expect(twins).toEqual(Array(8).fill(null));
+    expect(await stored(again.id)).toEqual({ count: 5, seqs: [1, 2, 3, 4, 5] });
     const page = await caller.message.list({ sessionId: s.id });
     expect(page.items.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
   });
