@@ -84,12 +84,8 @@ const sessionFields = {
     fc.constantFrom(0, 1),
     missing,
   ),
-  a: fc.oneof(
-    notAnInt,
-    fc.integer({ min: -(2 ** 52), max: -1 }),
-    fc.constant(8_640_000_000_000_001),
-    missing,
-  ),
+  // The activity time: any a Date holds, before 1970 too (older data has such times).
+  a: fc.oneof(notAnInt, fc.constantFrom(-8_640_000_000_000_001, 8_640_000_000_000_001), missing),
   i: fc.oneof(notAnId, missing),
 };
 const messageFields = {
@@ -120,8 +116,11 @@ const withField = (base: Record<string, unknown>, key: string, value: unknown) =
 };
 
 describe.each(Object.entries(sessionFields))('session.list cursor field %s', (key, values) => {
-  // p holds a boolean: true is a place in the pinned part, not a hostile value.
-  const tried = examples.filter(([x]) => !(key === 'p' && x === true));
+  // p holds a boolean: true is a place in the pinned part, not a hostile value; and
+  // a may hold -1, a time in 1969.
+  const tried = examples.filter(
+    ([x]) => !(key === 'p' && x === true) && !(key === 'a' && x === -1),
+  );
   it.prop([values], { numRuns: 60, examples: tried })(
     'refuses a hostile value with BAD_REQUEST',
     async (v) => {
