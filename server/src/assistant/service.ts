@@ -71,21 +71,26 @@ export class Assistant {
     if (this.closed || message.role !== 'user' || session.assistant === false) return;
     const sessionId = message.sessionId;
     this.stopEverywhere(sessionId);
-    const full = roomLeft(this.services, session) === 0;
-    if (full || !this.rate.take(idString(user._id))) {
-      void publishReplyEvent(this.services, sessionId, {
-        kind: 'limited',
-        messageId: message.id,
-        message: full
-          ? `No reply: this chat has reached its limit of ${this.services.config.messagesPerSession.toLocaleString('en-US')} messages.`
-          : `No reply: at most ${this.config.repliesPerMinute} replies a minute. Regenerate in a minute to ask again.`,
-      });
+    if (roomLeft(this.services, session) === 0) {
+      this.limited(
+        message,
+        `No reply: this chat has reached its limit of ${this.services.config.messagesPerSession.toLocaleString('en-US')} messages.`,
+      );
       return;
     }
     this.newest.set(sessionId, Math.max(this.newest.get(sessionId) ?? 0, message.seq));
-    this.start(user, session._id, false, message.seq).catch((e) =>
+    this.start(user, session._id, false, message).catch((e) =>
       log.warn('reply not started', { session: sessionId, error: String(e) }),
     );
+  }
+
+  /** Tells the message's viewers why it gets no reply. */
+  private limited(message: Message, why: string): void {
+    void publishReplyEvent(this.services, message.sessionId, {
+      kind: 'limited',
+      messageId: message.id,
+      message: why,
+    });
   }
 
   /** Stops the session's running reply, keeping what arrived; the stopped reply, or null if none ran here. */
@@ -172,20 +177,29 @@ export class Assistant {
   }
 
   /**
-   * Starts a reply to the session's newest message (`again`: a regenerate). A start for
-   * a user message that a newer one has overtaken while it waited makes no reply.
+   * Starts a reply to the session's newest message (`again`: a regenerate; `to`: the
+   * user message it answers). A start for a user message that a newer one has
+   * overtaken while it waited makes no reply, and spends none of the user's rate.
    */
   private start(
     user: UserDoc,
     sessionId: ObjectId,
     again: boolean,
-    forSeq?: number,
+    to?: Message,
   ): Promise<Message | null> {
     const key = idString(sessionId);
     return this.services.locks.run(`reply:${key}`, async () => {
-      if (forSeq !== undefined) {
-        if (this.newest.get(key) !== forSeq) return null;
+      if (to) {
+        if (this.newest.get(key) !== to.seq) return null;
         this.newest.delete(key);
+        // Counted here, so a burst answered by one reply spends one.
+        if (!this.rate.take(idString(user._id))) {
+          this.limited(
+            to,
+            `No reply: at most ${this.config.repliesPerMinute} replies a minute. Regenerate in a minute to ask again.`,
+          );
+          return null;
+        }
       }
       const earlier = this.running.get(key);
       if (earlier) {
@@ -260,7 +274,11 @@ export class Assistant {
       try {
         release = await this.slots.acquire(abort.signal);
         const session = await this.services.db.sessions.findOne({ _id: stored.session_id });
-        if (!session) throw new ReplyEnded('stopped');
+        // Trashed meanwhile (before this reply was running, so its stop found nothing).
+        if (!session || session.deleted) {
+          abort.abort(new ReplyEnded('stopped'));
+          throw abort.signal.reason;
+        }
         const context = await contextFor(this.services, this.config, session, stored.seq);
         await this.model.stream(context, abort.signal, onText);
       } catch (e) {

@@ -4,8 +4,9 @@
 import type { Message } from '@parley/shared';
 import { describe, expect, it } from 'vitest';
 import { ModelClient, ReplyEnded } from '../../src/assistant/model';
+import { toObjectId } from '../../src/db/ids';
 import { sleep } from '../realtime/support';
-import { waitFor, waitForNewest, withModel } from './support';
+import { waitFor, waitForNewest, watchReplies, withModel } from './support';
 
 describe('assistant replies to bursts and to chats that go', () => {
   const t = withModel();
@@ -72,5 +73,66 @@ describe('assistant replies to bursts and to chats that go', () => {
     await sleep(100);
     expect(t.model.calls.length).toBe(before);
     expect(texts).toEqual([]);
+  });
+});
+
+describe('a burst and the reply rate', () => {
+  const t = withModel({ ASSISTANT_REPLIES_PER_MINUTE: '2' });
+
+  it('spends one of the rate: the next message still gets its reply', async () => {
+    const session = await t.client.session.create.mutate({ title: 'rate' });
+    const view = watchReplies(t.client, session.id);
+    await view.started();
+    await Promise.all(
+      [1, 2, 3].map((i) =>
+        t.client.message.send.mutate({ sessionId: session.id, content: `q${i}` }),
+      ),
+    );
+    const first = await t.model.next();
+    first.send('one');
+    first.finish();
+    await waitForNewest(t.client, session.id, 'the first reply', (m) => m.status === 'done');
+    await t.client.message.send.mutate({ sessionId: session.id, content: 'q4' });
+    const second = await t.model.next();
+    second.send('two');
+    second.finish();
+    const items = await waitForNewest(
+      t.client,
+      session.id,
+      'the second reply',
+      (m) => m.content === 'two' && m.status === 'done',
+    );
+    expect(items.filter((m) => m.role === 'assistant')).toHaveLength(2);
+    expect(view.events.filter((e) => e.kind === 'limited')).toEqual([]);
+    view.stop();
+  });
+});
+
+describe('a reply waiting for its turn', () => {
+  const t = withModel({ ASSISTANT_MAX_CONCURRENT: '1' });
+
+  it('ends stopped, with no model call, when its chat was trashed while it waited', async () => {
+    const a = await t.client.session.create.mutate({ title: 'a' });
+    const b = await t.client.session.create.mutate({ title: 'b' });
+    await t.client.message.send.mutate({ sessionId: a.id, content: 'first' });
+    const callA = await t.model.next();
+    await t.client.message.send.mutate({ sessionId: b.id, content: 'second' });
+    await waitForNewest(t.client, b.id, 'b waiting', (m) => m.status === 'streaming');
+    // Trashed by a write its stop did not see (another process, or before the reply ran).
+    await t.server.services.db.sessions.updateOne(
+      { _id: toObjectId(b.id) },
+      { $set: { deleted: true, deleted_at: new Date() } },
+    );
+    const before = t.model.calls.length;
+    callA.send('A');
+    callA.finish();
+    await waitFor('no reply running', () => t.server.services.assistant?.activeReplies === 0);
+    await sleep(100);
+    expect(t.model.calls.length).toBe(before);
+    const reply = await t.server.services.db.messages.findOne({
+      session_id: toObjectId(b.id),
+      role: 'assistant',
+    });
+    expect(reply?.status).toBe('stopped');
   });
 });
