@@ -64,13 +64,14 @@ describe('assistant limits', () => {
     await view.started();
     for (let i = 0; i < 3; i++) model.scripts.push(scripted([`reply ${i}`]));
     const before = model.calls.length;
+    // Each message's reply or notice comes before the next is sent: a message sent
+    // while an earlier one waits for its reply to start overtakes it.
+    const settled = () => view.events.filter((e) => e.kind === 'end' || e.kind === 'limited');
     for (let i = 0; i < 6; i++) {
       await client.message.send.mutate({ sessionId: session.id, content: `message ${i}` });
+      await waitFor(`message ${i} answered or refused`, () => settled().length === i + 1);
     }
-    await waitFor(
-      'three notices',
-      () => view.events.filter((e) => e.kind === 'limited').length === 3,
-    );
+    expect(view.events.filter((e) => e.kind === 'limited')).toHaveLength(3);
     const notice = view.events.find((e) => e.kind === 'limited');
     expect(notice).toMatchObject({ message: expect.stringMatching(/at most 3 replies a minute/) });
     await waitFor(
