@@ -1,6 +1,6 @@
 // What an import reads from any format, before it is stored: conversations as a
 // sequence of events, so a chat's messages can be written while they are read.
-import { defaultSessionTitle, limits } from '@parley/shared';
+import { defaultSessionTitle, hasVisibleCharacter, limits, wellFormed } from '@parley/shared';
 import type { Role } from '../db/documents';
 
 export type ImportSource = 'parley' | 'chatgpt';
@@ -63,7 +63,8 @@ export function importedTitle(value: unknown): string {
     .slice(0, limits.titleMax)
     .join('')
     .trim();
-  return title || defaultSessionTitle;
+  // As a title a create takes: no lone surrogate (stored as U+FFFD), something to see.
+  return hasVisibleCharacter(title) ? wellFormed(title) : defaultSessionTitle;
 }
 
 /** The first instant Parley cannot hold: exports write dates as ISO strings with four-digit years. */

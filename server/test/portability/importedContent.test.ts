@@ -2,10 +2,11 @@
 // written, whitespace past what a send allows is trimmed, NULs are removed, unpaired
 // surrogates become U+FFFD, and a message with nothing in it is skipped and
 // counted, never stored.
-import { contentSchema } from '@parley/shared';
+import { contentSchema, titleSchema } from '@parley/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Parley } from '../../src/app';
 import { toObjectId } from '../../src/db/ids';
+import { importedTitle } from '../../src/portability/imported';
 import { startTestServer } from '../support/harness';
 import { importBody, signedInUser } from './support';
 
@@ -78,6 +79,17 @@ describe('POST /import of messages a send would refuse', () => {
       expect(contentSchema.safeParse(content).success).toBe(true);
       const sent = await caller.message.send({ sessionId: other.id, content });
       expect(sent.content).toBe(content);
+    }
+  });
+});
+
+describe('imported titles', () => {
+  it('are titles a create takes: lone surrogates as U+FFFD, invisible ones the default', () => {
+    expect(importedTitle('uni \ud800 title')).toBe('uni \ufffd title');
+    expect(importedTitle('\u200b\u200b')).toBe('New Chat');
+    expect(importedTitle('  Plans\u0000 ')).toBe('Plans');
+    for (const t of ['uni \ud800 title', '\u200b', `${'😀'.repeat(250)}`, 'x\udc00']) {
+      expect(titleSchema.safeParse(importedTitle(t)).success).toBe(true);
     }
   });
 });
