@@ -18,12 +18,17 @@ import { type AnswerCall, answerWithAdapter, maxBatchSize } from './trpcCall';
 export const basePath = '/trpc/';
 export { maxBatchSize };
 
-/** A path as tRPC reads it (decoded), or null when it cannot be decoded. */
-function procedurePath(raw: string): string | null {
+/**
+ * The procedure path (decoded, several comma-separated in a batch) and the path tRPC is
+ * handed, which it decodes again. A path that is not valid percent-encoding names no
+ * procedure: it is kept as sent, so tRPC answers NOT_FOUND for it as for any unknown
+ * name (its own decodeURIComponent threw there, which it answered as a 500).
+ */
+function procedurePath(raw: string): { procedure: string; path: string } {
   try {
-    return decodeURIComponent(raw);
+    return { procedure: decodeURIComponent(raw), path: raw };
   } catch {
-    return null;
+    return { procedure: raw, path: encodeURIComponent(raw) };
   }
 }
 
@@ -56,8 +61,7 @@ export function trpcHandler(
       sendJson(res, 405, { detail: 'Method Not Allowed' }, { allow: 'GET, POST' });
       return;
     }
-    const path = url.pathname.slice(basePath.length);
-    const procedure = procedurePath(path);
+    const { procedure, path } = procedurePath(url.pathname.slice(basePath.length));
     const { searchParams } = url;
     // Checked before any path parses them; tRPC then answers with this error alone.
     let error = nestingErrorOf(searchParams.get('input'), searchParams.get('connectionParams'));
@@ -67,7 +71,7 @@ export function trpcHandler(
       // tRPC reads the query string from req.url: it must not see what was refused.
       req.url = `${url.pathname}${url.search}`;
     }
-    const bypass = !error && req.method === 'GET' && procedure !== null && !viaTRPC;
+    const bypass = !error && req.method === 'GET' && !viaTRPC;
     if (bypass && subscriptionPaths.has(procedure)) return subscribe(req, res, url, procedure);
     if (bypass) {
       const queries = readQueries(req, url, procedure, maxBatchSize);
