@@ -18,6 +18,7 @@ import {
 import { parseConnectionParamsFromString } from '@trpc/server/http';
 import { appRouter } from '../routers/app';
 import type { Context } from '../trpc/context';
+import { unreadableInputMessage } from '../trpc/inputReader';
 import { type ContextFactory, routerConfig as config, logFailure, pathsOf } from './procedures';
 
 const connected = `event: connected\ndata: ${JSON.stringify(config.sse?.client ?? {})}\n\n`;
@@ -87,7 +88,9 @@ function readInput(url: URL, req: IncomingMessage): unknown {
     try {
       input = config.transformer.input.deserialize(JSON.parse(raw));
     } catch (cause) {
-      throw new TRPCError({ code: 'BAD_REQUEST', message: 'Unable to parse the input.', cause });
+      // The same refusal as tRPC's own reader gives for one call or a batch.
+      if (cause instanceof TRPCError) throw cause;
+      throw new TRPCError({ code: 'BAD_REQUEST', message: unreadableInputMessage, cause });
     }
   }
   const lastEventId =

@@ -10,6 +10,7 @@ import { RetryAfter } from '../lib/retryAfter';
 import type { Viewer } from '../realtime/viewer';
 import type { Services } from '../services';
 import type { Context } from './context';
+import { unreadableInputMessage } from './inputReader';
 import { parsed } from './schemas';
 import { transformer } from './transformer';
 
@@ -27,8 +28,11 @@ const t = initTRPC.context<Context>().create({
       error.code === 'BAD_REQUEST' && error.cause instanceof ZodError
         ? z.flattenError(error.cause)
         : null;
-    // An input a parser gave up on (a stack overflow on deep nesting): the runtime's words mean nothing to a client.
-    const unreadable = error.code === 'BAD_REQUEST' && error.cause instanceof RangeError;
+    // An input a parser gave up on (JSON that is not JSON, a stack overflow on deep
+    // nesting): the runtime's words mean nothing to a client, and may quote the input.
+    const unreadable =
+      error.code === 'BAD_REQUEST' &&
+      (error.cause instanceof SyntaxError || error.cause instanceof RangeError);
     const retryAfterSeconds = error.cause instanceof RetryAfter ? error.cause.seconds : undefined;
     const { stack: _stack, ...data } = shape.data;
     return {
@@ -36,7 +40,7 @@ const t = initTRPC.context<Context>().create({
       message: internal
         ? 'Something went wrong on our side. Please try again.'
         : unreadable
-          ? 'The input could not be read.'
+          ? unreadableInputMessage
           : shape.message,
       data: { ...data, zodError, retryAfterSeconds, requestId: ctx?.req.requestId },
     };
