@@ -1,13 +1,14 @@
 // The tRPC endpoint at /trpc. Queries over GET are answered by ./queries and
 // subscriptions (GET, SSE) by ./subscriptions; everything else goes to tRPC's own
-// node-http adapter (./trpcCall), with the body read here first: at most maxBodyBytes,
-// nested at most maxJsonDepth, refused before anything parses it. Internal errors are
-// logged with their request id; clients only ever see a generic message.
+// node-http adapter (./trpcCall), with the body read here first: JSON (./contentType),
+// at most maxBodyBytes, nested at most maxJsonDepth, refused before anything parses it.
+// Internal errors are logged with their request id; clients only ever see a generic message.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TRPCError } from '@trpc/server';
 import { appRouter } from '../routers/app';
 import type { Services } from '../services';
 import { maxBodyBytes, readBoundedText } from './body';
+import { isJsonType, refuseContentType } from './contentType';
 import { contextFactory } from './context';
 import { nestsDeeperThan, sendJson, tooDeeplyNested } from './json';
 import { answerQueries, readQueries } from './queries';
@@ -78,6 +79,7 @@ export function trpcHandler(
       if (queries) return answerQueries(req, res, url, queries, createContext);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
+      if (!isJsonType(req.headers['content-type'])) return refuseContentType(res);
       const text = await readBoundedText(req, maxBodyBytes);
       if (text === null) {
         error = new TRPCError({ code: 'PAYLOAD_TOO_LARGE', message: 'Request body is too large.' });
