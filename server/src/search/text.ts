@@ -108,8 +108,8 @@ function tokensOfWords(folded: string): string {
 export interface ParsedQuery {
   /**
    * The words looked up in the index, each once: every word outside quotes, and of
-   * each quoted phrase its first word and its longest other one (the phrase check
-   * holds the rest to what the phrase says).
+   * each quoted phrase its first word, its longest other one and a last word of one
+   * letter (the phrase check holds the rest to what the phrase says).
    */
   words: string[];
   /** Quoted phrases, in phrase form: each must appear as it is. */
@@ -131,6 +131,9 @@ export function parseQuery(q: string): ParsedQuery {
       null,
     );
     if (longest) words.add(longest);
+    // The phrase check takes its last word as a prefix; one letter is a word only.
+    const last = others.at(-1);
+    if (last?.length === 1) words.add(last);
   }
   for (const w of tokenize(q.replaceAll(/"[^"]*"/g, ' ').replaceAll('"', ' '))) words.add(w);
   return { words: [...words], phrases };

@@ -104,7 +104,8 @@ export class Texts {
     if (query.words.length === 0) return;
     const results = this.mini.search(query.words.join(' '), {
       combineWith: 'AND',
-      prefix: true,
+      // A one-letter word as a prefix would be a pass over nearly every text.
+      prefix: (term) => term.length >= 2,
       fuzzy: (term) => (term.length >= 5 ? 1 : false),
       filter: (r) => {
         const doc = this.docs.get(r.id as string);

@@ -88,7 +88,7 @@ function unbounded(docs: Doc[], q: string): string[] {
   return mini
     .search(every, {
       combineWith: 'AND',
-      prefix: true,
+      prefix: (t) => t.length >= 2,
       fuzzy: (t) => (t.length >= 5 ? 1 : false),
       tokenize,
       processTerm: (t) => t,
@@ -126,6 +126,15 @@ describe('what a search query costs', () => {
     }
     // Phrases that match something, so whose unlooked-up words count, were among them.
     expect(phrased).toBeGreaterThan(30);
+  });
+
+  it('takes a one-letter word as a word, never as a prefix of every text', () => {
+    const texts = new Texts();
+    texts.add(doc(0, 'deploy the x'));
+    texts.add(doc(1, 'deploy now'));
+    expect(ids(texts, 'd')).toEqual([]);
+    expect(ids(texts, 'x')).toEqual(['m0']);
+    expect(ids(texts, 'de')).toEqual(['m0', 'm1']);
   });
 
   it('looks up each word once, and two words of a quoted phrase', () => {
