@@ -9,6 +9,7 @@ import { decodeCursor, encodeCursor } from '../chat/cursor';
 import { indexOf } from '../chat/sessionIndex';
 import type { UserDoc } from '../db/documents';
 import { idString } from '../db/ids';
+import { RetryAfter } from '../lib/retryAfter';
 import { Turns } from '../lib/turns';
 import { busResync } from '../realtime/bus';
 import { type SessionChangeEvent, userChannel, userTextsChannel } from '../realtime/channels';
@@ -43,11 +44,14 @@ function hashOf(text: string): number {
   return h;
 }
 
+/** One user's searches in progress at most: each match holds the event loop while it runs. */
+export const searchesAtOnce = 4;
 /** Words one search looks up at most: each costs a pass over the texts it prefixes. */
 export const maxSearchWords = 8;
 
 export class SearchIndexes {
   private readonly users = new Map<string, UserIndex>();
+  private readonly inFlight = new Map<string, number>();
   /** Matches hold the event loop: one at a time, other requests between them. */
   private readonly matches = new Turns();
 
@@ -122,7 +126,32 @@ export class SearchIndexes {
     this.users.clear();
   }
 
+  /** A user's searches waiting or running, at most searchesAtOnce each (a batch holds up to 50). */
   async query(services: Services, user: UserDoc, input: SearchQueryInput): Promise<SearchResult> {
+    const key = idString(user._id);
+    const running = this.inFlight.get(key) ?? 0;
+    if (running >= searchesAtOnce) {
+      throw new TRPCError({
+        code: 'TOO_MANY_REQUESTS',
+        message: `At most ${searchesAtOnce} searches at once. Try again in a moment.`,
+        cause: new RetryAfter(1),
+      });
+    }
+    this.inFlight.set(key, running + 1);
+    try {
+      return await this.search(services, user, input);
+    } finally {
+      const left = (this.inFlight.get(key) ?? 1) - 1;
+      if (left > 0) this.inFlight.set(key, left);
+      else this.inFlight.delete(key);
+    }
+  }
+
+  private async search(
+    services: Services,
+    user: UserDoc,
+    input: SearchQueryInput,
+  ): Promise<SearchResult> {
     const limit = input.limit ?? searchLimits.pageDefault;
     const h = hashOf(
       JSON.stringify([input.q, input.folderId ?? null, input.includeArchived ?? false]),

@@ -6,7 +6,7 @@
 import MiniSearch from 'minisearch';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Turns } from '../../src/lib/turns';
-import { maxSearchWords } from '../../src/search/indexes';
+import { maxSearchWords, searchesAtOnce } from '../../src/search/indexes';
 import { fold, foldText, parseQuery, phraseForm, tokenize } from '../../src/search/text';
 import { type Doc, Texts } from '../../src/search/texts';
 import type { Services } from '../../src/services';
@@ -186,6 +186,23 @@ describe('search.query', () => {
       message: `A search takes at most ${maxSearchWords} different words. Put words that go together in "quotes".`,
     });
     expect((await caller.search.query({ q: `"${eight} nine"` })).items).toHaveLength(1);
+  });
+
+  it(`refuses a user's searches past ${searchesAtOnce} at once with a retryable TOO_MANY_REQUESTS`, async () => {
+    const results = await Promise.allSettled(
+      Array.from({ length: 12 }, () => caller.search.query({ q: 'one' })),
+    );
+    const refused = results.filter((r) => r.status === 'rejected');
+    expect(refused.length).toBeGreaterThan(0);
+    for (const r of refused) {
+      expect((r as PromiseRejectedResult).reason).toMatchObject({
+        code: 'TOO_MANY_REQUESTS',
+        message: `At most ${searchesAtOnce} searches at once. Try again in a moment.`,
+      });
+    }
+    expect(results.length - refused.length).toBeGreaterThanOrEqual(searchesAtOnce);
+    // Once they are done, the user searches again.
+    expect((await caller.search.query({ q: 'one' })).items).toHaveLength(1);
   });
 
   it('runs each match in its turn', async () => {
