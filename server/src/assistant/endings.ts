@@ -14,7 +14,9 @@ export function howItEnded(
   config: AssistantConfig,
 ): { status: ReplyStatus; error: string | null } {
   const ours = signal.aborted ? (signal.reason as ReplyEnded) : null;
-  if (ours?.reason === 'stopped') return { status: 'stopped', error: null };
+  if (ours?.reason === 'stopped' || ours?.reason === 'superseded') {
+    return { status: 'stopped', error: null };
+  }
   if (ours?.reason === 'interrupted') return { status: 'interrupted', error: interruptedText };
   if (ours?.reason === 'too long') {
     return { status: 'stopped', error: 'The reply reached its length limit.' };

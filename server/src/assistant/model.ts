@@ -10,7 +10,7 @@ export interface ContextMessage {
 }
 
 /** Why a reply ended early, when Parley ended it rather than the model. */
-export type EndReason = 'stopped' | 'interrupted' | 'idle' | 'too long';
+export type EndReason = 'stopped' | 'superseded' | 'interrupted' | 'idle' | 'too long';
 
 export class ReplyEnded extends Error {
   constructor(readonly reason: EndReason) {

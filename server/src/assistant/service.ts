@@ -7,6 +7,7 @@ import type { AssistantState, Message, ReplyStatus } from '@parley/shared';
 import { TRPCError } from '@trpc/server';
 import type { ObjectId } from 'mongodb';
 import { roomLeft } from '../chat/fullChats';
+import { deleteMessage } from '../chat/messageEdits';
 import { loadOwnedSession } from '../chat/sessions';
 import type { AssistantConfig } from '../config/env';
 import type { SessionDoc, UserDoc } from '../db/documents';
@@ -53,11 +54,15 @@ export class Assistant {
   /** Listens for stop requests from every process. */
   async follow(): Promise<void> {
     this.unfollow = await this.services.bus.subscribe(stopChannel, (payload) => {
-      const { sessionId, before } = (payload ?? {}) as { sessionId?: unknown; before?: unknown };
+      const { sessionId, before, superseded } = (payload ?? {}) as {
+        sessionId?: unknown;
+        before?: unknown;
+        superseded?: unknown;
+      };
       if (typeof sessionId !== 'string' || typeof before !== 'number') return;
       // Only replies begun before the request: a reply it caused here must not stop itself.
       const r = this.running.get(sessionId);
-      if (r && r.startedAt < before) this.abort(sessionId, 'stopped');
+      if (r && r.startedAt < before) this.abort(sessionId, superseded ? 'superseded' : 'stopped');
     });
   }
 
@@ -70,7 +75,7 @@ export class Assistant {
   onUserMessage(user: UserDoc, session: SessionDoc, message: Message): void {
     if (this.closed || message.role !== 'user' || session.assistant === false) return;
     const sessionId = message.sessionId;
-    this.stopEverywhere(sessionId);
+    this.stopEverywhere(sessionId, 'superseded');
     if (roomLeft(this.services, session) === 0) {
       this.limited(
         message,
@@ -107,9 +112,11 @@ export class Assistant {
   }
 
   /** Stops the session's reply here at once, and in whichever other process runs it. */
-  private stopEverywhere(sessionId: string): void {
-    this.abort(sessionId, 'stopped');
-    this.services.bus.publish(stopChannel, { sessionId, before: Date.now() }).catch(() => {
+  private stopEverywhere(sessionId: string, reason: 'stopped' | 'superseded' = 'stopped'): void {
+    this.abort(sessionId, reason);
+    const superseded = reason === 'superseded';
+    const stop = { sessionId, before: Date.now(), ...(superseded ? { superseded } : {}) };
+    this.services.bus.publish(stopChannel, stop).catch(() => {
       // Other processes cannot hear it; this one has stopped its own.
     });
   }
@@ -171,7 +178,7 @@ export class Assistant {
     return quiet < this.config.idleTimeoutMs + 2 * this.config.saveEveryMs;
   }
 
-  private abort(sessionId: string, reason: 'stopped' | 'interrupted'): void {
+  private abort(sessionId: string, reason: 'stopped' | 'superseded' | 'interrupted'): void {
     const r = this.running.get(sessionId);
     if (r && !r.abort.signal.aborted) r.abort.abort(new ReplyEnded(reason));
   }
@@ -215,13 +222,13 @@ export class Assistant {
       if (!reply) return null;
       const message = apiReply(reply);
       void publishReplyEvent(this.services, key, { kind: 'draft', message });
-      this.run(reply);
+      this.run(reply, user);
       return message;
     });
   }
 
   /** Streams one reply to its end; its `finished` settles once the end is saved. */
-  private run(stored: StoredReply): void {
+  private run(stored: StoredReply, user: UserDoc): void {
     const sessionId = idString(stored.session_id);
     const abort = new AbortController();
     let settle: (m: Message | null) => void = () => {};
@@ -298,8 +305,16 @@ export class Assistant {
         // Left listed: the next start marks it interrupted.
         log.warn('reply end not saved', { session: sessionId, error: String(e) });
       }
-      if (this.running.get(sessionId) === r) this.running.delete(sessionId);
       if (final) await publishReplyEvent(this.services, sessionId, { kind: 'end', message: final });
+      // Overtaken by a newer message before a word came: nothing to keep in the chat.
+      const reason = abort.signal.aborted ? (abort.signal.reason as ReplyEnded).reason : null;
+      // (A regenerated reply keeps its earlier texts, so it stays.)
+      if (final && reason === 'superseded' && r.content === '' && !stored.previous?.length) {
+        await deleteMessage(this.services, user, final.id).catch((e) =>
+          log.warn('empty reply not removed', { session: sessionId, error: String(e) }),
+        );
+      }
+      if (this.running.get(sessionId) === r) this.running.delete(sessionId);
       settle(final);
     })();
   }

@@ -44,6 +44,26 @@ describe('assistant replies to bursts and to chats that go', () => {
     expect(t.model.calls.length - before).toBe(1);
   });
 
+  it('a reply overtaken by a newer message before any text came leaves nothing in the chat', async () => {
+    const session = await t.client.session.create.mutate({ title: 'overtaken' });
+    await t.client.message.send.mutate({ sessionId: session.id, content: 'first' });
+    const call1 = await t.model.next();
+    await waitForNewest(t.client, session.id, 'the first draft', (m) => m.role === 'assistant');
+    await t.client.message.send.mutate({ sessionId: session.id, content: 'second' });
+    const call2 = await t.model.next();
+    await waitFor('the first call to be dropped', () => call1.closed);
+    call2.send('answer');
+    call2.finish();
+    await waitForNewest(t.client, session.id, 'the reply', (m) => m.status === 'done');
+    await waitFor('no reply running', () => t.server.services.assistant?.activeReplies === 0);
+    const items = (await t.client.message.list.query({ sessionId: session.id })).items;
+    expect(shown(items)).toEqual([
+      [1, 'user', 'first', null],
+      [3, 'user', 'second', null],
+      [4, 'assistant', 'answer', 'done'],
+    ]);
+  });
+
   it('a chat moved to the trash stops its reply', async () => {
     const session = await t.client.session.create.mutate({ title: 'trashed' });
     await t.client.message.send.mutate({ sessionId: session.id, content: 'long one please' });
