@@ -19,7 +19,7 @@ import { contextFor } from './context';
 import { apiReply, createDraft, redraft, type StoredReply, saveReply, unregister } from './drafts';
 import { howItEnded } from './endings';
 import { ReplyRate, ReplySlots } from './limits';
-import { ModelClient, ReplyEnded } from './model';
+import { type EndReason, ModelClient, ReplyEnded } from './model';
 
 /** A reply longer than this is ended (kept, marked stopped): bounds a bucket and a page. */
 export const maxReplyChars = 128_000;
@@ -276,6 +276,8 @@ export class Assistant {
 
     void (async () => {
       let status: ReplyStatus = 'done';
+      /** Why Parley ended it, as it ended: a stop that comes after the end is not. */
+      let endedBy: EndReason | null = null;
       let error: string | null = null;
       let release = () => {};
       try {
@@ -290,6 +292,7 @@ export class Assistant {
         await this.model.stream(context, abort.signal, onText);
       } catch (e) {
         ({ status, error } = howItEnded(e, abort.signal, this.config));
+        if (abort.signal.aborted) endedBy = (abort.signal.reason as ReplyEnded).reason;
       } finally {
         release();
       }
@@ -307,9 +310,8 @@ export class Assistant {
       }
       if (final) await publishReplyEvent(this.services, sessionId, { kind: 'end', message: final });
       // Overtaken by a newer message before a word came: nothing to keep in the chat.
-      const reason = abort.signal.aborted ? (abort.signal.reason as ReplyEnded).reason : null;
       // (A regenerated reply keeps its earlier texts, so it stays.)
-      if (final && reason === 'superseded' && r.content === '' && !stored.previous?.length) {
+      if (final && endedBy === 'superseded' && r.content === '' && !stored.previous?.length) {
         await deleteMessage(this.services, user, final.id).catch((e) =>
           log.warn('empty reply not removed', { session: sessionId, error: String(e) }),
         );

@@ -105,15 +105,23 @@ function tokensOfWords(folded: string): string {
   return (folded.match(wordChars) ?? []).join(' ');
 }
 
+/** Words one search looks up at most (the longest): each costs a pass over the texts it prefixes. */
+export const maxSearchWords = 8;
+
+/** True for a term of one character of a script stored as pairs (Chinese, Japanese). */
+export const isUnspacedChar = (term: string) => [...term].length === 1 && unspaced.test(term);
+
 export interface ParsedQuery {
   /**
-   * The words looked up in the index, each once: every word outside quotes, and of
-   * each quoted phrase its first word, its longest other one and a last word of one
-   * letter (the phrase check holds the rest to what the phrase says).
+   * The words looked up in the index, each once, the maxSearchWords longest: every
+   * word outside quotes, and of each quoted phrase its first word and its longest
+   * other one (the phrase check holds the rest to what the phrase says).
    */
   words: string[];
   /** Quoted phrases, in phrase form: each must appear as it is. */
   phrases: string[];
+  /** The last word outside quotes, the one being typed: a prefix even of one letter. */
+  typing: string | null;
 }
 
 /** Splits a query into the words it looks up and its "quoted phrases". */
@@ -126,15 +134,17 @@ export function parseQuery(q: string): ParsedQuery {
     phrases.push(p);
     const [first, ...others] = tokenize(m[1] ?? '');
     if (first) words.add(first);
+    // A last word of one letter the phrase check takes as the start of a word.
+    if (others.at(-1)?.length === 1) others.pop();
     const longest = others.reduce<string | null>(
       (l, w) => (l && l.length >= w.length ? l : w),
       null,
     );
     if (longest) words.add(longest);
-    // The phrase check takes its last word as a prefix; one letter is a word only.
-    const last = others.at(-1);
-    if (last?.length === 1) words.add(last);
   }
-  for (const w of tokenize(q.replaceAll(/"[^"]*"/g, ' ').replaceAll('"', ' '))) words.add(w);
-  return { words: [...words], phrases };
+  const outside = tokenize(q.replaceAll(/"[^"]*"/g, ' ').replaceAll('"', ' '));
+  for (const w of outside) words.add(w);
+  // The longest are the most telling; shorter ones past them ("i", "my", "the") go.
+  const kept = [...words].sort((a, b) => b.length - a.length).slice(0, maxSearchWords);
+  return { words: kept, phrases, typing: outside.at(-1) ?? null };
 }

@@ -4,7 +4,7 @@ import type { Message } from '@parley/shared';
 import MiniSearch from 'minisearch';
 import type { BucketEntry } from '../db/documents';
 import { idString } from '../db/ids';
-import { type ParsedQuery, phraseForm, tokenize } from './text';
+import { isUnspacedChar, type ParsedQuery, phraseForm, tokenize } from './text';
 
 /** One indexed text: a chat's title (seq 0) or one message. */
 export interface Doc {
@@ -98,14 +98,16 @@ export class Texts {
    * every word matches (a prefix, or within one edit for words of five letters or
    * more), every quoted phrase appears as it is. Each word looked up costs a pass
    * over the texts it prefixes: parseQuery names each once, and a search looks up
-   * at most maxSearchWords (indexes.ts).
+   * at most maxSearchWords.
    */
   *matches(query: ParsedQuery, shown: (doc: Doc) => boolean): Generator<[Doc, string[]]> {
     if (query.words.length === 0) return;
     const results = this.mini.search(query.words.join(' '), {
       combineWith: 'AND',
-      // A one-letter word as a prefix would be a pass over nearly every text.
-      prefix: (term) => term.length >= 2,
+      // A one-letter word as a prefix is a pass over nearly every text: only the one
+      // being typed is one. One Chinese or Japanese character is found as the start of
+      // the pairs it is stored in.
+      prefix: (term) => term.length >= 2 || isUnspacedChar(term) || term === query.typing,
       fuzzy: (term) => (term.length >= 5 ? 1 : false),
       filter: (r) => {
         const doc = this.docs.get(r.id as string);
