@@ -2,26 +2,15 @@
 // is refused with a clear FORBIDDEN and stores nothing, also when many race; a retried
 // send that was stored before still gets its message; the REST route says 403; and no
 // assistant reply is started into a full chat.
-import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Parley } from '../../src/app';
 import { ConfigError, loadConfig } from '../../src/config/env';
 import { toObjectId } from '../../src/db/ids';
 import { signedIn, waitFor, watchReplies, withModel } from '../assistant/support';
 import { loginToken, rest } from '../rest/support';
-import { newUser, startTestServer } from '../support/harness';
+import { failure, newUser, startTestServer } from '../support/harness';
 
 const full = 'This chat has reached its limit of 5 messages. Start a new chat to go on.';
-
-async function failure(p: Promise<unknown>): Promise<TRPCError | null> {
-  return p.then(
-    () => null,
-    (e: unknown) => {
-      if (e instanceof TRPCError) return e;
-      throw e;
-    },
-  );
-}
 
 describe('the messages cap of a chat', () => {
   let parley: Parley;

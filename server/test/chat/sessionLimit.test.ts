@@ -1,28 +1,17 @@
 // A user stores at most SESSIONS_PER_USER sessions: one more is refused with a clear
 // FORBIDDEN and stores nothing, also when many creates race, and on a user the old
 // service wrote (no session index yet).
-import { TRPCError } from '@trpc/server';
 import type { ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/env';
 import type { Services } from '../../src/services';
-import { callerFor, closeServices, newUser, testServices } from '../support/harness';
+import { callerFor, closeServices, failure, newUser, testServices } from '../support/harness';
 
 let services: Services;
 beforeAll(async () => {
   services = await testServices({ SESSIONS_PER_USER: '5' });
 });
 afterAll(() => closeServices(services));
-
-async function failure(p: Promise<unknown>): Promise<TRPCError | null> {
-  return p.then(
-    () => null,
-    (e: unknown) => {
-      if (e instanceof TRPCError) return e;
-      throw e;
-    },
-  );
-}
 
 const stored = (userId: ObjectId) => services.db.sessions.countDocuments({ user_id: userId });
 

@@ -97,3 +97,14 @@ export function codeOf(p: Promise<unknown>): Promise<string> {
     },
   );
 }
+
+/** What a call ends with: null, or its TRPCError; any other error is thrown on. */
+export function failure(p: Promise<unknown>): Promise<TRPCError | null> {
+  return p.then(
+    () => null,
+    (e: unknown) => {
+      if (e instanceof TRPCError) return e;
+      throw e;
+    },
+  );
+}
