@@ -56,6 +56,7 @@ export async function startParley(config: Config): Promise<Parley> {
   const services = createServices(config, db, bus);
   const oldDatabase = await needsAdoption(db);
   const unfollowCallers = await services.callers.follow(bus);
+  const unfollowSignOuts = await services.signedOut.follow(bus);
   const unshareThrottles = await shareThrottles(bus, services.throttle, services.registrations);
   // Before any request: a reply a crash left as a draft must not look as if it still grew.
   const interrupted = await interruptLeftoverReplies(services);
@@ -108,6 +109,7 @@ export async function startParley(config: Config): Promise<Parley> {
         await adoption;
         await services.purges.close();
         unfollowCallers();
+        unfollowSignOuts();
         unshareThrottles();
         await bus.close();
         await db.client.close().catch(() => {});

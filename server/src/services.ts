@@ -3,6 +3,7 @@ import { Assistant } from './assistant/service';
 import { CallerCache } from './auth/callers';
 import { PasswordHasher } from './auth/passwords';
 import { RegistrationThrottle } from './auth/registrationThrottle';
+import { SignedOutFamilies } from './auth/signedOut';
 import { LoginThrottle } from './auth/throttle';
 import { AccessTokens } from './auth/tokens';
 import { ListChecks } from './chat/listChecks';
@@ -25,6 +26,8 @@ export interface Services {
   registrations: RegistrationThrottle;
   /** Callers' user records, reused for a few seconds (auth/callers.ts). */
   callers: CallerCache;
+  /** Devices signed out one by one: their access tokens end at once (auth/signedOut.ts). */
+  signedOut: SignedOutFamilies;
   /** Serialises writes to one document within this process (FerretDB v1 updates are not atomic). */
   locks: KeyedLock;
   /** Sessions whose last write failed half-way in this process: repaired before next use. */
@@ -60,6 +63,7 @@ export function createServices(config: Config, db: Database, bus: EventBus): Ser
     throttle: new LoginThrottle(config.loginThrottle),
     registrations: new RegistrationThrottle(config.registrationThrottle),
     callers,
+    signedOut: new SignedOutFamilies(db, config.callerCacheMs),
     locks,
     sessionCopies: new SessionCopies(locks, { enabled: !bus.crossProcess }),
     listChecks: new ListChecks(),

@@ -23,8 +23,11 @@ export async function authenticate(services: Services, token: string | null): Pr
       message: 'Your session has expired. Please sign in again.',
     });
   }
-  const user = await findCaller(services, claims.userId);
-  if (!user || (user.token_version ?? 0) !== claims.tokenVersion) {
+  const [user, signedOut] = await Promise.all([
+    findCaller(services, claims.userId),
+    claims.family ? services.signedOut.isSignedOut(claims.family) : false,
+  ]);
+  if (!user || signedOut || (user.token_version ?? 0) !== claims.tokenVersion) {
     throw new TRPCError({
       code: 'UNAUTHORIZED',
       message: 'Your session has ended. Please sign in again.',

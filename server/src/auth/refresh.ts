@@ -17,6 +17,8 @@ export const refreshCookieName = 'parley_refresh';
 export interface IssuedRefresh {
   token: string;
   expiresAt: Date;
+  /** Named in the access tokens issued with it, so signing out ends them too. */
+  family: string;
 }
 
 export interface RotateOptions {
@@ -73,7 +75,7 @@ async function insertCredential(
     // A derived successor another caller stored first: the same credential.
     if (!isDuplicateKey(e)) throw e;
   }
-  return { token, expiresAt };
+  return { token, expiresAt, family: fields.family };
 }
 
 /** A new family for a sign-in, bound to the user's current refresh version. */
@@ -155,13 +157,21 @@ async function revokeFamily(db: Database, doc: RefreshTokenDoc, ttlDays: number)
   }
 }
 
-/** Logout: the credential's whole family stops working. Unknown credentials are ignored. */
-export async function revokeRefresh(db: Database, token: string, ttlDays: number): Promise<void> {
+/**
+ * Logout: the credential's whole family stops working. Unknown credentials are
+ * ignored (null); else the family and its user.
+ */
+export async function revokeRefresh(
+  db: Database,
+  token: string,
+  ttlDays: number,
+): Promise<{ family: string; userId: ObjectId } | null> {
   const id = hashOf(token);
   const doc = await db.refreshTokens.findOne({ _id: id });
-  if (!doc) return;
+  if (!doc) return null;
   await revokeFamily(db, doc, ttlDays);
   await db.refreshTokens.updateOne({ _id: id }, { $set: { revoked_at: new Date() } });
+  return { family: doc.family, userId: doc.user_id };
 }
 
 /** There is no TTL index on the embedded database: expired credentials and revocations are swept. */

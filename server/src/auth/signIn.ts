@@ -21,6 +21,7 @@ export function deliver(
   const access = services.tokens.sign({
     userId: idString(user._id),
     tokenVersion: user.token_version ?? 0,
+    family: refresh?.family ?? null,
   });
   const result: AuthResult = {
     user: toApiUser(user),

@@ -9,6 +9,8 @@ const audience = 'parley-api';
 export interface AccessClaims {
   userId: string;
   tokenVersion: number;
+  /** The refresh family the token was issued with: signing it out ends the token too. */
+  family?: string | null;
 }
 
 /** Verified tokens remembered per process: a client presents the same one on every request. */
@@ -29,7 +31,8 @@ export class AccessTokens {
   sign(claims: AccessClaims): { token: string; expiresAt: Date } {
     const now = Math.floor(Date.now() / 1000);
     const exp = now + this.ttlSeconds;
-    const token = jwt.sign({ typ: 'access', ver: claims.tokenVersion, iat: now, exp }, this.key, {
+    const body = { typ: 'access', ver: claims.tokenVersion, iat: now, exp };
+    const token = jwt.sign(claims.family ? { ...body, fam: claims.family } : body, this.key, {
       algorithm: 'HS256',
       issuer,
       audience,
@@ -67,8 +70,9 @@ export class AccessTokens {
       if (typeof payload.exp !== 'number' || payload.typ !== 'access') return null;
       if (typeof payload.sub !== 'string' || !/^[0-9a-f]{24}$/.test(payload.sub)) return null;
       if (typeof payload.ver !== 'number') return null;
+      if (payload.fam !== undefined && typeof payload.fam !== 'string') return null;
       return {
-        claims: { userId: payload.sub, tokenVersion: payload.ver },
+        claims: { userId: payload.sub, tokenVersion: payload.ver, family: payload.fam ?? null },
         expiresAtMs: payload.exp * 1000,
       };
     } catch {

@@ -9,6 +9,7 @@ import { log } from '../log';
 import type { Services } from '../services';
 import { userChangedChannel } from './callers';
 import { isCommonPassword, type PasswordHasher, tooCommonPassword } from './passwords';
+import { revokeRefresh } from './refresh';
 import { recordUserName, userByName } from './userNames';
 
 export function toApiUser(doc: UserDoc): User {
@@ -81,6 +82,19 @@ export function signOutEverywhere(services: Services, userId: ObjectId): Promise
   return bump(services, userId, { token_version: 1, refresh_version: 1 });
 }
 
+/**
+ * Logout of one device: its refresh family is revoked, and the access tokens
+ * issued with that family stop working here at once and elsewhere as the
+ * change arrives (auth/signedOut.ts).
+ */
+export async function signOutDevice(services: Services, refreshToken: string): Promise<void> {
+  const { db, config } = services;
+  const revoked = await revokeRefresh(db, refreshToken, config.refreshTokenTtlDays);
+  if (!revoked) return;
+  services.signedOut.signedOut(revoked.family);
+  await announce(services, revoked.userId, revoked.family);
+}
+
 async function bump(
   services: Services,
   userId: ObjectId,
@@ -90,10 +104,18 @@ async function bump(
     { _id: userId },
     { $inc: inc, $set: { updated_at: new Date() } },
   );
+  await announce(services, userId);
+}
+
+/** Tells this process's caches and live streams, then the other processes', that the user changed. */
+async function announce(services: Services, userId: ObjectId, family?: string): Promise<void> {
   const id = idString(userId);
   services.callers.drop(id);
   try {
-    await services.bus.publish(userChangedChannel, { userId: id });
+    await services.bus.publish(
+      userChangedChannel,
+      family ? { userId: id, family } : { userId: id },
+    );
   } catch (e) {
     // Other processes then notice within the cache's lifetime.
     log.warn('user change not published', { userId: id, error: (e as Error).message });

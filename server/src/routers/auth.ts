@@ -8,10 +8,16 @@ import {
 } from '@parley/shared';
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { clearedRefreshCookie, revokeRefresh, rotateRefresh } from '../auth/refresh';
+import { clearedRefreshCookie, rotateRefresh } from '../auth/refresh';
 import { deliver, presentedRefresh, signIn } from '../auth/signIn';
 import { withinAttempt } from '../auth/throttle';
-import { createUser, findUserByName, signOutEverywhere, toApiUser } from '../auth/users';
+import {
+  createUser,
+  findUserByName,
+  signOutDevice,
+  signOutEverywhere,
+  toApiUser,
+} from '../auth/users';
 import { protectedProcedure, publicProcedure } from '../trpc/init';
 import { parsed } from '../trpc/schemas';
 
@@ -75,8 +81,7 @@ export const authRouter = {
     .output(parsed(z.object({ ok: z.literal(true) })))
     .mutation(async ({ ctx, input }) => {
       const presented = presentedRefresh(ctx.req, input?.refreshToken);
-      const { db, config } = ctx.services;
-      if (presented) await revokeRefresh(db, presented.token, config.refreshTokenTtlDays);
+      if (presented) await signOutDevice(ctx.services, presented.token);
       ctx.req.setCookie(clearedRefreshCookie(ctx.services.config.env === 'production'));
       return { ok: true as const };
     }),
