@@ -3,11 +3,10 @@
 // runs at a time: a newer user message stops the running one (it answers the
 // newer question instead). Replies wait for a free slot (ReplySlots), and each
 // user may start only so many a minute (ReplyRate).
-import type { AssistantState, Message, ReplyStatus } from '@parley/shared';
+import type { AssistantState, Message } from '@parley/shared';
 import { TRPCError } from '@trpc/server';
 import type { ObjectId } from 'mongodb';
-import { roomLeft } from '../chat/fullChats';
-import { deleteMessage } from '../chat/messageEdits';
+import { fullChatText, roomLeft } from '../chat/fullChats';
 import { loadOwnedSession } from '../chat/sessions';
 import type { AssistantConfig } from '../config/env';
 import type { SessionDoc, UserDoc } from '../db/documents';
@@ -15,30 +14,17 @@ import { idString } from '../db/ids';
 import { log } from '../log';
 import type { Services } from '../services';
 import { publishReplyEvent, stopChannel } from './channels';
-import { contextFor } from './context';
-import { apiReply, createDraft, redraft, type StoredReply, saveReply, unregister } from './drafts';
-import { howItEnded } from './endings';
+import { apiReply, createDraft, redraft, type StoredReply } from './drafts';
 import { ReplyRate, ReplySlots } from './limits';
-import { type EndReason, ModelClient, ReplyEnded } from './model';
-
-/** A reply longer than this is ended (kept, marked stopped): bounds a bucket and a page. */
-export const maxReplyChars = 128_000;
-
-interface Running {
-  reply: StoredReply;
-  startedAt: number;
-  content: string;
-  abort: AbortController;
-  finished: Promise<Message | null>;
-}
+import { ModelClient, ReplyEnded } from './model';
+import { type ReplyDeps, type Running, runReply } from './replyRun';
 
 export class Assistant {
   private readonly running = new Map<string, Running>();
   /** The newest user message of each session whose reply has yet to start, by session. */
   private readonly newest = new Map<string, number>();
-  private readonly slots: ReplySlots;
   private readonly rate: ReplyRate;
-  private readonly model: ModelClient;
+  private readonly replies: ReplyDeps;
   private closed = false;
   private unfollow: () => void = () => {};
 
@@ -46,9 +32,13 @@ export class Assistant {
     private readonly services: Services,
     private readonly config: AssistantConfig,
   ) {
-    this.slots = new ReplySlots(config.maxConcurrent, config.queue);
     this.rate = new ReplyRate(config.repliesPerMinute);
-    this.model = new ModelClient(config);
+    this.replies = {
+      services,
+      config,
+      slots: new ReplySlots(config.maxConcurrent, config.queue),
+      model: new ModelClient(config),
+    };
   }
 
   /** Listens for stop requests from every process. */
@@ -79,7 +69,7 @@ export class Assistant {
     if (roomLeft(this.services, session) === 0) {
       this.limited(
         message,
-        `No reply: this chat has reached its limit of ${this.services.config.messagesPerSession.toLocaleString('en-US')} messages.`,
+        `No reply: ${fullChatText(this.services.config.messagesPerSession, 'this')}`,
       );
       return;
     }
@@ -227,97 +217,12 @@ export class Assistant {
     });
   }
 
-  /** Streams one reply to its end; its `finished` settles once the end is saved. */
+  /** Streams one reply to its end (replyRun.ts), held in `running` until it has ended. */
   private run(stored: StoredReply, user: UserDoc): void {
     const sessionId = idString(stored.session_id);
-    const abort = new AbortController();
-    let settle: (m: Message | null) => void = () => {};
-    const r: Running = {
-      reply: stored,
-      startedAt: Date.now(),
-      content: '',
-      abort,
-      finished: new Promise((resolve) => {
-        settle = resolve;
-      }),
-    };
-    this.running.set(sessionId, r);
-    let saving: Promise<unknown> = Promise.resolve();
-    let saveTimer: NodeJS.Timeout | undefined;
-    let ended = false;
-    const saveDraft = () => {
-      saveTimer = undefined;
-      if (ended) return;
-      const content = r.content;
-      saving = saving
-        .then(async () => {
-          if (ended) return;
-          r.reply = await saveReply(this.services, r.reply, { content, status: 'streaming' });
-          await publishReplyEvent(this.services, sessionId, {
-            kind: 'draft',
-            message: { ...apiReply(r.reply), content: r.content },
-          });
-        })
-        .catch((e) => log.warn('reply draft not saved', { session: sessionId, error: String(e) }));
-    };
-    const onText = (text: string) => {
-      const offset = r.content.length;
-      r.content += text;
-      void publishReplyEvent(this.services, sessionId, {
-        kind: 'delta',
-        messageId: idString(stored._id),
-        seq: stored.seq,
-        offset,
-        text,
-      });
-      if (r.content.length >= maxReplyChars) abort.abort(new ReplyEnded('too long'));
-      saveTimer ??= setTimeout(saveDraft, this.config.saveEveryMs);
-    };
-
-    void (async () => {
-      let status: ReplyStatus = 'done';
-      /** Why Parley ended it, as it ended: a stop that comes after the end is not. */
-      let endedBy: EndReason | null = null;
-      let error: string | null = null;
-      let release = () => {};
-      try {
-        release = await this.slots.acquire(abort.signal);
-        const session = await this.services.db.sessions.findOne({ _id: stored.session_id });
-        // Trashed meanwhile (before this reply was running, so its stop found nothing).
-        if (!session || session.deleted) {
-          abort.abort(new ReplyEnded('stopped'));
-          throw abort.signal.reason;
-        }
-        const context = await contextFor(this.services, this.config, session, stored.seq);
-        await this.model.stream(context, abort.signal, onText);
-      } catch (e) {
-        ({ status, error } = howItEnded(e, abort.signal, this.config));
-        if (abort.signal.aborted) endedBy = (abort.signal.reason as ReplyEnded).reason;
-      } finally {
-        release();
-      }
-      ended = true;
-      clearTimeout(saveTimer);
-      await saving;
-      let final: Message | null = null;
-      try {
-        r.reply = await saveReply(this.services, r.reply, { content: r.content, status, error });
-        final = apiReply(r.reply);
-        await unregister(this.services, stored._id);
-      } catch (e) {
-        // Left listed: the next start marks it interrupted.
-        log.warn('reply end not saved', { session: sessionId, error: String(e) });
-      }
-      if (final) await publishReplyEvent(this.services, sessionId, { kind: 'end', message: final });
-      // Overtaken by a newer message before a word came: nothing to keep in the chat.
-      // (A regenerated reply keeps its earlier texts, so it stays.)
-      if (final && endedBy === 'superseded' && r.content === '' && !stored.previous?.length) {
-        await deleteMessage(this.services, user, final.id).catch((e) =>
-          log.warn('empty reply not removed', { session: sessionId, error: String(e) }),
-        );
-      }
+    const r = runReply(this.replies, stored, user, () => {
       if (this.running.get(sessionId) === r) this.running.delete(sessionId);
-      settle(final);
-    })();
+    });
+    this.running.set(sessionId, r);
   }
 }

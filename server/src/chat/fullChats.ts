@@ -7,11 +7,15 @@ import type { SessionDoc } from '../db/documents';
 import type { Services } from '../services';
 import { storedCount } from './mappers';
 
+/** What a full chat's user is told, by a refused send and by the missing reply alike. */
+export const fullChatText = (limit: number, start: 'This' | 'this' = 'This') =>
+  `${start} chat has reached its limit of ${limit.toLocaleString('en-US')} messages.`;
+
 /** Refused at the cap: the quota is the chat's, not a missing permission, so FORBIDDEN (as the chats cap). */
 export const chatIsFull = (limit: number) =>
   new TRPCError({
     code: 'FORBIDDEN',
-    message: `This chat has reached its limit of ${limit.toLocaleString('en-US')} messages. Start a new chat to go on.`,
+    message: `${fullChatText(limit)} Start a new chat to go on.`,
   });
 
 /** How many more messages the session takes. */
