@@ -1,6 +1,5 @@
 // Everything the app holds for one page load: the sign-in, its renewal, the query
 // cache and the API client. Built once in main.tsx; tests build their own.
-import { refusalCodes } from '@parley/shared';
 import { QueryClient } from '@tanstack/react-query';
 import { CredentialStore } from '../auth/credentials';
 import { TokenRenewal } from '../auth/renewal';
@@ -8,7 +7,7 @@ import { browserTabSync } from '../auth/tabSync';
 import { forgetDrafts } from '../chat/drafts';
 import { forgetOutbox } from '../chat/outboxStore';
 import { authClient } from '../trpc/authClient';
-import { errorCode, isNetworkError } from '../trpc/errors';
+import { retryQuery } from '../trpc/errors';
 import { createLinks } from '../trpc/links';
 import { trpc } from '../trpc/trpc';
 
@@ -28,8 +27,7 @@ export function createRuntime() {
       queries: {
         staleTime: 30_000,
         refetchOnWindowFocus: false,
-        retry: (count, error) =>
-          count < 2 && (isNetworkError(error) || !refusalCodes.has(errorCode(error) ?? '')),
+        retry: (count, error) => retryQuery(count, error),
       },
       mutations: { retry: false },
     },

@@ -4,7 +4,7 @@
 
 import { keepPreviousData } from '@tanstack/react-query';
 import { type KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react';
-import { describeError } from '../trpc/errors';
+import { describeError, retryQuery } from '../trpc/errors';
 import { trpc } from '../trpc/trpc';
 import { Icon } from '../ui/Icon';
 import { Spinner } from '../ui/Spinner';
@@ -53,6 +53,8 @@ export default function SearchDialog({ onClose }: { onClose: () => void }) {
       enabled: q.length > 0,
       getNextPageParam: (page) => page.nextCursor,
       placeholderData: keepPreviousData,
+      // Refused only while this user's other searches run (8 at a time): asked again shortly.
+      retry: (count, error) => retryQuery(count, error, 3),
       // While the index is being built, ask again until it is done.
       refetchInterval: (query) => (query.state.data?.pages.at(-1)?.indexing ? 1_000 : false),
     },

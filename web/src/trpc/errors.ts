@@ -1,5 +1,6 @@
 // Reading tRPC errors the way the UI needs them: a code, field messages from the
 // server's zodError, and a sentence a person can act on.
+import { refusalCodes } from '@parley/shared';
 import { TRPCClientError } from '@trpc/client';
 import type { AppRouter } from './types';
 
@@ -34,6 +35,18 @@ export function retryAfterSeconds(error: unknown): number | undefined {
 /** True when the request never got an answer from the API (offline, server down). */
 export function isNetworkError(error: unknown): boolean {
   return error instanceof TRPCClientError ? !error.data : error instanceof TypeError;
+}
+
+/**
+ * Whether a failed query is asked again: twice when Parley could not be reached
+ * or failed, never when it refused. `busyTries` more for TOO_MANY_REQUESTS,
+ * for a query refused only while the caller's others are running (search).
+ */
+export function retryQuery(count: number, error: unknown, busyTries = 0): boolean {
+  if (isNetworkError(error)) return count < 2;
+  const code = errorCode(error) ?? '';
+  if (code === 'TOO_MANY_REQUESTS') return count < busyTries;
+  return count < 2 && !refusalCodes.has(code);
 }
 
 /** A message for a person: the server's own words, or what to do when it could not be reached. */
