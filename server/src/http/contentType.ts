@@ -9,11 +9,12 @@ import { sendJson } from './json';
 import { routerConfig } from './procedures';
 
 /**
- * `application/json`, with or without parameters: what tRPC's links send, and the one
- * spelling tRPC's JSON reader takes (it matches the lower-case prefix).
+ * `application/json`, with or without parameters, in any case (RFC 9110): what
+ * tRPC's links send. tRPC's JSON reader matches only the lower-case prefix, so
+ * the handler passes the type on lower-cased.
  */
 export function isJsonType(contentType: string | undefined): boolean {
-  return contentType?.split(';', 1)[0]?.trim() === 'application/json';
+  return contentType?.split(';', 1)[0]?.trim().toLowerCase() === 'application/json';
 }
 
 /** The 415 in tRPC's shape, as tRPC words a refusal that comes before any call. */

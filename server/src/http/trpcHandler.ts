@@ -79,7 +79,9 @@ export function trpcHandler(
       if (queries) return answerQueries(req, res, url, queries, createContext);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      if (!isJsonType(req.headers['content-type'])) return refuseContentType(res);
+      const type = req.headers['content-type'];
+      if (!isJsonType(type)) return refuseContentType(res);
+      req.headers['content-type'] = type?.toLowerCase();
       const text = await readBoundedText(req, maxBodyBytes);
       if (text === null) {
         error = new TRPCError({ code: 'PAYLOAD_TOO_LARGE', message: 'Request body is too large.' });

@@ -88,13 +88,19 @@ describe('a tRPC POST whose body is not JSON', () => {
 });
 
 describe('what clients send', () => {
-  it('JSON with a charset is answered', async () => {
+  it.each([
+    'application/json; charset=utf-8',
+    'Application/JSON',
+    'APPLICATION/JSON; charset=UTF-8',
+  ])('JSON as %s is answered (media types ignore case)', async (type) => {
     const res = await fetch(`${parley.url}/trpc/session.create`, {
       method: 'POST',
-      headers: { ...auth(), 'content-type': 'application/json; charset=utf-8' },
+      headers: { ...auth(), 'content-type': type },
       body,
     });
     expect(res.status).toBe(200);
+    const { result } = (await res.json()) as { result: { data: never } };
+    expect((superjson.deserialize(result.data) as { title: string }).title).toBe('from a body');
   });
 
   it.each([
