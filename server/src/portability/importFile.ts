@@ -72,14 +72,63 @@ export function claimImportSlot(services: Services, user: UserDoc): (() => void)
   return () => users.delete(key);
 }
 
-async function* chatgptEvents(stream: NodeJS.ReadableStream): AsyncGenerator<ImportEvent> {
-  // Values only: the parser's chunk tokens of every string would be made and dropped.
-  const items = stream.pipe(streamArray.withParserAsStream({ streamValues: false }));
-  stream.on('error', (e) => items.destroy(e));
-  try {
-    for await (const item of items as AsyncIterable<{ key: number; value: unknown }>) {
-      yield* chatgptConversation(item.value, item.key);
+/**
+ * JSON values one ChatGPT conversation may hold, about 20,000 turns: what is
+ * built of it in memory while it is read is bounded by this (some 100 MB). A
+ * larger one is left out as it is read, and reported; the rest of the file goes on.
+ */
+export const maxValuesPerConversation = 2_000_000;
+const tooLarge = `it is too large to read: more than ${maxValuesPerConversation.toLocaleString('en-US')} JSON values (about 20,000 turns)`;
+
+/**
+ * Counts each conversation's values as it is built, and gives up on one past the
+ * bound. The places in the array of those given up on, in order, are `dropped`.
+ */
+function conversationSizeCheck() {
+  let values = 0;
+  /** Calls back at the array's level: the array's start, then one per conversation read. */
+  let ends = -1;
+  const dropped: number[] = [];
+  const objectFilter = (asm: { depth: number }): false | undefined => {
+    if (asm.depth <= 1) {
+      ends++;
+      values = 0;
+    } else if (++values > maxValuesPerConversation) {
+      values = 0;
+      dropped.push(ends + dropped.length);
+      return false; // what was built of it is let go; the rest of it is only counted
     }
+    return undefined;
+  };
+  return { objectFilter, dropped };
+}
+
+async function* chatgptEvents(stream: NodeJS.ReadableStream): AsyncGenerator<ImportEvent> {
+  const sizes = conversationSizeCheck();
+  // Values only: the parser's chunk tokens of every string would be made and dropped.
+  const items = stream.pipe(
+    streamArray.withParserAsStream({
+      streamValues: false,
+      objectFilter: sizes.objectFilter,
+      includeUndecided: true,
+    }),
+  );
+  stream.on('error', (e) => items.destroy(e));
+  // The parser may read ahead of this loop: places, not timing, say what was dropped where.
+  let place = 0;
+  let reported = 0;
+  const leftOut = function* (): Generator<ImportEvent> {
+    while (sizes.dropped[reported] === place) {
+      reported++;
+      yield { type: 'fail', conversation: `#${++place}`, reason: tooLarge };
+    }
+  };
+  try {
+    for await (const item of items as AsyncIterable<{ value: unknown }>) {
+      yield* leftOut();
+      yield* chatgptConversation(item.value, place++);
+    }
+    yield* leftOut();
   } catch (e) {
     if (e instanceof FileError) throw e;
     throw new FileError(
