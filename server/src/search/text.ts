@@ -7,10 +7,16 @@
 const unspaced = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u30fc]/u;
 const wordChars = /[\p{L}\p{N}\p{M}]+/gu;
 
-/** One character folded: decomposed, its combining marks dropped, lower-cased. */
+/**
+ * Folding: marks removed after canonical decomposition, lower case, and the
+ * final sigma as any sigma (lower-casing a whole Greek word would make its
+ * last Σ a ς, one character at a time a σ: both are σ here).
+ */
 function foldChar(ch: string): string {
-  return ch.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+  return ch.normalize('NFD').replace(marks, '').toLowerCase().replace(finalSigma, 'σ');
 }
+const marks = /\p{M}/gu;
+const finalSigma = /ς/g;
 
 /** Only ASCII: folding it is lower-casing it, one character for one. */
 const ascii = /^\p{ASCII}*$/u;
@@ -36,8 +42,14 @@ export function fold(text: string): { folded: string; map: number[] } {
   return { folded, map };
 }
 
+/**
+ * `fold(text).folded`, made in whole-string passes: a character at a time costs
+ * some ten times as much, and a phrase check folds every text it looks at.
+ */
 export const foldText = (text: string): string =>
-  ascii.test(text) ? text.toLowerCase() : fold(text).folded;
+  ascii.test(text)
+    ? text.toLowerCase()
+    : text.normalize('NFD').replace(marks, '').toLowerCase().replace(finalSigma, 'σ');
 
 export interface Token {
   term: string;

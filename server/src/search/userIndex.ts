@@ -9,6 +9,7 @@ import { bucketSize, entriesOf, fetchBuckets } from '../chat/readModel';
 import { type IndexEntry, type SessionIndex, sessionOf } from '../chat/sessionIndex';
 import type { UserDoc } from '../db/documents';
 import { idString } from '../db/ids';
+import { Slices } from '../lib/slices';
 import { log } from '../log';
 import type { Services } from '../services';
 import { snippetOf } from './snippet';
@@ -189,6 +190,7 @@ export class UserIndex {
       chat.changedFrom = null;
     }
     const sessionId = ObjectId.createFromHexString(id);
+    const slices = new Slices();
     for (;;) {
       const entry = this.entries.get(id);
       if (this.closed || !entry || this.chats.get(id) !== chat || chat.read >= entry.count) return;
@@ -201,6 +203,10 @@ export class UserIndex {
         .filter((m) => m.seq >= from && m.seq <= to)
         .sort((a, b) => a.seq - b.seq);
       for (const m of found) {
+        if (slices.due()) {
+          await slices.next();
+          if (this.closed || this.chats.get(id) !== chat) return; // purged meanwhile
+        }
         if (m.seq !== chat.read + 1) break;
         chat.read = m.seq;
         if (m.deleted === true) continue; // a deleted message keeps its seq, not its text
@@ -266,15 +272,20 @@ export class UserIndex {
     return entry;
   }
 
-  /** Hits best first, from `offset` (Texts.matches says what matches). */
-  search(query: ParsedQuery, filters: Filters, offset: number, limit: number) {
+  /**
+   * Hits best first, from `offset` (Texts.matches says what matches). Checking
+   * phrases folds each candidate text, so the check runs in slices (lib/slices.ts).
+   */
+  async search(query: ParsedQuery, filters: Filters, offset: number, limit: number) {
     const hits: SearchHit[] = [];
     let skipped = 0;
     let more = false;
+    const slices = new Slices();
     for (const [doc, terms] of this.texts.matches(
       query,
       (d) => this.visible(d.s, filters) !== null,
     )) {
+      if (slices.due()) await slices.next();
       if (skipped < offset) {
         skipped++;
         continue;
@@ -283,7 +294,9 @@ export class UserIndex {
         more = true;
         break;
       }
-      const entry = this.entries.get(doc.s) as IndexEntry;
+      // Looked up again: the chat may have gone while an earlier slice waited.
+      const entry = this.visible(doc.s, filters);
+      if (!entry) continue;
       const { snippet, highlights } = snippetOf(doc.text, new Set(terms));
       hits.push({
         session: sessionOf(entry, this.user._id),

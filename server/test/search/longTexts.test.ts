@@ -1,0 +1,79 @@
+// Searching and indexing chats of long texts that are not ASCII: every candidate
+// text is folded for a quoted phrase, and every message for the index, which
+// takes seconds over hundreds of 30,000-character messages. That work runs in
+// slices (lib/slices.ts): the event loop is held for a small part of it at a
+// time, whatever the chat holds.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Parley } from '../../src/app';
+import { chatgptConversation, importBody, signedInUser } from '../portability/support';
+import { startTestServer } from '../support/harness';
+
+let parley: Parley;
+beforeAll(async () => {
+  parley = await startTestServer();
+});
+afterAll(() => parley.stop());
+
+/** Runs `work`, and measures the longest the event loop was held meanwhile and in all. */
+async function held<T>(
+  work: () => Promise<T>,
+): Promise<{ result: T; longest: number; total: number }> {
+  let done = false;
+  let longest = 0;
+  let last = performance.now();
+  const tick = () => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+    if (!done) setImmediate(tick);
+  };
+  setImmediate(tick);
+  const started = performance.now();
+  const result = await work();
+  const total = performance.now() - started;
+  done = true;
+  return { result, longest, total };
+}
+
+describe('search over long texts that are not ASCII', () => {
+  it('holds the event loop a slice at a time, while indexing and while checking a phrase', async () => {
+    const { caller, token } = await signedInUser(parley);
+    const text = `bé ${'aé '.repeat(10_598)}`; // 31,797 characters, "be" only first
+    const turns = Array.from({ length: 400 }, (_, i) => ({
+      id: `t${i}`,
+      parent: i === 0 ? null : `t${i - 1}`,
+      role: 'user',
+      parts: [text],
+      time: 1_700_000_000 + i,
+    }));
+    const file = JSON.stringify([
+      chatgptConversation({
+        id: 'long',
+        title: 'Long',
+        created: 1_700_000_000,
+        current: 't399',
+        turns,
+      }),
+    ]);
+    expect((await importBody(parley, token, file)).report).toMatchObject({ messages: 400 });
+
+    // The first search builds the index in the background.
+    const indexing = await held(async () => {
+      let page = await caller.search.query({ q: 'ae' });
+      for (let i = 0; i < 2_000 && page.indexing; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+        page = await caller.search.query({ q: 'ae' });
+      }
+      return page;
+    });
+    expect(indexing.result.indexing).toBe(false);
+
+    // Every text has both words, none the phrase: each of the 400 is folded and checked.
+    const phrase = await held(() => caller.search.query({ q: '"ae be"' }));
+    expect(phrase.result.items).toEqual([]);
+
+    for (const run of [indexing, phrase]) {
+      expect(run.longest).toBeLessThan(run.total / 3);
+    }
+  });
+});
