@@ -18,7 +18,8 @@ import { z } from 'zod';
 import { streamReplies } from '../assistant/replyStream';
 import { assistantState } from '../assistant/switch';
 import { deleteMessage, editMessage, restoreMessage } from '../chat/messageEdits';
-import { listMessages, sendMessage } from '../chat/messages';
+import { sendMessage } from '../chat/messages';
+import { listMessagesInTurn } from '../chat/pageReads';
 import { loadOwnedSession } from '../chat/sessions';
 import { streamMessageEvents, streamMessages } from '../realtime/messageStream';
 import type { Services } from '../services';
@@ -34,7 +35,7 @@ export const messageRouter = {
     .input(parsed(messageListInput))
     .output(parsed(messagePageSchema))
     .query(({ ctx, input }) =>
-      listMessages(ctx.services, ctx.user, {
+      listMessagesInTurn(ctx.services, ctx.user, {
         sessionId: input.sessionId,
         limit: input.limit ?? limits.messagePageDefault,
         cursor: input.cursor,
