@@ -136,8 +136,17 @@ function rangeOf(want: PageWanted, count: number, limit: number): Range {
   }
 }
 
-/** The page's range when the session is at least as long as the page reaches: fetched alongside it. */
+/**
+ * The page's range when the session is at least as long as the page reaches:
+ * fetched alongside it. None past the seqs a chat can hold: such a page is
+ * refused once the count is known (`fits`), and its range cannot be read.
+ */
 function guessedRange(want: PageWanted, limit: number): Range | null {
+  const range = guessedSeqs(want, limit);
+  return range && Number.isSafeInteger(range[1]) ? range : null;
+}
+
+function guessedSeqs(want: PageWanted, limit: number): Range | null {
   switch (want.kind) {
     case 'newest':
       return null; // needs the count

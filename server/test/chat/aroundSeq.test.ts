@@ -3,6 +3,7 @@
 // ordinary pages without a gap or a repeat.
 import { type Message, messagePageSchema } from '@parley/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { messageCursor } from '../../src/chat/cursor';
 import type { Services } from '../../src/services';
 import { closeServices, newUser, testServices } from '../support/harness';
 
@@ -80,5 +81,24 @@ describe('message.list around a seq', () => {
     await expect(
       caller.message.list({ sessionId: other, cursor: page.prevCursor }),
     ).rejects.toThrow(/cursor/);
+  });
+
+  it('refuses seqs near the largest a number holds as any other past the end, and another id as not found', async () => {
+    const max = Number.MAX_SAFE_INTEGER;
+    for (const input of [
+      { aroundSeq: max },
+      { aroundSeq: max - 10, limit: 200 },
+      { cursor: messageCursor(sessionId, 'newer', max) },
+      { cursor: messageCursor(sessionId, 'newer', max - 5) },
+      { cursor: messageCursor(sessionId, 'older', max) },
+    ]) {
+      await expect(caller.message.list({ sessionId, ...input })).rejects.toMatchObject({
+        code: 'BAD_REQUEST',
+      });
+    }
+    const nobody = 'ffffffffffffffffffffffff';
+    await expect(caller.message.list({ sessionId: nobody, aroundSeq: max })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 });
