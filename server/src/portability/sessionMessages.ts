@@ -1,5 +1,6 @@
 // A session's messages, oldest first, a few buckets at a time by `_id`: what
-// both exports stream from, never holding a whole history. The next chunk is
+// both exports stream from, never holding a whole history. Deleted messages are
+// left out, as the chat shows them. The next chunk is
 // read while the current one is written, so the database and the socket overlap.
 import type { Message } from '@parley/shared';
 import { toApiMessage } from '../chat/mappers';
@@ -30,6 +31,7 @@ export async function* messageChunks(
   for (let from = 1; next; from += chunkSize) {
     const current = await next;
     next = from + chunkSize <= count ? read(from + chunkSize) : null;
-    yield current.entries.map((e) => toApiMessage(e, session._id));
+    // A deleted message keeps its seq in the chat, but its text goes nowhere.
+    yield current.entries.filter((e) => !e.deleted).map((e) => toApiMessage(e, session._id));
   }
 }

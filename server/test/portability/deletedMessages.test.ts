@@ -1,0 +1,52 @@
+// A deleted message is gone from what its owner downloads: neither export of the
+// chat holds it, nor the account's, so importing that file cannot bring it back.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Parley } from '../../src/app';
+import { startTestServer } from '../support/harness';
+import { exportAccountLines, importBody, signedInUser } from './support';
+
+let parley: Parley;
+beforeAll(async () => {
+  parley = await startTestServer();
+});
+afterAll(() => parley.stop());
+
+describe('exports of a chat with a deleted message', () => {
+  it('leave it out of Markdown, JSON and the account, and an import of the account', async () => {
+    const { caller, auth, token } = await signedInUser(parley);
+    const s = await caller.session.create({ title: 'with a secret' });
+    const sent = [];
+    for (const content of ['before', 'my password is hunter2', 'after']) {
+      sent.push(await caller.message.send({ sessionId: s.id, content }));
+    }
+    await caller.message.delete({ id: sent[1]?.id ?? '' });
+
+    const md = await (
+      await fetch(`${parley.url}/export/sessions/${s.id}?format=markdown`, { headers: auth })
+    ).text();
+    expect(md).toContain('before');
+    expect(md).toContain('after');
+    expect(md).not.toContain('hunter2');
+
+    const json = (await (
+      await fetch(`${parley.url}/export/sessions/${s.id}?format=json`, { headers: auth })
+    ).json()) as { messages: Array<{ seq: number; content: string }> };
+    expect(json.messages.map((m) => [m.seq, m.content])).toEqual([
+      [1, 'before'],
+      [3, 'after'],
+    ]);
+
+    const account = await exportAccountLines(parley, token);
+    expect(account.text).not.toContain('hunter2');
+
+    const other = await signedInUser(parley);
+    const file = account.text;
+    expect((await importBody(parley, other.token, file)).report).toMatchObject({
+      sessions: 1,
+      messages: 2,
+    });
+    const [imported] = (await other.caller.session.list({})).items;
+    const page = await other.caller.message.list({ sessionId: imported?.id ?? '' });
+    expect(page.items.map((m) => m.content)).toEqual(['before', 'after']);
+  });
+});
