@@ -9,6 +9,7 @@ import type { MessageChangeRecord, MessageDoc, SessionDoc, UserDoc } from '../db
 import { asObjectId, idString, toObjectId } from '../db/ids';
 import { publishMessageChange } from '../realtime/channels';
 import type { Services } from '../services';
+import { markDamaged } from './damage';
 import { toApiMessage } from './mappers';
 import { readMessages } from './messages';
 import { rewriteEntry, toEntry } from './readModel';
@@ -77,21 +78,28 @@ async function changeMessage(
     if (!set) return { message: doc, n: null };
     const next: Numbered = { ...doc, ...set };
     await services.db.messages.updateOne({ _id: doc._id }, { $set: set });
-    const rewritten = await rewriteEntry(services.db, session._id, next.seq, next._id, () =>
-      toEntry(next),
-    );
-    const n = (session.change_count ?? 0) + 1;
-    const recent = [...(session.recent_changes ?? []), { n, seq: doc.seq, kind }];
-    const sessionSet: Partial<SessionDoc> = {
-      change_count: n,
-      recent_changes: recent.slice(-recentChangesKept),
-      // A bucket without the entry is a broken read model: the next read rebuilds it from `messages`.
-      ...(rewritten ? {} : { read_model: 0 }),
-    };
-    await withIndexEntry(services, user, entryOf(session), () =>
-      services.db.sessions.updateOne({ _id: session._id }, { $set: sessionSet }),
-    );
-    return { message: next, n };
+    try {
+      const rewritten = await rewriteEntry(services.db, session._id, next.seq, next._id, () =>
+        toEntry(next),
+      );
+      const n = (session.change_count ?? 0) + 1;
+      const recent = [...(session.recent_changes ?? []), { n, seq: doc.seq, kind }];
+      const sessionSet: Partial<SessionDoc> = {
+        change_count: n,
+        recent_changes: recent.slice(-recentChangesKept),
+        // A bucket without the entry is a broken read model: the next read rebuilds it from `messages`.
+        ...(rewritten ? {} : { read_model: 0 }),
+      };
+      await withIndexEntry(services, user, entryOf(session), () =>
+        services.db.sessions.updateOne({ _id: session._id }, { $set: sessionSet }),
+      );
+      return { message: next, n };
+    } catch (e) {
+      // The message holds the change and its page may not: a retry finds nothing left
+      // to do, so the page is rebuilt from `messages` before the chat is next read.
+      markDamaged(services, sessionId);
+      throw e;
+    }
   });
   if (done.n !== null) await publishMessageChange(services, idString(user._id), sessionId, done.n);
   return toApiMessage(toEntry(done.message), sessionRef);

@@ -36,7 +36,8 @@ export class UnreadableMessagesError extends TRPCError {
 }
 
 /**
- * Renumbers a session's messages 1..N in order and rewrites its buckets and
+ * Renumbers a session's messages 1..N in order (their seqs' when each has its
+ * own, else their times') and rewrites its buckets and
  * counters from `messages`. Reads every message of the session: run only on
  * first sight of a session the old service wrote, or after a failed write. It
  * finds messages whose references the old service stored as hex strings, and
@@ -60,11 +61,17 @@ export async function rebuildReadModel(db: Database, session: SessionDoc): Promi
     user_id: asObjectId(m.user_id) ?? m.user_id,
     stringRefs: !(m.session_id instanceof ObjectId) || !(m.user_id instanceof ObjectId),
   }));
-  messages.sort(
-    (a, b) =>
-      a.created_at.getTime() - b.created_at.getTime() ||
-      (a.seq ?? 0) - (b.seq ?? 0) ||
-      a._id.toHexString().localeCompare(b._id.toHexString()),
+  // Messages that all have their own seq keep their order: their times need not follow
+  // it (an import's, a clock set back). Only the old service's, without seqs, go by time.
+  const seqs = new Set(messages.map((m) => m.seq));
+  const numberedBefore =
+    seqs.size === messages.length && messages.every((m) => typeof m.seq === 'number');
+  messages.sort((a, b) =>
+    numberedBefore
+      ? (a.seq ?? 0) - (b.seq ?? 0)
+      : a.created_at.getTime() - b.created_at.getTime() ||
+        (a.seq ?? 0) - (b.seq ?? 0) ||
+        a._id.toHexString().localeCompare(b._id.toHexString()),
   );
   const numbered = messages.map(({ stringRefs: _, ...m }, i) => ({ ...m, seq: i + 1 }));
   const renumber = numbered.filter((m, i) => messages[i]?.seq !== m.seq || messages[i]?.stringRefs);
