@@ -29,4 +29,9 @@ describe('the composer', () => {
     expect(onSend).not.toHaveBeenCalled();
     expect(screen.getByRole('button', { name: 'Send message' })).toHaveProperty('disabled', true);
   });
+
+  it('takes the direction of the text typed, so Arabic or Hebrew is written right to left', () => {
+    render(<Composer onSend={() => {}} />);
+    expect(screen.getByLabelText('Message').getAttribute('dir')).toBe('auto');
+  });
 });

@@ -1,5 +1,6 @@
 // Where a message is written: Enter sends, Shift+Enter breaks the line, the box
-// grows with its text, and the length limit shows before it is reached.
+// grows with its text, takes the text's direction (Arabic and Hebrew run right to
+// left), and the length limit shows before it is reached.
 import { limits } from '@parley/shared';
 import {
   type FormEvent,
@@ -110,6 +111,7 @@ export function Composer({
           value={text}
           placeholder={placeholder}
           aria-label="Message"
+          dir="auto"
           disabled={disabled}
           onChange={(e) => setText(e.target.value)}
           onKeyDown={onKeyDown}

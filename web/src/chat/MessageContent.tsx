@@ -27,7 +27,13 @@ export function MessageContent({ content }: { content: string }) {
   return (
     <>
       <div id={id} className={`message__content${folded ? ' message__content--folded' : ''}`}>
-        <Suspense fallback={<p className="message__plain">{content}</p>}>
+        <Suspense
+          fallback={
+            <p className="message__plain" dir="auto">
+              {content}
+            </p>
+          }
+        >
           <Markdown source={content} />
         </Suspense>
       </div>

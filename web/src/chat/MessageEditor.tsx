@@ -1,4 +1,5 @@
-// Editing a message in place: Enter saves, Shift+Enter breaks the line, Esc cancels.
+// Editing a message in place: Enter saves, Shift+Enter breaks the line, Esc cancels;
+// the box takes the direction of the message's text.
 import { limits } from '@parley/shared';
 import { useEffect, useRef, useState } from 'react';
 
@@ -32,6 +33,7 @@ export function MessageEditor({ content, onSave, onCancel }: MessageEditorProps)
         ref={box}
         className="message__editor-box"
         aria-label="Edit message"
+        dir="auto"
         value={text}
         maxLength={limits.contentMax + limits.surroundingWhitespaceMax}
         rows={Math.min(10, Math.max(2, text.split('\n').length))}

@@ -132,6 +132,19 @@ describe('rendering a message’s markdown', () => {
   });
 });
 
+describe('a message’s direction', () => {
+  it('lets each paragraph, heading, quote, list and item take the direction of its own text', () => {
+    const source =
+      '# عنوان\n\nمرحبا بالعالم\n\nHello world\n\n> اقتباس\n\n- عنصر أول\n- second\n\n1. واحد';
+    const { container } = render(<Markdown source={source} />);
+    const blocks = container.querySelectorAll(
+      '.md p, .md h3, .md blockquote, .md ul, .md ol, .md li',
+    );
+    expect(blocks).toHaveLength(10);
+    for (const el of blocks) expect(el.getAttribute('dir'), el.outerHTML).toBe('auto');
+  });
+});
+
 describe('link targets', () => {
   it('lets web and mail links through and refuses every other scheme', () => {
     expect(safeHref('https://example.com')).toBe('https://example.com/');

@@ -1,6 +1,7 @@
 // A message's markdown (CommonMark and GFM) as React elements. The parser builds a
 // syntax tree and this walks it, so raw HTML in a message only ever becomes text
-// and no string is handed to innerHTML. Loaded lazily with its parser.
+// and no string is handed to innerHTML. Loaded lazily with its parser. Every block
+// takes its direction from its own text, so Arabic or Hebrew reads right to left.
 import type { Definition, Nodes, Parents, RootContent, TableCell } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { gfmFromMarkdown } from 'mdast-util-gfm';
@@ -46,12 +47,16 @@ function children(node: Parents, defs: Definitions, key: string): ReactNode[] {
 function render(node: RootContent, defs: Definitions, key: string, parent?: Parents): ReactNode {
   switch (node.type) {
     case 'paragraph':
-      return <p key={key}>{children(node, defs, key)}</p>;
+      return (
+        <p key={key} dir="auto">
+          {children(node, defs, key)}
+        </p>
+      );
     case 'heading': {
       // Message headings sit below the page's own h1 and h2.
       const Tag = `h${Math.min(node.depth + 2, 6)}` as 'h3';
       return (
-        <Tag key={key} className={`md-h${node.depth}`}>
+        <Tag key={key} className={`md-h${node.depth}`} dir="auto">
           {children(node, defs, key)}
         </Tag>
       );
@@ -63,7 +68,9 @@ function render(node: RootContent, defs: Definitions, key: string, parent?: Pare
       return parent?.type === 'root' ||
         parent?.type === 'blockquote' ||
         parent?.type === 'listItem' ? (
-        <p key={key}>{node.value}</p>
+        <p key={key} dir="auto">
+          {node.value}
+        </p>
       ) : (
         node.value
       );
@@ -84,7 +91,11 @@ function render(node: RootContent, defs: Definitions, key: string, parent?: Pare
     case 'thematicBreak':
       return <hr key={key} />;
     case 'blockquote':
-      return <blockquote key={key}>{children(node, defs, key)}</blockquote>;
+      return (
+        <blockquote key={key} dir="auto">
+          {children(node, defs, key)}
+        </blockquote>
+      );
     case 'code':
       return <CodeBlock key={key} code={node.value} language={node.lang} />;
     case 'list': {
@@ -92,11 +103,11 @@ function render(node: RootContent, defs: Definitions, key: string, parent?: Pare
       const tasks = node.children.some((item) => typeof item.checked === 'boolean');
       const className = tasks ? 'md-tasks' : undefined;
       return node.ordered ? (
-        <ol key={key} start={node.start ?? undefined} className={className}>
+        <ol key={key} start={node.start ?? undefined} className={className} dir="auto">
           {items}
         </ol>
       ) : (
-        <ul key={key} className={className}>
+        <ul key={key} className={className} dir="auto">
           {items}
         </ul>
       );
@@ -109,9 +120,14 @@ function render(node: RootContent, defs: Definitions, key: string, parent?: Pare
           ? children(child, defs, `${key}.${i}`)
           : render(child, defs, `${key}.${i}`, node),
       );
-      if (typeof node.checked !== 'boolean') return <li key={key}>{content}</li>;
+      if (typeof node.checked !== 'boolean')
+        return (
+          <li key={key} dir="auto">
+            {content}
+          </li>
+        );
       return (
-        <li key={key} className="md-task">
+        <li key={key} className="md-task" dir="auto">
           <input
             type="checkbox"
             checked={node.checked}
@@ -134,7 +150,7 @@ function render(node: RootContent, defs: Definitions, key: string, parent?: Pare
         ));
       return (
         <div key={key} className="md-table">
-          <table>
+          <table dir="auto">
             <thead>
               <tr>{cells(head, 'th', `${key}.h`)}</tr>
             </thead>
@@ -168,7 +184,7 @@ function render(node: RootContent, defs: Definitions, key: string, parent?: Pare
       return <sup key={key}>[{node.label ?? node.identifier}]</sup>;
     case 'footnoteDefinition':
       return (
-        <div key={key} className="md-footnote">
+        <div key={key} className="md-footnote" dir="auto">
           <sup>[{node.label ?? node.identifier}]</sup> {children(node, defs, key)}
         </div>
       );
