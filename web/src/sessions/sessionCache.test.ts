@@ -1,3 +1,4 @@
+import { defaultSessionTitle } from '@parley/shared';
 import { describe, expect, it } from 'vitest';
 import type { Session } from '../trpc/types';
 import { emptySession, flattenSessions, placeSession, type SessionPages } from './sessionCache';
@@ -70,11 +71,18 @@ describe('placing a changed session in a cached list', () => {
 
 describe('the empty chat New Chat opens', () => {
   it('is a loaded chat with no messages that is not in the Trash', () => {
-    const busy = makeSession({ messageCount: 3 });
-    const trashed = makeSession({ messageCount: 0, deleted: true });
-    const empty = makeSession({ messageCount: 0 });
+    const busy = makeSession({ messageCount: 3, title: defaultSessionTitle });
+    const trashed = makeSession({ messageCount: 0, deleted: true, title: defaultSessionTitle });
+    const empty = makeSession({ messageCount: 0, title: defaultSessionTitle });
     expect(emptySession(pages([[busy, trashed], 'c1'], [[empty], null]))?.id).toBe(empty.id);
     expect(emptySession(pages([[busy, trashed], null]))).toBeNull();
     expect(emptySession(undefined)).toBeNull();
+  });
+
+  it('is never one the user has titled, even with no messages yet', () => {
+    const named = makeSession({ messageCount: 0, title: 'Trip to Lisbon' });
+    const untitled = makeSession({ messageCount: 0, title: defaultSessionTitle });
+    expect(emptySession(pages([[named, untitled], null]))?.id).toBe(untitled.id);
+    expect(emptySession(pages([[named], null]))).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 // Puts a changed session where it belongs in a cached, paged session list: out of
 // the list it left, into its place by activity in the list it joined. Sessions
 // that belong past the loaded pages are left for paging to bring.
+import { defaultSessionTitle } from '@parley/shared';
 import type { InfiniteData } from '@tanstack/react-query';
 import type { Session, SessionPage } from '../trpc/types';
 import { compareSessions } from './sessionOrder';
@@ -48,7 +49,14 @@ export function flattenSessions(data: SessionPages | undefined): Session[] {
   return out;
 }
 
-/** A loaded chat with no messages that is not in the Trash: New Chat opens it instead of another. */
+/**
+ * A loaded, untitled chat with no messages that is not in the Trash: New Chat opens
+ * it instead of another. An empty chat the user has named is kept for what they named it for.
+ */
 export function emptySession(data: SessionPages | undefined): Session | null {
-  return flattenSessions(data).find((s) => s.messageCount === 0 && !s.deleted) ?? null;
+  return (
+    flattenSessions(data).find(
+      (s) => s.messageCount === 0 && !s.deleted && s.title === defaultSessionTitle,
+    ) ?? null
+  );
 }
