@@ -30,7 +30,13 @@ function markdownMessage(m: Message): string {
 
 async function* markdown(session: Session, messages: AsyncGenerator<Message[]>) {
   yield `# ${session.title}\n\n_${session.messageCount} messages, started ${when(session.createdAt)}, exported from Parley._\n\n`;
-  for await (const chunk of messages) yield chunk.map(markdownMessage).join('---\n\n');
+  // A rule between every two messages, those of two chunks too.
+  let first = true;
+  for await (const chunk of messages) {
+    if (chunk.length === 0) continue;
+    yield (first ? '' : '---\n\n') + chunk.map(markdownMessage).join('---\n\n');
+    first = false;
+  }
 }
 
 async function* json(session: Session, messages: AsyncGenerator<Message[]>) {

@@ -49,4 +49,20 @@ describe('exports of a chat with a deleted message', () => {
     const page = await other.caller.message.list({ sessionId: imported?.id ?? '' });
     expect(page.items.map((m) => m.content)).toEqual(['before', 'after']);
   });
+
+  it('puts a rule between every two messages of a long chat, across chunks and gaps', async () => {
+    const { caller, auth } = await signedInUser(parley);
+    const s = await caller.session.create({ title: 'long' });
+    const sent = [];
+    for (let i = 1; i <= 205; i++) {
+      sent.push(await caller.message.send({ sessionId: s.id, content: `m${i}` }));
+    }
+    await caller.message.delete({ id: sent[199]?.id ?? '' }); // the last of the first chunk
+    const md = await (
+      await fetch(`${parley.url}/export/sessions/${s.id}?format=markdown`, { headers: auth })
+    ).text();
+    expect(md.match(/^### /gm)).toHaveLength(204);
+    expect(md.match(/^---$/gm)).toHaveLength(203);
+    expect(md).toMatch(/\nm199\n\n---\n\n### User · [^\n]+\n\nm201\n/);
+  });
 });
