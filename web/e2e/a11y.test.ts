@@ -2,7 +2,7 @@
 // critical WCAG 2.2 AA violation on the sign-in and chat screens in either theme at
 // desktop and phone width; the composer is a few Tab stops away, the chat list is
 // one; focus comes back after a rename and after the phone drawer closes, and stays
-// inside the drawer while it is open.
+// inside the drawer while it is open, Tab cycling through its real stops.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scriptApi } from './support/api';
@@ -213,6 +213,37 @@ describe('accessibility', () => {
     }
     await p.keyboard.press('Escape');
     await expect.poll(() => focused(p)).toBe('button Show chats');
+    await context.close();
+  });
+
+  it('cycles Tab through the drawer’s real stops only, wrapping from the last to the first', async () => {
+    const script = scriptApi(server.url);
+    await script.login(username, password);
+    await script.createFolder('Trips');
+    const { context, p } = await chatOnPhone();
+    await p.getByRole('button', { name: 'Show chats' }).click();
+    await p.locator('.folder__name', { hasText: 'Trips' }).waitFor();
+    await expect.poll(() => focused(p)).toBe('button New Chat');
+    const stop = () =>
+      p.evaluate(() => {
+        const el = document.activeElement as HTMLElement;
+        const shown = getComputedStyle(el).visibility === 'visible';
+        return `${el.tagName.toLowerCase()} ${el.getAttribute('aria-label') ?? el.textContent?.trim()}${el.tabIndex < 0 ? ' (roving)' : ''}${shown ? '' : ' (hidden)'}`;
+      });
+    const stops = ['button New Chat'];
+    for (let i = 0; i < 40; i++) {
+      await p.keyboard.press('Tab');
+      const now = await stop();
+      expect(now, `Tab stayed on ${now}`).not.toBe(stops.at(-1));
+      if (now === 'button New Chat') break;
+      stops.push(now);
+    }
+    expect(await stop(), stops.join('\n')).toBe('button New Chat');
+    expect(stops.filter((s) => s.endsWith(')'))).toEqual([]);
+    await p.keyboard.press('Shift+Tab');
+    expect(await stop()).toBe(stops.at(-1));
+    await p.keyboard.press('Tab');
+    expect(await stop()).toBe('button New Chat');
     await context.close();
   });
 });

@@ -42,6 +42,7 @@ export function scriptApi(baseUrl: string) {
     },
     createSession: (title: string) => call<{ id: string }>('session.create', { title }),
     rename: (id: string, title: string) => call<{ id: string }>('session.rename', { id, title }),
+    createFolder: (name: string) => call<{ id: string }>('folder.create', { name }),
     send: (sessionId: string, content: string) =>
       call<{ seq: number }>('message.send', { sessionId, content }),
   };

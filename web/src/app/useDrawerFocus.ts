@@ -2,15 +2,7 @@
 // Shift+Tab cycle within it, and on closing it goes back to the button that opened
 // it (or, when that one is gone with the chat it belonged to, to the new chat's).
 import { type RefObject, useEffect, useRef } from 'react';
-
-const focusable =
-  'a[href], button:not([disabled]), input:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
-
-function focusablesIn(root: HTMLElement): HTMLElement[] {
-  return [...root.querySelectorAll<HTMLElement>(focusable)].filter(
-    (el) => el.getClientRects().length > 0,
-  );
-}
+import { nextTabStop, tabStopsIn } from './tabStops';
 
 export function useDrawerFocus(
   open: boolean,
@@ -41,18 +33,10 @@ export function useDrawerFocus(
 
     const onKey = (e: KeyboardEvent) => {
       if (e.key !== 'Tab' || !drawer.current) return;
-      const items = focusablesIn(drawer.current);
-      if (items.length === 0) return;
-      const at = items.indexOf(document.activeElement as HTMLElement);
-      const next = e.shiftKey
-        ? at <= 0
-          ? items[items.length - 1]
-          : items[at - 1]
-        : at < 0 || at === items.length - 1
-          ? items[0]
-          : items[at + 1];
+      const next = nextTabStop(tabStopsIn(drawer.current), document.activeElement, e.shiftKey);
+      if (!next) return;
       e.preventDefault();
-      next?.focus();
+      next.focus();
     };
     document.addEventListener('keydown', onKey);
     return () => {
