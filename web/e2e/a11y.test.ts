@@ -2,7 +2,8 @@
 // critical WCAG 2.2 AA violation on the sign-in and chat screens in either theme at
 // desktop and phone width; the composer is a few Tab stops away, the chat list is
 // one; focus comes back after a rename and after the phone drawer closes, and stays
-// inside the drawer while it is open, Tab cycling through its real stops.
+// inside the drawer while it is open, Tab cycling through its real stops; a chat
+// sent to the Trash by Delete hands focus to its neighbour.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scriptApi } from './support/api';
@@ -245,5 +246,41 @@ describe('accessibility', () => {
     await p.keyboard.press('Tab');
     expect(await stop()).toBe('button New Chat');
     await context.close();
+  });
+
+  it('moves focus to the next chat after Delete, the one before for the last, New Chat for none', async () => {
+    const context = await browser.newContext({ viewport: desktop });
+    const p = await context.newPage();
+    await p.goto(server.url);
+    await signIn(p);
+    const list = p.getByRole('navigation', { name: 'Chats' });
+    const links = list.locator('.session__open');
+    await links.nth(3).waitFor();
+    const titles = await links.allTextContents();
+    await links.nth(1).focus();
+    await p.keyboard.press('Delete');
+    await expect.poll(() => focused(p)).toBe(`a ${titles[2]}`);
+    await links.last().focus();
+    await p.keyboard.press('Delete');
+    await expect.poll(() => focused(p)).toBe(`a ${titles.at(-2)}`);
+    await context.close();
+
+    const loner = uniqueName('a11y_one');
+    await register(server.url, loner);
+    const script = scriptApi(server.url);
+    await script.login(loner, password);
+    await script.createSession('The only chat');
+    const own = await browser.newContext({ viewport: desktop });
+    const q = await own.newPage();
+    await q.goto(server.url);
+    await q.getByLabel('Username').fill(loner);
+    await q.getByLabel('Password').fill(password);
+    await q.getByRole('button', { name: 'Sign in' }).click();
+    const only = q.getByRole('link', { name: 'The only chat' });
+    await only.focus();
+    await q.keyboard.press('Delete');
+    await only.waitFor({ state: 'detached' });
+    await expect.poll(() => focused(q)).toBe('button New Chat');
+    await own.close();
   });
 });

@@ -39,7 +39,8 @@ export function SessionList({ activeId, filter, onOpened }: SessionListProps) {
   const [refocusId, setRefocusId] = useState<string | null>(null);
   const [dropOver, setDropOver] = useState(false);
 
-  // After a rename, focus returns to the renamed chat once it has re-rendered.
+  // After a rename, focus returns to the renamed chat once it has re-rendered (and
+  // after a chat goes to the Trash, it moves to its neighbour).
   useEffect(() => {
     if (!refocusId) return;
     const row = nav.current?.querySelector(`[data-session="${refocusId}"]`);
@@ -76,6 +77,26 @@ export function SessionList({ activeId, filter, onOpened }: SessionListProps) {
       ),
     [],
   );
+  /**
+   * Focus on a chat going to the Trash moves to the chat after it, or the one before
+   * when it was the last, or New Chat when none is left, instead of falling to the page.
+   */
+  const focusPast = (id: string) => {
+    const row = nav.current?.querySelector(`[data-session="${id}"]`);
+    const active = document.activeElement;
+    if (active !== document.body && !row?.contains(active)) return;
+    const others = rows();
+    const at = others.indexOf(id);
+    const next =
+      others.slice(at + 1).find((other) => other !== id) ??
+      others.slice(0, Math.max(at, 0)).findLast((other) => other !== id);
+    if (next) {
+      setRefocusId(next);
+      setFocusId(next);
+    } else {
+      document.querySelector<HTMLElement>('.sidebar .new-chat')?.focus();
+    }
+  };
   const moveIds = useCallback(
     (ids: string[], folderId: string | null) => {
       const known = new Map(selection.sessions().map((s) => [s.id, s]));
@@ -98,6 +119,7 @@ export function SessionList({ activeId, filter, onOpened }: SessionListProps) {
     },
     rename: (session, title) => void rename(session, title),
     remove: (session) => {
+      focusPast(session.id);
       const open = session.id === activeId;
       if (open) navigate({ view: 'home' });
       void remove(session, open);
