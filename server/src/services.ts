@@ -7,11 +7,13 @@ import { SignedOutFamilies } from './auth/signedOut';
 import { LoginThrottle } from './auth/throttle';
 import { AccessTokens } from './auth/tokens';
 import { ListChecks } from './chat/listChecks';
+import { pagesAtOnce, pagesWaiting } from './chat/pageReads';
 import { PurgeWorker } from './chat/purgeWorker';
 import { SessionCopies } from './chat/sessionCopies';
 import type { Config } from './config/env';
 import type { Database } from './db/database';
 import { KeyedLock } from './lib/keyedLock';
+import { PerUserQueue } from './lib/perUserQueue';
 import type { EventBus } from './realtime/bus';
 import { LiveStreams } from './realtime/streams';
 import { SearchIndexes } from './search/indexes';
@@ -44,6 +46,12 @@ export interface Services {
   search: SearchIndexes;
   /** Deletes purged sessions' contents in the background. */
   purges: PurgeWorker;
+  /** Message pages being read, a few at a time per user (chat/pageReads.ts). */
+  pageReads: PerUserQueue;
+  /** Users whose import runs in this process: one at a time each (portability/importFile.ts). */
+  imports: Set<string>;
+  /** Deleted folders whose chats are being moved out in this process (chat/folders.ts). */
+  folderRepairs: Set<string>;
 }
 
 export function createServices(config: Config, db: Database, bus: EventBus): Services {
@@ -72,6 +80,9 @@ export function createServices(config: Config, db: Database, bus: EventBus): Ser
     assistant: null,
     search: new SearchIndexes(config.search),
     purges: new PurgeWorker(() => services),
+    pageReads: new PerUserQueue(pagesAtOnce, pagesWaiting),
+    imports: new Set(),
+    folderRepairs: new Set(),
   };
   if (config.assistant) services.assistant = new Assistant(services, config.assistant);
   return services;

@@ -82,9 +82,6 @@ export async function listFolders(services: Services, user: UserDoc): Promise<Fo
   return withCounts(folders, index);
 }
 
-/** Folders being emptied in this process after a crash left their chats behind. */
-const repairing = new Set<string>();
-
 /**
  * Sessions still naming a deleted folder (a process stopped between deleting it and
  * moving its sessions out) are moved out now, after the answer, once per folder.
@@ -100,6 +97,7 @@ function repairOrphans(
     if (e.folderId && !folders.has(e.folderId)) orphaned.add(e.folderId);
   for (const id of orphaned) {
     const key = `${idString(user._id)}:${id}`;
+    const repairing = services.folderRepairs;
     if (repairing.has(key) || repairing.size >= 1_000) continue;
     repairing.add(key);
     moveOut(services, user, id)

@@ -5,7 +5,7 @@
 import { TRPCError } from '@trpc/server';
 import type { UserDoc } from '../db/documents';
 import { idString } from '../db/ids';
-import { PerUserQueue, QueueFull } from '../lib/perUserQueue';
+import { QueueFull } from '../lib/perUserQueue';
 import { RetryAfter } from '../lib/retryAfter';
 import type { Services } from '../services';
 import { listMessages } from './messages';
@@ -13,18 +13,7 @@ import { listMessages } from './messages';
 /** Pages one user's requests read at once in a process. */
 export const pagesAtOnce = 4;
 /** Pages that may wait behind them: two full batches. */
-const pagesWaiting = 100;
-
-const queues = new WeakMap<Services, PerUserQueue>();
-
-export function queueOf(services: Services): PerUserQueue {
-  let queue = queues.get(services);
-  if (!queue) {
-    queue = new PerUserQueue(pagesAtOnce, pagesWaiting);
-    queues.set(services, queue);
-  }
-  return queue;
-}
+export const pagesWaiting = 100;
 
 export async function listMessagesInTurn(
   services: Services,
@@ -32,7 +21,7 @@ export async function listMessagesInTurn(
   opts: Parameters<typeof listMessages>[2],
 ): Promise<Awaited<ReturnType<typeof listMessages>>> {
   try {
-    return await queueOf(services).run(idString(user._id), () =>
+    return await services.pageReads.run(idString(user._id), () =>
       listMessages(services, user, opts),
     );
   } catch (e) {

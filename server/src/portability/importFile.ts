@@ -60,12 +60,9 @@ const messagesCut = (n: number) => {
 };
 const progressEveryMs = 200;
 
-const running = new WeakMap<Services, Set<string>>();
-
 /** Reserves the user's one import; null while another runs. Call the returned release when done. */
 export function claimImportSlot(services: Services, user: UserDoc): (() => void) | null {
-  const users = running.get(services) ?? new Set<string>();
-  running.set(services, users);
+  const users = services.imports;
   const key = idString(user._id);
   if (users.has(key)) return null;
   users.add(key);

@@ -4,7 +4,7 @@
 // Past two batches waiting, more are refused as TOO_MANY_REQUESTS, changing nothing.
 import type { CommandStartedEvent } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pagesAtOnce, queueOf } from '../../src/chat/pageReads';
+import { pagesAtOnce } from '../../src/chat/pageReads';
 import { codeOf, newUser } from '../support/harness';
 import { type Monitored, monitoredServices } from '../support/monitored';
 
@@ -68,7 +68,7 @@ describe('pages of messages asked for at once', () => {
     expect(pages).toHaveLength(20);
     for (const page of pages) expect(page.items.length).toBeGreaterThan(0);
     expect(most).toBeLessThanOrEqual(pagesAtOnce * 6);
-    expect(queueOf(m.services).users).toBe(0);
+    expect(m.services.pageReads.users).toBe(0);
   });
 
   it('past two batches waiting, refuses more at once', async () => {
