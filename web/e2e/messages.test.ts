@@ -11,6 +11,7 @@ import {
   openNewChat,
   password,
   send,
+  sidebar,
   signUp,
   uniqueName,
 } from './support/people';
@@ -149,6 +150,33 @@ describe('messages in the browser', () => {
       .waitFor({ state: 'detached', timeout: 30_000 });
     await expect.poll(() => page.getByText('Sending…').count(), { timeout: 15_000 }).toBe(0);
     expect(await messages(page).getByText('Written while offline').count()).toBe(1);
+  });
+
+  it('sends what was written offline once back online, though another chat is open by then', async () => {
+    const script = scriptApi(server.url);
+    await script.login(username, password);
+    const left = await script.createSession('Left while offline');
+    const other = await script.createSession('Opened while offline');
+    await page.goto(`${proxy.url}/c/${left.id}`);
+    await composer(page).waitFor();
+    await context.setOffline(true);
+    await page.locator('.sidebar').getByRole('status').getByText('Offline').waitFor();
+    await send(page, 'Written, then left behind');
+    await messages(page)
+      .getByText(/Not sent/)
+      .waitFor();
+    await sidebar(page).getByRole('link', { name: 'Opened while offline' }).click();
+    await page.waitForURL(`**/c/${other.id}`);
+    await context.setOffline(false);
+    await expect
+      .poll(async () => (await script.session(left.id)).messageCount, { timeout: 30_000 })
+      .toBe(1);
+    await page.goto(`${proxy.url}/c/${left.id}`);
+    await messages(page).getByText('Written, then left behind').waitFor();
+    await expect
+      .poll(() => page.getByText(/Not sent|Sending…/).count(), { timeout: 15_000 })
+      .toBe(0);
+    expect((await script.session(left.id)).messageCount).toBe(1);
   });
 
   it('keeps the sidebar’s group heading in view while its chats scroll', async () => {

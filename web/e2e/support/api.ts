@@ -18,11 +18,21 @@ export function scriptApi(baseUrl: string) {
       body: (await res.json()) as { result?: unknown; error?: unknown },
     };
   }
-  async function call<T>(path: string, input: unknown): Promise<T> {
-    let answer = await post(path, input);
+  async function get(path: string, input: unknown) {
+    const query = encodeURIComponent(JSON.stringify({ json: input }));
+    const res = await fetch(`${baseUrl}/trpc/${path}?input=${query}`, {
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    });
+    return {
+      status: res.status,
+      body: (await res.json()) as { result?: unknown; error?: unknown },
+    };
+  }
+  async function call<T>(path: string, input: unknown, method = post): Promise<T> {
+    let answer = await method(path, input);
     if (answer.status === 401 && signIn && path !== 'auth.login') {
       await signIn();
-      answer = await post(path, input);
+      answer = await method(path, input);
     }
     const result = answer.body.result as { data: { json: T } } | undefined;
     if (!result) throw new Error(`${path} failed: ${JSON.stringify(answer.body.error)}`);
@@ -45,5 +55,6 @@ export function scriptApi(baseUrl: string) {
     createFolder: (name: string) => call<{ id: string }>('folder.create', { name }),
     send: (sessionId: string, content: string) =>
       call<{ seq: number }>('message.send', { sessionId, content }),
+    session: (id: string) => call<{ messageCount: number }>('session.get', { id }, get),
   };
 }

@@ -3,6 +3,7 @@
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { useAuth } from '../auth/AuthContext';
 import { OutboxProvider } from '../chat/OutboxProvider';
+import { OutboxResender } from '../chat/OutboxResender';
 import { Sidebar } from '../sessions/Sidebar';
 import { useSessionActions } from '../sessions/useSessionActions';
 import { HomeView } from './HomeView';
@@ -71,6 +72,7 @@ export function Shell() {
 
   return (
     <OutboxProvider owner={user?.id}>
+      <OutboxResender />
       <a className="skip-link" href="#main" inert={drawerShown}>
         Skip to main content
       </a>

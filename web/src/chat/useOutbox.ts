@@ -28,38 +28,52 @@ export interface OutboxDeps {
 
 class NoAnswer extends Error {}
 
+type Delivery = Pick<OutboxDeps, 'send' | 'onSent'> & { timeoutMs: number };
+
+/**
+ * Sends one outgoing message under its clientId, at most one call at a time per
+ * message (`inFlight`), and records the outcome in the outbox.
+ */
+export async function deliverOutgoing(
+  outbox: Pick<ReturnType<typeof useOutboxContext>, 'dispatch' | 'inFlight'>,
+  message: OutgoingMessage,
+  { send, onSent, timeoutMs }: Delivery,
+): Promise<void> {
+  const { dispatch, inFlight } = outbox;
+  if (inFlight.has(message.clientId)) return;
+  inFlight.add(message.clientId);
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(new NoAnswer()), timeoutMs);
+  try {
+    const stored = await send(
+      { sessionId: message.sessionId, content: message.content, clientId: message.clientId },
+      abort.signal,
+    );
+    onSent(stored);
+    dispatch({ type: 'done', clientId: message.clientId });
+  } catch (error) {
+    const silent = abort.signal.aborted;
+    dispatch({
+      type: 'failed',
+      clientId: message.clientId,
+      error: silent
+        ? `No answer from Parley in ${Math.round(timeoutMs / 1000)} seconds.`
+        : describeError(error),
+      retryable: silent || isNetworkError(error),
+    });
+  } finally {
+    clearTimeout(timer);
+    inFlight.delete(message.clientId);
+  }
+}
+
 export function useOutbox(sessionId: string, deps: OutboxDeps) {
   const { all, dispatch, inFlight } = useOutboxContext();
   const { send, onSent, newClientId, connected = false, timeoutMs = sendTimeoutMs } = deps;
 
   const deliver = useCallback(
-    async (message: OutgoingMessage) => {
-      if (inFlight.has(message.clientId)) return;
-      inFlight.add(message.clientId);
-      const abort = new AbortController();
-      const timer = setTimeout(() => abort.abort(new NoAnswer()), timeoutMs);
-      try {
-        const stored = await send(
-          { sessionId: message.sessionId, content: message.content, clientId: message.clientId },
-          abort.signal,
-        );
-        onSent(stored);
-        dispatch({ type: 'done', clientId: message.clientId });
-      } catch (error) {
-        const silent = abort.signal.aborted;
-        dispatch({
-          type: 'failed',
-          clientId: message.clientId,
-          error: silent
-            ? `No answer from Parley in ${Math.round(timeoutMs / 1000)} seconds.`
-            : describeError(error),
-          retryable: silent || isNetworkError(error),
-        });
-      } finally {
-        clearTimeout(timer);
-        inFlight.delete(message.clientId);
-      }
-    },
+    (message: OutgoingMessage) =>
+      deliverOutgoing({ dispatch, inFlight }, message, { send, onSent, timeoutMs }),
     [send, onSent, dispatch, inFlight, timeoutMs],
   );
 
