@@ -2,7 +2,6 @@
 // in place as it grows and when it ends, in `messages` and in its bucket, and listed
 // in this process's registry while it runs. Every read and write is by `_id`.
 import type { Message } from '@parley/shared';
-import { TRPCError } from '@trpc/server';
 import type { ObjectId } from 'mongodb';
 import { chatIsFull, roomLeft } from '../chat/fullChats';
 import { toApiMessage, toApiSession } from '../chat/mappers';
@@ -25,6 +24,7 @@ import type {
   UserDoc,
 } from '../db/documents';
 import { idString, newId } from '../db/ids';
+import { Refusal } from '../lib/refusal';
 import { publishNewMessage, publishTextsChanged } from '../realtime/channels';
 import type { Services } from '../services';
 
@@ -214,7 +214,7 @@ export async function redraft(
     return (await createDraft(services, user, sessionId, model))?.reply ?? null;
   }
   if (newest.status === 'streaming' && beingWritten(newest)) {
-    throw new TRPCError({
+    throw new Refusal({
       code: 'CONFLICT',
       message: 'This reply is still being written. Try again in a moment.',
     });

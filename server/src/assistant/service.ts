@@ -4,13 +4,13 @@
 // newer question instead). Replies wait for a free slot (ReplySlots), and each
 // user may start only so many a minute (ReplyRate).
 import type { AssistantState, Message } from '@parley/shared';
-import { TRPCError } from '@trpc/server';
 import type { ObjectId } from 'mongodb';
 import { fullChatText, roomLeft } from '../chat/fullChats';
 import { loadOwnedSession } from '../chat/sessions';
 import type { AssistantConfig } from '../config/env';
 import type { SessionDoc, UserDoc } from '../db/documents';
 import { idString } from '../db/ids';
+import { Refusal } from '../lib/refusal';
 import { log } from '../log';
 import type { Services } from '../services';
 import { publishReplyEvent, stopChannel } from './channels';
@@ -118,13 +118,13 @@ export class Assistant {
   async regenerate(user: UserDoc, sessionId: string): Promise<Message> {
     const session = await loadOwnedSession(this.services, user._id, sessionId);
     if (session.deleted) {
-      throw new TRPCError({
+      throw new Refusal({
         code: 'PRECONDITION_FAILED',
         message: 'This session is in the trash.',
       });
     }
     if (!this.rate.take(idString(user._id))) {
-      throw new TRPCError({
+      throw new Refusal({
         code: 'TOO_MANY_REQUESTS',
         message: `At most ${this.config.repliesPerMinute} replies a minute. Try again shortly.`,
       });
@@ -132,7 +132,7 @@ export class Assistant {
     this.stopEverywhere(sessionId);
     const started = await this.start(user, session._id, true);
     if (!started) {
-      throw new TRPCError({
+      throw new Refusal({
         code: 'PRECONDITION_FAILED',
         message: 'There is nothing to answer yet.',
       });

@@ -1,7 +1,8 @@
 // From a bearer token to the calling user, or UNAUTHORIZED.
-import { TRPCError } from '@trpc/server';
+
 import type { UserDoc } from '../db/documents';
 import { toObjectId } from '../db/ids';
+import { Refusal } from '../lib/refusal';
 import type { Services } from '../services';
 import { findUserById } from './users';
 
@@ -15,10 +16,10 @@ async function findCaller(services: Services, userId: string): Promise<UserDoc |
 }
 
 export async function authenticate(services: Services, token: string | null): Promise<UserDoc> {
-  if (!token) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' });
+  if (!token) throw new Refusal({ code: 'UNAUTHORIZED', message: 'Please sign in.' });
   const claims = services.tokens.verify(token);
   if (!claims) {
-    throw new TRPCError({
+    throw new Refusal({
       code: 'UNAUTHORIZED',
       message: 'Your session has expired. Please sign in again.',
     });
@@ -28,7 +29,7 @@ export async function authenticate(services: Services, token: string | null): Pr
     claims.family ? services.signedOut.isSignedOut(claims.family) : false,
   ]);
   if (!user || signedOut || (user.token_version ?? 0) !== claims.tokenVersion) {
-    throw new TRPCError({
+    throw new Refusal({
       code: 'UNAUTHORIZED',
       message: 'Your session has ended. Please sign in again.',
     });

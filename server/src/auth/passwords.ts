@@ -4,10 +4,10 @@
 // and a short queue, and a freed place goes to a waiting sign-in first, so a
 // crowd of sign-ups never makes a sign-in wait.
 import { limits } from '@parley/shared';
-import { TRPCError } from '@trpc/server';
 import { dictionary } from '@zxcvbn-ts/language-common';
 import bcrypt from 'bcrypt';
 import { ZodRealError } from 'zod';
+import { Refusal } from '../lib/refusal';
 import { RetryAfter } from '../lib/retryAfter';
 
 /** The 10,000 commonest passwords (zxcvbn's ranked list), those long enough to be accepted otherwise. */
@@ -25,7 +25,7 @@ export function isCommonPassword(password: string): boolean {
 
 /** Refused as the password field's error, so the sign-up form shows it beside the field. */
 export const tooCommonPassword = () =>
-  new TRPCError({
+  new Refusal({
     code: 'BAD_REQUEST',
     message: 'That password is too common; choose another.',
     cause: new ZodRealError([
@@ -91,7 +91,7 @@ export class PasswordHasher {
       this.start(lane);
     } else {
       if (this.waiting[lane].length >= queue) {
-        throw new TRPCError({
+        throw new Refusal({
           code: 'TOO_MANY_REQUESTS',
           message: 'The server is busy checking passwords; try again in a moment.',
           cause: new RetryAfter(2),

@@ -5,12 +5,12 @@
 // revoked family has a document (by family id), and logoutEverywhere moves the
 // user's refresh_version away from the one each credential was minted under.
 import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { TRPCError } from '@trpc/server';
 import type { ObjectId } from 'mongodb';
 import type { Database } from '../db/database';
 import type { RefreshTokenDoc, UserDoc } from '../db/documents';
 import { isDuplicateKey } from '../db/ids';
 import type { KeyedLock } from '../lib/keyedLock';
+import { Refusal } from '../lib/refusal';
 
 export const refreshCookieName = 'parley_refresh';
 
@@ -48,7 +48,7 @@ function successorOf(secret: string, spentHash: string): string {
 }
 
 const invalid = () =>
-  new TRPCError({
+  new Refusal({
     code: 'UNAUTHORIZED',
     message: 'Your sign-in has expired. Please sign in again.',
   });

@@ -5,7 +5,7 @@
 // In memory; processes behind one Redis tell each other the sign-ups they count
 // per address (throttleSharing.ts). The per-minute limit stays each process's own:
 // it guards that process's bcrypt work.
-import { TRPCError } from '@trpc/server';
+import { Refusal } from '../lib/refusal';
 import { RetryAfter } from '../lib/retryAfter';
 
 export interface RegistrationLimits {
@@ -44,7 +44,7 @@ export class RegistrationThrottle {
 
   private static refusal(oldest: number, windowMs: number, now: number, what: string) {
     const seconds = Math.max(1, Math.ceil((oldest + windowMs - now) / 1000));
-    return new TRPCError({
+    return new Refusal({
       code: 'TOO_MANY_REQUESTS',
       message: `Too many sign-ups ${what}. Try again in ${seconds} seconds.`,
       cause: new RetryAfter(seconds),

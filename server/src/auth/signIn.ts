@@ -1,9 +1,9 @@
 // What login, register and refresh share: tokens for a user, with the refresh
 // credential in an httpOnly cookie (browsers), in the body (scripts), or none.
 import type { AuthResult } from '@parley/shared';
-import { TRPCError } from '@trpc/server';
 import type { UserDoc } from '../db/documents';
 import { idString } from '../db/ids';
+import { Refusal } from '../lib/refusal';
 import type { Services } from '../services';
 import { type IssuedRefresh, issueRefresh, refreshCookie, refreshCookieName } from './refresh';
 import type { RequestInfo } from './request';
@@ -62,7 +62,7 @@ export function presentedRefresh(
   const cookie = req.cookies[refreshCookieName];
   if (!cookie) return null;
   if (!req.sameSite) {
-    throw new TRPCError({
+    throw new Refusal({
       code: 'FORBIDDEN',
       message: 'Cross-site requests may not use the sign-in cookie.',
     });

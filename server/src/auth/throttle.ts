@@ -6,7 +6,7 @@
 // attempts by a growing, capped delay, so no one can lock the owner out.
 // In memory; processes behind one Redis tell each other their failures
 // (throttleSharing.ts), attempts in flight staying each process's own.
-import { TRPCError } from '@trpc/server';
+import { Refusal } from '../lib/refusal';
 import { RetryAfter } from '../lib/retryAfter';
 
 interface Window {
@@ -75,19 +75,19 @@ export class LoginThrottle {
     return w;
   }
 
-  private refuse(w: Window | undefined, limit: number, now: number): TRPCError | null {
+  private refuse(w: Window | undefined, limit: number, now: number): Refusal | null {
     if (!w) return null;
     if (w.failures.length >= limit) {
       const oldest = w.failures[0] ?? now;
       const seconds = Math.max(1, Math.ceil((oldest + this.opts.windowMs - now) / 1000));
-      return new TRPCError({
+      return new Refusal({
         code: 'TOO_MANY_REQUESTS',
         message: `Too many failed attempts. Try again in ${seconds} seconds.`,
         cause: new RetryAfter(seconds),
       });
     }
     if (w.failures.length + w.inFlight >= limit) {
-      return new TRPCError({
+      return new Refusal({
         code: 'TOO_MANY_REQUESTS',
         message: 'Too many sign-ins at once. Try again in a moment.',
         cause: new RetryAfter(1),

@@ -1,10 +1,10 @@
 // Users: creation under a unique lower-cased name, lookups, and the API mapper.
 import type { User } from '@parley/shared';
-import { TRPCError } from '@trpc/server';
 import { ObjectId } from 'mongodb';
 import type { Database } from '../db/database';
 import type { UserDoc } from '../db/documents';
 import { idString, isDuplicateKey } from '../db/ids';
+import { Refusal } from '../lib/refusal';
 import { log } from '../log';
 import type { Services } from '../services';
 import { userChangedChannel } from './callers';
@@ -34,7 +34,7 @@ export function findUserById(db: Database, id: ObjectId): Promise<UserDoc | null
   return db.users.findOne({ _id: id });
 }
 
-const taken = () => new TRPCError({ code: 'CONFLICT', message: 'That username is taken.' });
+const taken = () => new Refusal({ code: 'CONFLICT', message: 'That username is taken.' });
 
 export async function createUser(
   db: Database,
@@ -134,7 +134,7 @@ export async function seedDemoUsers(db: Database, passwords: PasswordHasher): Pr
     try {
       await createUser(db, passwords, u.username, u.password);
     } catch (e) {
-      if (!(e instanceof TRPCError && e.code === 'CONFLICT')) throw e;
+      if (!(e instanceof Refusal && e.code === 'CONFLICT')) throw e;
     }
   }
   log.info(

@@ -2,8 +2,8 @@
 // missing or refused fails alone. Every action leaves a session that already has
 // what it asks as it is, so repeating a call changes nothing more.
 import type { BulkAction, SessionBulkResult } from '@parley/shared';
-import { TRPCError } from '@trpc/server';
 import type { UserDoc } from '../db/documents';
+import { Refusal } from '../lib/refusal';
 import type { Services } from '../services';
 import { purgeSession } from './purge';
 import { deleteSession, restoreSession, updateSession } from './sessions';
@@ -49,7 +49,7 @@ export async function bulkSessions(
           await act(services, user, id, input.action, input.folderId ?? null);
           return { id, ok: true };
         } catch (e) {
-          if (e instanceof TRPCError) return { id, ok: false, code: e.code };
+          if (e instanceof Refusal) return { id, ok: false, code: e.code };
           throw e;
         }
       }),

@@ -3,10 +3,10 @@
 // Every field is checked (an id, a boolean, an integer within its bounds) before
 // a cursor drives any loop or query: a cursor is client input like any other.
 import { isIdString } from '@parley/shared';
-import { TRPCError } from '@trpc/server';
+import { Refusal } from '../lib/refusal';
 
 const garbled = () =>
-  new TRPCError({ code: 'BAD_REQUEST', message: 'That cursor is not valid for this list.' });
+  new Refusal({ code: 'BAD_REQUEST', message: 'That cursor is not valid for this list.' });
 
 /** What one cursor field must hold. */
 export type FieldRule =

@@ -4,10 +4,10 @@
 // Changes run under the user's lock, the same lock every session write takes
 // for the index, so a move into a folder and that folder's deletion never cross.
 import { type Folder, limits } from '@parley/shared';
-import { TRPCError } from '@trpc/server';
 import type { ObjectId } from 'mongodb';
 import type { UserDoc } from '../db/documents';
 import { idString, newId } from '../db/ids';
+import { Refusal } from '../lib/refusal';
 import { log } from '../log';
 import { publishFolders } from '../realtime/channels';
 import type { Services } from '../services';
@@ -22,10 +22,10 @@ interface StoredFolder {
 }
 
 export const folderNotFound = () =>
-  new TRPCError({ code: 'NOT_FOUND', message: 'Folder not found.' });
+  new Refusal({ code: 'NOT_FOUND', message: 'Folder not found.' });
 
 const nameTaken = () =>
-  new TRPCError({ code: 'CONFLICT', message: 'You already have a folder with that name.' });
+  new Refusal({ code: 'CONFLICT', message: 'You already have a folder with that name.' });
 
 function unpack(id: string, value: unknown): StoredFolder | null {
   if (typeof value !== 'string' || !/^[0-9a-f]{24}$/.test(id)) return null;
@@ -155,7 +155,7 @@ function toFolder(f: StoredFolder, index: SessionIndex): Folder {
 export async function createFolder(services: Services, user: UserDoc, name: string) {
   const made = await changeFolders(services, user, (folders, now) => {
     if (folders.size >= limits.foldersPerUser) {
-      throw new TRPCError({
+      throw new Refusal({
         code: 'FORBIDDEN',
         message: `You have reached the limit of ${limits.foldersPerUser} folders.`,
       });
@@ -259,7 +259,7 @@ async function moveOut(services: Services, user: UserDoc, id: string): Promise<s
           () => moved.push(sid),
           (e) => {
             // Purged meanwhile: nothing left to move.
-            if (!(e instanceof TRPCError && e.code === 'NOT_FOUND')) throw e;
+            if (!(e instanceof Refusal && e.code === 'NOT_FOUND')) throw e;
           },
         ),
       ),

@@ -2,8 +2,9 @@
 // assistant's alike. Past it, sends, replies and imports are refused with a clear
 // error, so no account can grow one chat without bound. The count is the one a
 // send already holds under the session's lock, so the check costs no database work.
-import { TRPCError } from '@trpc/server';
+
 import type { SessionDoc } from '../db/documents';
+import { Refusal } from '../lib/refusal';
 import type { Services } from '../services';
 import { storedCount } from './mappers';
 
@@ -13,7 +14,7 @@ export const fullChatText = (limit: number, start: 'This' | 'this' = 'This') =>
 
 /** Refused at the cap: the quota is the chat's, not a missing permission, so FORBIDDEN (as the chats cap). */
 export const chatIsFull = (limit: number) =>
-  new TRPCError({
+  new Refusal({
     code: 'FORBIDDEN',
     message: `${fullChatText(limit)} Start a new chat to go on.`,
   });

@@ -4,9 +4,9 @@
 // the session's change counter and recent changes, which live streams resume by.
 // A deleted message keeps its seq and its bucket entry (marked), so seqs are never reused.
 import type { Message } from '@parley/shared';
-import { TRPCError } from '@trpc/server';
 import type { MessageChangeRecord, MessageDoc, SessionDoc, UserDoc } from '../db/documents';
 import { asObjectId, idString, toObjectId } from '../db/ids';
+import { Refusal } from '../lib/refusal';
 import { publishMessageChange } from '../realtime/channels';
 import type { Services } from '../services';
 import { markDamaged } from './damage';
@@ -24,10 +24,10 @@ type ChangeKind = MessageChangeRecord['kind'];
 type Numbered = MessageDoc & { seq: number };
 
 /** Someone else's message is exactly as missing as none. */
-const messageNotFound = () => new TRPCError({ code: 'NOT_FOUND', message: 'Message not found.' });
+const messageNotFound = () => new Refusal({ code: 'NOT_FOUND', message: 'Message not found.' });
 
 const inTrash = () =>
-  new TRPCError({
+  new Refusal({
     code: 'PRECONDITION_FAILED',
     message: 'This session is in the trash. Restore it to change its messages.',
   });
@@ -110,7 +110,7 @@ export function editMessage(services: Services, user: UserDoc, id: string, conte
   return changeMessage(services, user, id, 'edited', (doc, now) => {
     if (doc.deleted) throw messageNotFound();
     if (doc.role !== 'user') {
-      throw new TRPCError({
+      throw new Refusal({
         code: 'BAD_REQUEST',
         message: 'Only your own messages can be edited.',
       });

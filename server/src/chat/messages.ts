@@ -4,9 +4,9 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Message } from '@parley/shared';
-import { TRPCError } from '@trpc/server';
 import type { BucketDoc, SessionDoc, UserDoc } from '../db/documents';
 import { idString, toObjectId } from '../db/ids';
+import { Refusal } from '../lib/refusal';
 import { publishNewMessage } from '../realtime/channels';
 import type { Services } from '../services';
 import { decodeMessageCursor, messageCursor } from './cursor';
@@ -118,7 +118,7 @@ type PageWanted =
   | { kind: 'around'; seq: number };
 
 const invalidCursor = () =>
-  new TRPCError({ code: 'BAD_REQUEST', message: 'That cursor is not valid for this list.' });
+  new Refusal({ code: 'BAD_REQUEST', message: 'That cursor is not valid for this list.' });
 
 /** The seqs of the page `want` names in a session of `count` messages, pages of `limit`. */
 function rangeOf(want: PageWanted, count: number, limit: number): Range {
@@ -164,7 +164,7 @@ function guessedSeqs(want: PageWanted, limit: number): Range | null {
 function pageWanted(opts: ListOptions): PageWanted {
   if (opts.aroundSeq !== undefined) {
     if (opts.cursor) {
-      throw new TRPCError({
+      throw new Refusal({
         code: 'BAD_REQUEST',
         message: 'Ask for a page around a message or by cursor, not both.',
       });
@@ -222,7 +222,7 @@ export async function listMessages(
   const session = await loadOwnedSession(services, user._id, opts.sessionId);
   if (!fits(want, session.message_count ?? 0)) {
     if (want.kind === 'around') {
-      throw new TRPCError({ code: 'BAD_REQUEST', message: 'That message is not in this chat.' });
+      throw new Refusal({ code: 'BAD_REQUEST', message: 'That message is not in this chat.' });
     }
     throw invalidCursor();
   }

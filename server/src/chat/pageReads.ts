@@ -2,10 +2,11 @@
 // up to several MB of buckets, and a GET batch carries 50 pages: read all at once,
 // one request put some 400 MB of reads before every other user's work, and their
 // sends ran past the database deadline. The rest of a batch waits its turn here.
-import { TRPCError } from '@trpc/server';
+
 import type { UserDoc } from '../db/documents';
 import { idString } from '../db/ids';
 import { QueueFull } from '../lib/perUserQueue';
+import { Refusal } from '../lib/refusal';
 import { RetryAfter } from '../lib/retryAfter';
 import type { Services } from '../services';
 import { listMessages } from './messages';
@@ -26,7 +27,7 @@ export async function listMessagesInTurn(
     );
   } catch (e) {
     if (!(e instanceof QueueFull)) throw e;
-    throw new TRPCError({
+    throw new Refusal({
       code: 'TOO_MANY_REQUESTS',
       message: 'Too many pages of messages asked for at once. Try again in a moment.',
       cause: new RetryAfter(1),

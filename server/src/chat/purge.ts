@@ -3,10 +3,11 @@
 // it NOT_FOUND everywhere; its entry leaves the owner's index (a tombstone stays for
 // resumed live streams) and the removal is published. Its contents are then deleted
 // in the background (purgeWorker.ts), which also finishes any purge a crash cut short.
-import { TRPCError } from '@trpc/server';
+
 import type { ObjectId } from 'mongodb';
 import type { SessionDoc, UserDoc } from '../db/documents';
 import { asObjectId, idString, toObjectId } from '../db/ids';
+import { Refusal } from '../lib/refusal';
 import { RetryAfter } from '../lib/retryAfter';
 import { log } from '../log';
 import { publishSessionChange } from '../realtime/channels';
@@ -19,14 +20,14 @@ import { dropIndexEntries } from './tombstones';
 
 /** The pending list is a list like any other: it has a cap, and a full one asks for a moment. */
 const catchingUp = () =>
-  new TRPCError({
+  new Refusal({
     code: 'TOO_MANY_REQUESTS',
     message: 'Deleting for good is catching up; try again in a moment.',
     cause: new RetryAfter(10),
   });
 
 const notInTrash = () =>
-  new TRPCError({
+  new Refusal({
     code: 'PRECONDITION_FAILED',
     message: 'Only a chat in the trash can be deleted for good.',
   });

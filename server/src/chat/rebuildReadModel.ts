@@ -1,10 +1,11 @@
 // Rebuilding a session's message read model from `messages`, the source of truth:
 // on first sight of a session the old service wrote, or after a failed write.
-import { TRPCError } from '@trpc/server';
+
 import { ObjectId } from 'mongodb';
 import type { Database } from '../db/database';
 import type { MessageDoc, SessionDoc } from '../db/documents';
 import { asObjectId, idString, storedRefs } from '../db/ids';
+import { Refusal } from '../lib/refusal';
 import { log } from '../log';
 import { bucketFrom, bucketId, bucketSize, roles } from './readModel';
 
@@ -21,7 +22,7 @@ function unreadable(m: MessageDoc): string | null {
 }
 
 /** A session whose messages the rebuild cannot all read: left as it is, for the doctor. */
-export class UnreadableMessagesError extends TRPCError {
+export class UnreadableMessagesError extends Refusal {
   constructor(sessionId: ObjectId, reason: string) {
     super({
       code: 'PRECONDITION_FAILED',

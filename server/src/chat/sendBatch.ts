@@ -10,10 +10,10 @@
 // a time anyway, and writers that queue inside it sleep in its busy handler (1, 2,
 // 5, 10… ms) where here they wait only for the write ahead of them.
 import type { Message } from '@parley/shared';
-import { TRPCError } from '@trpc/server';
 import type { AnyBulkWriteOperation, ObjectId } from 'mongodb';
 import type { BucketDoc, MessageDoc, MessageKeyDoc, SessionDoc, UserDoc } from '../db/documents';
 import { asObjectId, idString, newId, toObjectId } from '../db/ids';
+import { Refusal } from '../lib/refusal';
 import type { Services } from '../services';
 import {
   asError,
@@ -111,7 +111,7 @@ export function queueSend(services: Services, user: UserDoc, input: SendInput): 
 }
 
 export const deletedSession = () =>
-  new TRPCError({
+  new Refusal({
     code: 'PRECONDITION_FAILED',
     message: 'This session is in the trash. Restore it to send messages.',
   });

@@ -3,10 +3,10 @@
 // message it names is the answer if it was stored, or is finished under its id if
 // an earlier attempt stopped half-way. The same clientId twice in a batch is one send.
 import type { Message } from '@parley/shared';
-import { TRPCError } from '@trpc/server';
 import type { ObjectId } from 'mongodb';
 import type { MessageKeyDoc, SessionDoc } from '../db/documents';
 import { isDuplicateKey } from '../db/ids';
+import { Refusal } from '../lib/refusal';
 import type { Services } from '../services';
 import { asError, type GroupWrite } from './batching';
 import { chatIsFull } from './fullChats';
@@ -22,7 +22,7 @@ async function settleClientId(
 ): Promise<{ earlier: Message } | { messageId: ObjectId }> {
   const key = await services.db.messageKeys.findOne({ _id: keyId });
   if (!key) {
-    throw new TRPCError({
+    throw new Refusal({
       code: 'CONFLICT',
       message: 'This message is being sent already; retry to get it.',
     });
@@ -105,7 +105,7 @@ export async function sentBefore(
       const settled = await settleClientId(services, session, keyId);
       if ('earlier' in settled) return { message: settled.earlier, session: null };
     } catch (e) {
-      if (!(e instanceof TRPCError)) return asError(e);
+      if (!(e instanceof Refusal)) return asError(e);
     }
   }
   return chatIsFull(cap);

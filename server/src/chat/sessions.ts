@@ -2,10 +2,10 @@
 // Writes to one session run one at a time in this process (see KeyedLock), and
 // each also writes the owner's session index (sessionIndex.ts), which lists read.
 import type { Session, SessionView } from '@parley/shared';
-import { TRPCError } from '@trpc/server';
 import { ObjectId } from 'mongodb';
 import type { SessionDoc, UserDoc } from '../db/documents';
 import { asObjectId, idString, newId, toObjectId } from '../db/ids';
+import { Refusal } from '../lib/refusal';
 import { publishSessionChange } from '../realtime/channels';
 import type { Services } from '../services';
 import { withinDeadline } from './batching';
@@ -19,7 +19,7 @@ import { trashed, untrashed } from './softDelete';
 export const sessionLockKey = (id: string) => `session:${id}`;
 
 export const sessionNotFound = () =>
-  new TRPCError({ code: 'NOT_FOUND', message: 'Session not found.' });
+  new Refusal({ code: 'NOT_FOUND', message: 'Session not found.' });
 
 /** The session by _id if the user owns it; someone else's is exactly as missing as none. */
 export async function loadOwnedSession(
@@ -60,7 +60,7 @@ export function newSessionDoc(userId: ObjectId, title: string, now = new Date())
 
 /** Refused at the cap: the quota is the user's, not a missing permission, so FORBIDDEN. */
 const atSessionLimit = (limit: number) =>
-  new TRPCError({
+  new Refusal({
     code: 'FORBIDDEN',
     message: `You have reached the limit of ${limit} chats.`,
   });

@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { idSchema } from '@parley/shared';
-import { TRPCError } from '@trpc/server';
 import { authenticate } from '../auth/authenticate';
 import type { UserDoc } from '../db/documents';
+import { Refusal } from '../lib/refusal';
 import { exportAccount } from '../portability/exportAccount';
 import { exportSession } from '../portability/exportSession';
 import { FileCheck } from '../portability/fileCheck';
@@ -81,7 +81,7 @@ export function portabilityRoutes(services: Services): Route {
     try {
       return await authenticate(services, bearer(req));
     } catch (e) {
-      if (!(e instanceof TRPCError)) throw e;
+      if (!(e instanceof Refusal)) throw e;
       sendJson(res, 401, { detail: e.message }, { 'www-authenticate': 'Bearer' });
       return null;
     }
@@ -103,7 +103,7 @@ export function portabilityRoutes(services: Services): Route {
     try {
       file = await exportSession(services, user, id, format);
     } catch (e) {
-      if (e instanceof TRPCError && e.code === 'NOT_FOUND') {
+      if (e instanceof Refusal && e.code === 'NOT_FOUND') {
         sendJson(res, 404, { detail: e.message });
         return;
       }

@@ -6,6 +6,7 @@ import { log } from '../log';
 import { createCaller } from '../routers/app';
 import type { Services } from '../services';
 import { createContextInner } from '../trpc/context';
+import { asTRPCError } from '../trpc/refusals';
 import { RequestAborted } from './body';
 import { sendJson } from './json';
 import { clientAddress } from './requestInfo';
@@ -73,8 +74,9 @@ export function restRoutes(services: Services): Route {
         }),
       );
       sendJson(res, 200, await found.route.run(api, { params, url, body }));
-    } catch (e) {
-      if (e instanceof RequestAborted) throw e; // the server logs it in one line
+    } catch (thrown) {
+      if (thrown instanceof RequestAborted) throw thrown; // the server logs it in one line
+      const e = asTRPCError(thrown);
       const known =
         e instanceof RestError
           ? e

@@ -3,8 +3,9 @@
 // config.live.streamMaxMs, end when the inbox overflows, re-check the token (also
 // at once when the user is signed out everywhere), and end cleanly once superseded
 // by the user's newer streams (the per-user cap of ./streams).
-import { TRPCError } from '@trpc/server';
+
 import { idString } from '../db/ids';
+import { Refusal } from '../lib/refusal';
 import type { Services } from '../services';
 import { Inbox } from './inbox';
 import { LiveAuth } from './liveAuth';
@@ -23,8 +24,8 @@ function endForReconnect(reason: string): DOMException {
 }
 
 /** Retryable: the client reconnects and resumes from its last event id. */
-export function fellBehind(): TRPCError {
-  return new TRPCError({
+export function fellBehind(): Refusal {
+  return new Refusal({
     code: 'SERVICE_UNAVAILABLE',
     message: 'This live view fell behind; it resumes from its last event.',
   });

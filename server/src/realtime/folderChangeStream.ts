@@ -3,9 +3,10 @@
 // skips the first list when nothing changed since; a list older than one sent is
 // never sent after it.
 import type { FolderChange } from '@parley/shared';
-import { TRPCError, tracked } from '@trpc/server';
+import { tracked } from '@trpc/server';
 import { listFolders, readFolders } from '../chat/folders';
 import { idString } from '../db/ids';
+import { Refusal } from '../lib/refusal';
 import type { Services } from '../services';
 import { busResync } from './bus';
 import { type FolderChangeEvent, folderChannel } from './channels';
@@ -16,7 +17,7 @@ function parseAt(id: string | null | undefined, userId: string): number | null {
   if (id === undefined || id === null || id === '') return null;
   const m = /^(\d{1,15}):([0-9a-f]{24})$/.exec(id);
   if (!m || m[2] !== userId) {
-    throw new TRPCError({
+    throw new Refusal({
       code: 'BAD_REQUEST',
       message: 'lastEventId must be an id this stream sent.',
     });

@@ -2,8 +2,9 @@
 // config.live.authRecheckMs and at its expiry, and end the stream with UNAUTHORIZED
 // once it has expired or been revoked (a new token version, a deleted user). A
 // sign-out everywhere makes the check due at once (LiveStreams.userChanged).
-import { TRPCError } from '@trpc/server';
+
 import { authenticate } from '../auth/authenticate';
+import { Refusal } from '../lib/refusal';
 import type { Services } from '../services';
 import type { Viewer } from './viewer';
 
@@ -47,7 +48,7 @@ export class LiveAuth {
     this.nextCheck = Date.now() + this.everyMs;
     const user = await authenticate(this.services, this.token);
     if (!user._id.equals(this.viewer.user._id)) {
-      throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in again.' });
+      throw new Refusal({ code: 'UNAUTHORIZED', message: 'Please sign in again.' });
     }
   }
 }

@@ -3,9 +3,9 @@
 // changes missed from the session's recent changes, each with the message as it
 // is now, read by _id from its bucket.
 import type { MessageEvent } from '@parley/shared';
-import { TRPCError } from '@trpc/server';
 import type { Database } from '../db/database';
 import type { SessionDoc } from '../db/documents';
+import { Refusal } from '../lib/refusal';
 import { storedAt } from './storedMessages';
 
 /** A stream's position: the last seq, and with changes the last change number. */
@@ -19,7 +19,7 @@ export function parseEventId(id: string | null | undefined): EventPosition | nul
   if (id === undefined || id === null || id === '') return null;
   const m = /^(\d{1,15})(?::(\d{1,15}))?$/.exec(id);
   if (!m) {
-    throw new TRPCError({ code: 'BAD_REQUEST', message: 'lastEventId must be a message seq.' });
+    throw new Refusal({ code: 'BAD_REQUEST', message: 'lastEventId must be a message seq.' });
   }
   return { seq: Number(m[1]), change: m[2] === undefined ? null : Number(m[2]) };
 }

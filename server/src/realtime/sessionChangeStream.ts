@@ -5,13 +5,14 @@
 // `updated` event per session changed since lastEventId, then live events; a
 // session's state is never sent twice, nor one older than a state already sent.
 import type { Session, SessionChange, SessionStreamEvent } from '@parley/shared';
-import { TRPCError, tracked } from '@trpc/server';
+import { tracked } from '@trpc/server';
 import { listFolders, readFolders } from '../chat/folders';
 import { toApiSession } from '../chat/mappers';
 import { indexOf, isListed, sessionOf } from '../chat/sessionIndex';
 import { purgedSince } from '../chat/tombstones';
 import type { SessionDoc } from '../db/documents';
 import { idString, toObjectId } from '../db/ids';
+import { Refusal } from '../lib/refusal';
 import type { Services } from '../services';
 import { busResync } from './bus';
 import {
@@ -38,7 +39,7 @@ function parseChangeId(id: string | null | undefined): Position | null {
   if (id === undefined || id === null || id === '') return null;
   const m = /^(\d{1,15}):([0-9a-f]{24})$/.exec(id);
   if (!m) {
-    throw new TRPCError({
+    throw new Refusal({
       code: 'BAD_REQUEST',
       message: 'lastEventId must be an id this stream sent.',
     });

@@ -1,7 +1,7 @@
 // The live streams open in this process, by user: caps their number (per user, the
 // oldest ends when one more opens; per process, new ones are refused), and tells a
 // user's streams to re-check their token the moment it may have been revoked.
-import { TRPCError } from '@trpc/server';
+import { Refusal } from '../lib/refusal';
 import { RetryAfter } from '../lib/retryAfter';
 
 export interface LiveStream {
@@ -19,8 +19,8 @@ export interface StreamLimits {
   perProcess: number;
 }
 
-function serverFull(): TRPCError {
-  return new TRPCError({
+function serverFull(): Refusal {
+  return new Refusal({
     code: 'SERVICE_UNAVAILABLE',
     message: 'This server has too many live views open. Try again in a moment.',
     cause: new RetryAfter(5),

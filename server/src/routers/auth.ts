@@ -18,6 +18,7 @@ import {
   signOutEverywhere,
   toApiUser,
 } from '../auth/users';
+import { Refusal } from '../lib/refusal';
 import { protectedProcedure, publicProcedure } from '../trpc/init';
 import { parsed } from '../trpc/schemas';
 
@@ -34,7 +35,7 @@ export const authRouter = {
         registrations.begin(ctx.req.clientAddress),
         () => createUser(db, passwords, input.username, input.password),
         // A taken name counts against the address, so names cannot be probed for free.
-        (e) => e instanceof TRPCError && e.code === 'CONFLICT',
+        (e) => e instanceof Refusal && e.code === 'CONFLICT',
       );
       return signIn(ctx.services, ctx.req, user, input.refreshTransport ?? 'cookie');
     }),

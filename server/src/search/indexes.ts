@@ -4,11 +4,11 @@
 // count cannot tell (an edit or a delete of a message) and reads that chat again.
 import type { SearchQueryInput, SearchResult } from '@parley/shared';
 import { searchLimits } from '@parley/shared';
-import { TRPCError } from '@trpc/server';
 import { decodeCursor, encodeCursor } from '../chat/cursor';
 import { indexOf } from '../chat/sessionIndex';
 import type { UserDoc } from '../db/documents';
 import { idString } from '../db/ids';
+import { Refusal } from '../lib/refusal';
 import { RetryAfter } from '../lib/retryAfter';
 import { Turns } from '../lib/turns';
 import { busResync } from '../realtime/bus';
@@ -129,7 +129,7 @@ export class SearchIndexes {
     const key = idString(user._id);
     const running = this.inFlight.get(key) ?? 0;
     if (running >= searchesAtOnce) {
-      throw new TRPCError({
+      throw new Refusal({
         code: 'TOO_MANY_REQUESTS',
         message: `At most ${searchesAtOnce} searches at once. Try again in a moment.`,
         cause: new RetryAfter(1),

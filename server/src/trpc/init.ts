@@ -6,11 +6,13 @@ import { authenticate } from '../auth/authenticate';
 import { clientReconnectAfterInactivityMs } from '../config/env';
 import type { UserDoc } from '../db/documents';
 import { isTransientDatabaseError } from '../db/errors';
+import { Refusal } from '../lib/refusal';
 import { RetryAfter } from '../lib/retryAfter';
 import type { Viewer } from '../realtime/viewer';
 import type { Services } from '../services';
 import type { Context } from './context';
 import { unreadableInputMessage } from './inputReader';
+import { asTRPCError, convertingRefusals } from './refusals';
 import { parsed } from './schemas';
 import { transformer } from './transformer';
 
@@ -77,10 +79,19 @@ function availability<T extends { ok: boolean; error?: TRPCError }>(result: T): 
   return result;
 }
 
-export const publicProcedure = t.procedure.use(async ({ next }) => availability(await next()));
+/** Every procedure: what the domain refused (a Refusal) answers as the TRPCError with its code. */
+const refusals = t.procedure.use(async ({ next, type }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof Refusal) throw asTRPCError(result.error.cause);
+  if (result.ok && type === 'subscription')
+    return { ...result, data: convertingRefusals(result.data) };
+  return result;
+});
+
+export const publicProcedure = refusals.use(async ({ next }) => availability(await next()));
 
 /** The caller, from the bearer token, and the database's availability, in one step. */
-export const protectedProcedure = t.procedure.use(async ({ ctx, next }) => {
+export const protectedProcedure = refusals.use(async ({ ctx, next }) => {
   let user: UserDoc;
   try {
     user = ctx.user ?? (await authenticate(ctx.services, ctx.req.accessToken));

@@ -1,7 +1,8 @@
 // The layering rule of server/ARCHITECTURE.md, held by a test: the domain folders
 // (chat/, auth/, realtime/) and the general utilities (lib/) never import the
 // transport (trpc/, http/), so procedures, REST routes and scripts share one
-// domain, and a tRPC Context never reaches it.
+// domain, and a tRPC Context never reaches it. The domain refuses with its own
+// error (lib/refusal.ts); of tRPC it uses only the envelope of tracked stream events.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -24,11 +25,36 @@ function importsOf(file: string): string[] {
   return found.map((m) => m[1] ?? '');
 }
 
+/** tRPC's names for a tracked stream event, which the domain's streams yield. */
+const streamEnvelope = new Set(['tracked', 'TrackedEnvelope']);
+
+/** The names a file imports from @trpc/server. */
+function trpcNamesOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const lists = [
+    ...text.matchAll(/import\s+(?:type\s+)?\{([^}]*)\}\s*from\s*['"]@trpc\/server['"]/g),
+  ];
+  const names = lists.flatMap((m) => (m[1] ?? '').split(','));
+  const whole = /import\s+(?:type\s+)?\*\s+as\s+\w+\s+from\s*['"]@trpc\/server['"]/.test(text);
+  return [
+    ...names
+      .map(
+        (n) =>
+          n
+            .trim()
+            .replace(/^type\s+/, '')
+            .split(/\s+as\s+/)[0] ?? '',
+      )
+      .filter(Boolean),
+    ...(whole ? ['*'] : []),
+  ];
+}
+
 describe('layers', () => {
-  const domain = ['chat', 'auth', 'realtime', 'assistant', 'portability', 'lib', 'db'];
+  const domain = ['chat', 'auth', 'realtime', 'assistant', 'portability', 'search', 'lib', 'db'];
 
   it.each(domain)(
-    '%s/ imports neither trpc/ nor http/, nor tRPC itself beyond its error type',
+    '%s/ imports neither trpc/ nor http/, nor tRPC itself beyond its tracked events',
     (folder) => {
       const offences: string[] = [];
       for (const file of filesUnder(join(src, folder))) {
@@ -40,6 +66,9 @@ describe('layers', () => {
         }
         if (/\bContext\b/.test(readFileSync(file, 'utf8').replace(/\/\/.*$/gm, ''))) {
           offences.push(`${rel} names a Context`);
+        }
+        for (const name of trpcNamesOf(file)) {
+          if (!streamEnvelope.has(name)) offences.push(`${rel} takes ${name} from @trpc/server`);
         }
       }
       expect(offences).toEqual([]);

@@ -1,10 +1,11 @@
 // The login throttle: failures count for the window, attempts in flight only while
 // they run, and a refusal says which of the two it was. A name's failures from
 // elsewhere only slow its sign-ins down: they never lock its owner out.
-import { TRPCError } from '@trpc/server';
+import type { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
 import { LoginThrottle } from '../../src/auth/throttle';
 import { createUser } from '../../src/auth/users';
+import { Refusal } from '../../src/lib/refusal';
 import { RetryAfter } from '../../src/lib/retryAfter';
 import { callerFor, closeServices, testServices } from '../support/harness';
 
@@ -22,7 +23,7 @@ function refusal(run: () => unknown): { message: string; retryAfter: number | un
     run();
     return null;
   } catch (e) {
-    if (!(e instanceof TRPCError) || e.code !== 'TOO_MANY_REQUESTS') throw e;
+    if (!(e instanceof Refusal) || e.code !== 'TOO_MANY_REQUESTS') throw e;
     return {
       message: e.message,
       retryAfter: e.cause instanceof RetryAfter ? e.cause.seconds : undefined,

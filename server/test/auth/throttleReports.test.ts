@@ -2,17 +2,17 @@
 // own would, and no more: a clock ahead of this one's locks no one out, a late
 // "correct sign-in" forgives only the failures before it, and reports racing each
 // other past a limit lose none that still count.
-import { TRPCError } from '@trpc/server';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RegistrationThrottle } from '../../src/auth/registrationThrottle';
 import { LoginThrottle } from '../../src/auth/throttle';
+import { Refusal } from '../../src/lib/refusal';
 
 const refused = (run: () => unknown) => {
   try {
     run();
     return false;
   } catch (e) {
-    if (e instanceof TRPCError && e.code === 'TOO_MANY_REQUESTS') return true;
+    if (e instanceof Refusal && e.code === 'TOO_MANY_REQUESTS') return true;
     throw e;
   }
 };

@@ -9,6 +9,7 @@ import { type Config, loadConfig } from '../../src/config/env';
 import { connectDatabase } from '../../src/db/database';
 import type { UserDoc } from '../../src/db/documents';
 import { ensureIndexes } from '../../src/db/indexes';
+import { Refusal } from '../../src/lib/refusal';
 import { InProcessBus } from '../../src/realtime/bus';
 import { createCaller } from '../../src/routers/app';
 import { createServices, type Services } from '../../src/services';
@@ -87,23 +88,20 @@ export async function startTestServer(
   return startParley(config);
 }
 
-/** What a call ends with: 'OK', or its TRPCError's code; any other error is thrown on. */
+/**
+ * What a call ends with: 'OK', or the code it was refused with (a TRPCError's through
+ * the API, a Refusal's from the domain); any other error is thrown on.
+ */
 export function codeOf(p: Promise<unknown>): Promise<string> {
-  return p.then(
-    () => 'OK',
-    (e: unknown) => {
-      if (e instanceof TRPCError) return e.code;
-      throw e;
-    },
-  );
+  return failure(p).then((e) => e?.code ?? 'OK');
 }
 
-/** What a call ends with: null, or its TRPCError; any other error is thrown on. */
-export function failure(p: Promise<unknown>): Promise<TRPCError | null> {
+/** What a call ends with: null, or its TRPCError or Refusal; any other error is thrown on. */
+export function failure(p: Promise<unknown>): Promise<TRPCError | Refusal | null> {
   return p.then(
     () => null,
     (e: unknown) => {
-      if (e instanceof TRPCError) return e;
+      if (e instanceof TRPCError || e instanceof Refusal) return e;
       throw e;
     },
   );
