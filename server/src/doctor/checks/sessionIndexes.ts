@@ -1,6 +1,7 @@
 // Each user's session index (chat/sessionIndex.ts) against chat_sessions: every
 // session of theirs listed once, as it is stored, and nothing else. --fix writes
-// the index chat_sessions gives. Runs last, after the checks that change sessions.
+// the entries chat_sessions gives, keeping the tombstones of purged sessions. Runs
+// last, after the checks that change sessions.
 import { indexesFromSessions } from '../../chat/indexesFromSessions';
 import { type IndexEntry, packIndex, readIndex } from '../../chat/sessionIndex';
 import { toObjectId } from '../../db/ids';
@@ -36,9 +37,10 @@ export const sessionIndexes: Check = {
         () => `user ${userId}: ${stored ? 'disagrees' : 'missing'}, ${index.size} sessions`,
       );
       if (!fix) continue;
-      await db.sessionIndex.replaceOne(
+      // $set keeps the tombstones (`t`) of purged sessions that resumed live streams report.
+      await db.sessionIndex.updateOne(
         { _id: userId },
-        { e: packIndex(index.values()) },
+        { $set: { e: packIndex(index.values()) } },
         { upsert: true },
       );
       finding.repaired++;
