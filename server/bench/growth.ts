@@ -7,6 +7,7 @@ import { ObjectId } from 'mongodb';
 import { indexesFromSessions } from '../src/chat/indexesFromSessions';
 import { entryOf, packIndex } from '../src/chat/sessionIndex';
 import { newSessionDoc } from '../src/chat/sessions';
+import { sweepTrash } from '../src/chat/trashSweep';
 import type { Database } from '../src/db/database';
 import type { MessageDoc, SessionDoc, UserDoc } from '../src/db/documents';
 import type { Services } from '../src/services';
@@ -124,6 +125,10 @@ export async function measureGrowth(b: Bench): Promise<void> {
         `measuring at ${size.users.toLocaleString('en-US')} users / ${size.sessions.toLocaleString('en-US')} sessions…`,
       );
       const m = await measure(probe, parley.services, rounds);
+      // The hourly trash sweep reads every user's index: it may grow with the users, no faster.
+      const swept = performance.now();
+      await sweepTrash(parley.services);
+      m.set('the trash sweep', performance.now() - swept);
       for (const [what, ms] of m) b.progress(`  ${what}: p50 ${round(ms, 2)} ms`);
       results.push([size, m]);
     }
@@ -133,6 +138,17 @@ export async function measureGrowth(b: Bench): Promise<void> {
       `${s.users.toLocaleString('en-US')} users / ${s.sessions.toLocaleString('en-US')} sessions`;
     for (const [what, ms] of large[1]) {
       const first = small[1].get(what) ?? Number.NaN;
+      if (what === 'the trash sweep') {
+        const users = large[0].users / small[0].users;
+        b.rows.push({
+          what: `growth to ${label(large[0])}: the trash sweep vs at ${label(small[0])} (${fmt(users, 'x', 0)} the users)`,
+          parley: fmt(ms, ' ms', 0),
+          baseline: fmt(first, ' ms', 0),
+          ratio: fmtRatio(ratio(ms, first)),
+          target: `≤ ${fmt(1.5 * users, 'x', 0)}`,
+        });
+        continue;
+      }
       b.rows.push({
         what: `growth to ${label(large[0])}: ${what} p50 vs at ${label(small[0])}`,
         parley: fmt(ms, ' ms', 2),
