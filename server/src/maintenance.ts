@@ -8,7 +8,22 @@ const everyMs = 60 * 60_000;
 /** A retry with the same clientId is honoured for this long. */
 export const messageKeyTtlMs = 7 * 86_400_000;
 
-export async function sweepOnce(services: Services): Promise<void> {
+/** The sweep running in this process, per Services: a tick while it runs joins it. */
+const running = new WeakMap<Services, Promise<void>>();
+
+/**
+ * One sweep of everything; asked for while one runs (a slow trash, a slow
+ * database), it is that sweep, so two never read the collections at once.
+ */
+export function sweepOnce(services: Services): Promise<void> {
+  const current = running.get(services);
+  if (current) return current;
+  const sweep = sweepAll(services).finally(() => running.delete(services));
+  running.set(services, sweep);
+  return sweep;
+}
+
+async function sweepAll(services: Services): Promise<void> {
   const refresh = await sweepRefresh(services.db);
   const keys = await services.db.messageKeys.deleteMany({
     created_at: { $lt: new Date(Date.now() - messageKeyTtlMs) },

@@ -1,13 +1,14 @@
 // The hourly trash sweep reads the session indexes once however many users there
 // are (FerretDB v1 reads the whole collection for any filter but `{ _id }`, so a
-// sweep that pages reads it once a page). Each command is recorded through the
-// driver's monitoring.
+// sweep that pages reads it once a page), and a sweep asked for while one runs
+// is that same sweep. Each command is recorded through the driver's monitoring.
 import { type CommandStartedEvent, type MongoClient, ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { entryOf, packIndex, refreshIndexEntry } from '../../src/chat/sessionIndex';
 import { newSessionDoc } from '../../src/chat/sessions';
 import { sweepTrash } from '../../src/chat/trashSweep';
 import { setLogLevel } from '../../src/log';
+import { sweepOnce } from '../../src/maintenance';
 import { InProcessBus } from '../../src/realtime/bus';
 import { createServices, type Services } from '../../src/services';
 import { codeOf, newUser } from '../support/harness';
@@ -99,5 +100,21 @@ describe('the trash sweep on many users', () => {
       expect(await sweepTrash(services, Date.now(), { usersPerPass: 2 })).toBe(5),
     );
     expect(scans).toBe(3);
+  });
+
+  it('runs one hourly sweep at a time: one asked for meanwhile is the same sweep', async () => {
+    const due = [await userWithOldTrash(), await userWithOldTrash()];
+    const scans = await sweptOnce(due, () =>
+      Promise.all([sweepOnce(services), sweepOnce(services), sweepOnce(services)]),
+    );
+    expect(scans).toBe(1);
+    const keySweeps = commands.filter(
+      (e) => e.commandName === 'delete' && e.command.delete === 'message_keys',
+    );
+    expect(keySweeps).toHaveLength(1);
+    // Once it has ended, the next one runs.
+    commands.length = 0;
+    await sweepOnce(services);
+    expect(indexScans()).toBe(1);
   });
 });
