@@ -28,15 +28,36 @@ function markdownMessage(m: Message): string {
   return `### ${roleNames[m.role]} · ${when(m.createdAt)}\n\n${m.content}\n\n`;
 }
 
-async function* markdown(session: Session, messages: AsyncGenerator<Message[]>) {
-  yield `# ${session.title}\n\n_${session.messageCount} messages, started ${when(session.createdAt)}, exported from Parley._\n\n`;
+/** Characters of a chat's messages kept from the counting read at most: a longer chat is read again. */
+const keptChars = 1_000_000;
+
+async function* markdown(session: Session, messages: () => AsyncGenerator<Message[]>) {
+  // The header counts what the file holds, deleted messages left out: the messages are
+  // counted first, kept if they are few, else read again (the same seqs) to be written;
+  // one deleted or restored between those two reads is as the second finds it.
+  let count = 0;
+  let chars = 0;
+  let kept: Message[][] | null = [];
+  for await (const chunk of messages()) {
+    count += chunk.length;
+    if (!kept) continue;
+    for (const m of chunk) chars += m.content.length;
+    if (chars > keptChars) kept = null;
+    else kept.push(chunk);
+  }
+  const noun = count === 1 ? 'message' : 'messages';
+  yield `# ${session.title}\n\n_${count} ${noun}, started ${when(session.createdAt)}, exported from Parley._\n\n`;
   // A rule between every two messages, those of two chunks too.
   let first = true;
-  for await (const chunk of messages) {
+  for await (const chunk of kept ? listed(kept) : messages()) {
     if (chunk.length === 0) continue;
     yield (first ? '' : '---\n\n') + chunk.map(markdownMessage).join('---\n\n');
     first = false;
   }
+}
+
+async function* listed(chunks: Message[][]) {
+  yield* chunks;
 }
 
 async function* json(session: Session, messages: AsyncGenerator<Message[]>) {
@@ -59,7 +80,8 @@ export async function exportSession(
 ): Promise<SessionExport> {
   const doc = await loadOwnedSession(services, user._id, sessionId);
   const session = toApiSession(doc);
-  const messages = messageChunks(services, doc);
+  // Both reads of a Markdown export end at the count the session has now.
+  const messages = () => messageChunks(services, doc);
   const stem = fileStem(session.title);
   return format === 'markdown'
     ? {
@@ -70,6 +92,6 @@ export async function exportSession(
     : {
         fileName: `${stem}.json`,
         contentType: 'application/json; charset=utf-8',
-        chunks: json(session, messages),
+        chunks: json(session, messages()),
       };
 }

@@ -27,6 +27,7 @@ describe('exports of a chat with a deleted message', () => {
     expect(md).toContain('before');
     expect(md).toContain('after');
     expect(md).not.toContain('hunter2');
+    expect(md).toMatch(/^# with a secret\n\n_2 messages, started /);
 
     const json = (await (
       await fetch(`${parley.url}/export/sessions/${s.id}?format=json`, { headers: auth })
@@ -61,8 +62,36 @@ describe('exports of a chat with a deleted message', () => {
     const md = await (
       await fetch(`${parley.url}/export/sessions/${s.id}?format=markdown`, { headers: auth })
     ).text();
+    expect(md).toMatch(/^# long\n\n_204 messages, /);
     expect(md.match(/^### /gm)).toHaveLength(204);
     expect(md.match(/^---$/gm)).toHaveLength(203);
     expect(md).toMatch(/\nm199\n\n---\n\n### User · [^\n]+\n\nm201\n/);
+  });
+
+  it('counts what it holds in a chat too long to keep between its two reads, and one as one', async () => {
+    const { caller, auth } = await signedInUser(parley);
+    const s = await caller.session.create({ title: 'wordy' });
+    const sent = [];
+    for (let i = 1; i <= 40; i++) {
+      sent.push(
+        await caller.message.send({ sessionId: s.id, content: `${i} ${'x'.repeat(30_000)}` }),
+      );
+    }
+    await caller.message.delete({ id: sent[0]?.id ?? '' });
+    const md = await (
+      await fetch(`${parley.url}/export/sessions/${s.id}?format=markdown`, { headers: auth })
+    ).text();
+    expect(md).toMatch(/^# wordy\n\n_39 messages, /);
+    expect(md.match(/^### /gm)).toHaveLength(39);
+    expect(md).not.toMatch(/\n1 x/);
+
+    const short = await caller.session.create({ title: 'short' });
+    const [gone] = [await caller.message.send({ sessionId: short.id, content: 'gone' })];
+    await caller.message.send({ sessionId: short.id, content: 'stays' });
+    await caller.message.delete({ id: gone?.id ?? '' });
+    const one = await (
+      await fetch(`${parley.url}/export/sessions/${short.id}?format=markdown`, { headers: auth })
+    ).text();
+    expect(one).toMatch(/^# short\n\n_1 message, /);
   });
 });
