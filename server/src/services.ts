@@ -6,6 +6,7 @@ import { RegistrationThrottle } from './auth/registrationThrottle';
 import { SignedOutFamilies } from './auth/signedOut';
 import { LoginThrottle } from './auth/throttle';
 import { AccessTokens } from './auth/tokens';
+import type { HalfDoneChange } from './chat/damage';
 import { ListChecks } from './chat/listChecks';
 import { pagesAtOnce, pagesWaiting } from './chat/pageReads';
 import { PurgeWorker } from './chat/purgeWorker';
@@ -32,8 +33,11 @@ export interface Services {
   signedOut: SignedOutFamilies;
   /** Serialises writes to one document within this process (FerretDB v1 updates are not atomic). */
   locks: KeyedLock;
-  /** Sessions whose last write failed half-way in this process: repaired before next use. */
-  damaged: Set<string>;
+  /**
+   * Sessions whose last write failed half-way in this process, with the message changes
+   * that left unannounced: repaired (and those announced) before their next use.
+   */
+  damaged: Map<string, HalfDoneChange[]>;
   /** Each session as its last send batch left it, for the next (chat/sessionCopies.ts). */
   sessionCopies: SessionCopies;
   /** When each user's listed sessions were last checked against chat_sessions. */
@@ -75,7 +79,7 @@ export function createServices(config: Config, db: Database, bus: EventBus): Ser
     locks,
     sessionCopies: new SessionCopies(locks, { enabled: !bus.crossProcess }),
     listChecks: new ListChecks(),
-    damaged: new Set(),
+    damaged: new Map(),
     streams,
     assistant: null,
     search: new SearchIndexes(config.search),

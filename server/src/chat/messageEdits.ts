@@ -9,6 +9,7 @@ import { asObjectId, idString, toObjectId } from '../db/ids';
 import { Refusal } from '../lib/refusal';
 import { publishMessageChange } from '../realtime/channels';
 import type { Services } from '../services';
+import { withChanges } from './changeRecords';
 import { markDamaged } from './damage';
 import { toApiMessage } from './mappers';
 import { readMessages } from './messages';
@@ -17,8 +18,7 @@ import { entryOf, withIndexEntry } from './sessionIndex';
 import { loadOwnedSession, sessionLockKey } from './sessions';
 import { trashed, untrashed } from './softDelete';
 
-/** How many changes a session keeps for resuming streams; an older resume gets `reset`. */
-export const recentChangesKept = 100;
+export { recentChangesKept } from './changeRecords';
 
 type ChangeKind = MessageChangeRecord['kind'];
 type Numbered = MessageDoc & { seq: number };
@@ -63,9 +63,10 @@ async function changeMessage(
   const sessionRef = found && asObjectId(found.session_id);
   if (!sessionRef) throw messageNotFound();
   const sessionId = idString(sessionRef);
-  // A session the old service wrote gets its read model (and so its seqs) first, under its lock.
+  // A session the old service wrote gets its read model (and so its seqs) first, under its
+  // lock; so does one a half-done change left, whose retry then finds nothing left to do.
   const opened = await loadSessionOf(services, user, sessionId);
-  if (opened.read_model !== 1 || typeof found.seq !== 'number') {
+  if (opened.read_model !== 1 || typeof found.seq !== 'number' || services.damaged.has(sessionId)) {
     await readMessages(services, opened, () => [1, 0]);
   }
   const done = await services.locks.run(sessionLockKey(sessionId), async () => {
@@ -82,11 +83,10 @@ async function changeMessage(
       const rewritten = await rewriteEntry(services.db, session._id, next.seq, next._id, () =>
         toEntry(next),
       );
-      const n = (session.change_count ?? 0) + 1;
-      const recent = [...(session.recent_changes ?? []), { n, seq: doc.seq, kind }];
+      const changes = withChanges(session, [{ seq: doc.seq, kind }]);
+      const n = changes.change_count ?? 0;
       const sessionSet: Partial<SessionDoc> = {
-        change_count: n,
-        recent_changes: recent.slice(-recentChangesKept),
+        ...changes,
         // A bucket without the entry is a broken read model: the next read rebuilds it from `messages`.
         ...(rewritten ? {} : { read_model: 0 }),
       };
@@ -96,8 +96,9 @@ async function changeMessage(
       return { message: next, n };
     } catch (e) {
       // The message holds the change and its page may not: a retry finds nothing left
-      // to do, so the page is rebuilt from `messages` before the chat is next read.
-      markDamaged(services, sessionId);
+      // to do, so the page is rebuilt from `messages` before the chat is next read (or
+      // the change retried), and the rebuild announces the change.
+      markDamaged(services, sessionId, { seq: doc.seq, kind });
       throw e;
     }
   });
