@@ -161,6 +161,7 @@ export function Conversation({ sessionId, onMenu }: { sessionId: string; onMenu:
               : undefined
           }
           actions={deleted ? undefined : messageActions}
+          onFocusLost={() => composer.current?.focus()}
         />
       )}
       <p className="visually-hidden" aria-live="polite">

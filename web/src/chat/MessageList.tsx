@@ -1,6 +1,7 @@
 // The conversation's messages, oldest at the top: older pages load when the top
 // comes into view, newer ones (a chat opened at a search hit) when the bottom does,
-// without moving what the person is reading.
+// without moving what the person is reading. An edit that ends (Save or Cancel)
+// gives focus back to its message's Edit button.
 import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Message } from '../trpc/types';
 import { Spinner } from '../ui/Spinner';
@@ -41,6 +42,8 @@ interface MessageListProps {
     save: (message: Message, content: string) => void;
     remove: (message: Message) => void;
   };
+  /** Focus when the last message with actions is deleted (the composer). */
+  onFocusLost?: () => void;
   /** Opened at a search hit: newer pages below, and the hit scrolled to and marked. */
   hasNewer?: boolean;
   loadingNewer?: boolean;
@@ -59,9 +62,16 @@ export function MessageList(props: MessageListProps) {
     onDiscard,
     actions,
     replies,
+    onFocusLost,
   } = props;
   const { hasNewer = false, loadingNewer = false, loadNewer, highlightSeq = null } = props;
   const [editing, setEditing] = useState<string | null>(null);
+  /** The message whose edit just ended: focus goes back to its Edit button. */
+  const [edited, setEdited] = useState<string | null>(null);
+  const endEdit = (id: string) => {
+    setEditing(null);
+    setEdited(id);
+  };
   /** The message whose toolbar is the list's Tab stop: the last one focused, else the newest. */
   const [active, setActive] = useState<string | null>(null);
   const tabStop = messages.some((m) => m.id === active) ? active : messages.at(-1)?.id;
@@ -98,6 +108,13 @@ export function MessageList(props: MessageListProps) {
     item.scrollIntoView?.({ block: 'center' });
     onScroll();
   }, [highlightSeq, messages, onScroll]);
+
+  useLayoutEffect(() => {
+    if (edited === null) return;
+    setEdited(null);
+    const item = list.current?.children[messages.findIndex((m) => m.id === edited)];
+    item?.querySelector<HTMLElement>('[aria-label="Edit message"]')?.focus();
+  }, [edited, messages]);
 
   const older = useCallback(() => {
     if (!hasOlder || loadingOlder) return;
@@ -149,9 +166,9 @@ export function MessageList(props: MessageListProps) {
                 actions && editing === m.id ? (
                   <MessageEditor
                     content={m.content}
-                    onCancel={() => setEditing(null)}
+                    onCancel={() => endEdit(m.id)}
                     onSave={(content) => {
-                      setEditing(null);
+                      endEdit(m.id);
                       actions.save(m, content);
                     }}
                   />
@@ -166,6 +183,7 @@ export function MessageList(props: MessageListProps) {
                     onCopy={() => actions.copy(m)}
                     onEdit={() => setEditing(m.id)}
                     onDelete={() => actions.remove(m)}
+                    onFocusLost={onFocusLost}
                   />
                 )
               }

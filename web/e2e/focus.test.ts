@@ -1,0 +1,76 @@
+// Where focus goes when what held it goes away, in a real browser: after deleting a
+// message (to the next message's Delete, or the composer when none is left) and
+// after an edit ends by Save or Cancel (back to the message's Edit button).
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { desktop, launchBrowser } from './support/browser';
+import { composer, messages, openNewChat, send, signUp, uniqueName } from './support/people';
+import { type RunningServer, startServer } from './support/server';
+
+let server: RunningServer;
+let browser: Browser;
+let page: Page;
+
+const messageWith = (p: Page, text: string) =>
+  messages(p).getByRole('listitem').filter({ hasText: text });
+
+/** The focused element as "tag label", and the text of the message it is in. */
+const focused = (p: Page) =>
+  p.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    if (!el || el === document.body) return 'body';
+    const item = el.closest('.message')?.querySelector('.message__bubble')?.textContent ?? '';
+    return `${el.tagName.toLowerCase()} ${el.getAttribute('aria-label') ?? el.textContent?.trim() ?? ''}${item ? ` in ${item.trim()}` : ''}`;
+  });
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  page = await (await browser.newContext({ viewport: desktop })).newPage();
+  await signUp(page, server.url, uniqueName('focus'));
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+}, 60_000);
+
+describe('focus', () => {
+  it('returns to the message’s Edit button after Save and after Cancel', async () => {
+    await openNewChat(page);
+    await send(page, 'First words');
+    const item = messageWith(page, 'First words');
+    await item.getByRole('button', { name: 'Edit message' }).focus();
+    await page.keyboard.press('Enter');
+    const editor = page.getByRole('textbox', { name: 'Edit message' });
+    await editor.press('Escape');
+    await editor.waitFor({ state: 'detached' });
+    await expect.poll(() => focused(page)).toBe('button Edit message in First words');
+
+    await page.keyboard.press('Enter');
+    await editor.fill('Better words');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await editor.waitFor({ state: 'detached' });
+    await expect.poll(() => focused(page)).toBe('button Edit message in Better words');
+  });
+
+  it('moves to the next message’s Delete after a delete, the one before for the last, then the composer', async () => {
+    await send(page, 'Second words');
+    await send(page, 'Third words');
+    await messageWith(page, 'Third words')
+      .getByRole('button', { name: 'Delete message' })
+      .waitFor();
+    await messageWith(page, 'Second words').getByRole('button', { name: 'Delete message' }).focus();
+    await page.keyboard.press('Enter');
+    await messageWith(page, 'Second words').waitFor({ state: 'detached' });
+    await expect.poll(() => focused(page)).toBe('button Delete message in Third words');
+
+    await page.keyboard.press('Enter');
+    await messageWith(page, 'Third words').waitFor({ state: 'detached' });
+    await expect.poll(() => focused(page)).toBe('button Delete message in Better words');
+
+    await page.keyboard.press('Enter');
+    await page.getByText('No messages yet. Say hello.').waitFor();
+    expect(await composer(page).evaluate((el) => el === document.activeElement)).toBe(true);
+  });
+});
