@@ -1,15 +1,27 @@
 // Where focus goes when what held it goes away, in a real browser: after deleting a
 // message (to the next message's Delete, or the composer when none is left) and
-// after an edit ends by Save or Cancel (back to the message's Edit button).
+// after an edit ends by Save or Cancel (back to the message's Edit button); after
+// Restore, Delete forever or Empty trash (to the chat in its place, or the empty
+// Trash's message).
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scriptApi } from './support/api';
 import { desktop, launchBrowser } from './support/browser';
-import { composer, messages, openNewChat, send, signUp, uniqueName } from './support/people';
+import {
+  composer,
+  messages,
+  openNewChat,
+  password,
+  send,
+  signUp,
+  uniqueName,
+} from './support/people';
 import { type RunningServer, startServer } from './support/server';
 
 let server: RunningServer;
 let browser: Browser;
 let page: Page;
+const username = uniqueName('focus');
 
 const messageWith = (p: Page, text: string) =>
   messages(p).getByRole('listitem').filter({ hasText: text });
@@ -27,7 +39,7 @@ beforeAll(async () => {
   server = await startServer();
   browser = await launchBrowser();
   page = await (await browser.newContext({ viewport: desktop })).newPage();
-  await signUp(page, server.url, uniqueName('focus'));
+  await signUp(page, server.url, username);
 }, 120_000);
 
 afterAll(async () => {
@@ -72,5 +84,42 @@ describe('focus', () => {
     await page.keyboard.press('Enter');
     await page.getByText('No messages yet. Say hello.').waitFor();
     expect(await composer(page).evaluate((el) => el === document.activeElement)).toBe(true);
+  });
+
+  it('moves to the chat in its place after Restore and Delete forever, and to the message once the Trash is empty', async () => {
+    const script = scriptApi(server.url);
+    await script.login(username, password);
+    for (const title of ['Ant', 'Bee', 'Cat', 'Dog']) {
+      const { id } = await script.createSession(title);
+      await script.remove(id);
+    }
+    await page.getByRole('link', { name: 'Trash' }).click();
+    const trash = page.getByRole('list', { name: 'Deleted chats' });
+    const titles = trash.locator('.trash__title');
+    await trash.getByText('Ant').waitFor();
+    await titles.nth(3).waitFor();
+    const [first, second, third] = await titles.allTextContents();
+
+    await page.getByRole('button', { name: `Restore “${second}”` }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => focused(page)).toBe(`button Restore “${third}”`);
+
+    const last = (await titles.allTextContents()).at(-1);
+    await page.getByRole('button', { name: `Delete “${last}” forever` }).focus();
+    await page.keyboard.press('Enter');
+    await page
+      .getByRole('dialog', { name: 'Delete forever?' })
+      .getByRole('button', { name: 'Delete forever' })
+      .click();
+    await expect.poll(() => focused(page)).toBe(`button Delete “${third}” forever`);
+    expect(await titles.allTextContents()).toEqual([first, third]);
+
+    await page.getByRole('button', { name: 'Empty trash' }).focus();
+    await page.keyboard.press('Enter');
+    await page
+      .getByRole('dialog', { name: 'Empty the Trash?' })
+      .getByRole('button', { name: 'Empty trash' })
+      .click();
+    await expect.poll(() => focused(page)).toBe('div The Trash is empty.');
   });
 });

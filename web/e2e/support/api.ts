@@ -51,6 +51,7 @@ export function scriptApi(baseUrl: string) {
       await signIn();
     },
     createSession: (title: string) => call<{ id: string }>('session.create', { title }),
+    remove: (id: string) => call<{ id: string }>('session.delete', { id }),
     rename: (id: string, title: string) => call<{ id: string }>('session.rename', { id, title }),
     createFolder: (name: string) => call<{ id: string }>('folder.create', { name }),
     send: (sessionId: string, content: string) =>

@@ -1,8 +1,10 @@
 // The Trash and the Archive: deleted (or archived) chats, newest first. The Trash
 // restores a chat, deletes one for good, or empties itself, each deletion behind
 // a confirmation that says how many chats go; the Archive unarchives. Both load
-// only when opened (see Shell), so they cost the first load nothing.
-import { useState } from 'react';
+// only when opened (see Shell), so they cost the first load nothing. Focus on a
+// chat that leaves the list moves to the same button on the chat in its place (or
+// the one before), or to the empty list's message, never to the page.
+import { useEffect, useRef, useState } from 'react';
 import { navigate } from '../app/route';
 import { useDocumentTitle } from '../app/useDocumentTitle';
 import type { Session } from '../trpc/types';
@@ -21,6 +23,8 @@ const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', tim
 const chats = (n: number) => `${n} ${n === 1 ? 'chat' : 'chats'}`;
 
 type Asked = { kind: 'one'; session: Session } | { kind: 'all'; count: number };
+/** Where focus goes once a chat (or, with no id, every chat) has left the list. */
+type Refocus = { id: string | null; at: number; action: string };
 
 export function TrashView({ onMenu, archive = false }: { onMenu: () => void; archive?: boolean }) {
   const title = archive ? 'Archived' : 'Trash';
@@ -34,9 +38,29 @@ export function TrashView({ onMenu, archive = false }: { onMenu: () => void; arc
   const sessions = flattenSessions(list.data);
   // Every trashed chat, loaded or not: the index knows them all, the list pages them.
   const total = hasNextPage ? `${sessions.length}+` : String(sessions.length);
+  const view = useRef<HTMLElement>(null);
+  const refocus = useRef<Refocus | null>(null);
+  const leaving = (session: Session | null, action: string) => {
+    const at = session ? sessions.indexOf(session) : 0;
+    refocus.current = { id: session?.id ?? null, at, action };
+  };
+  // When the chat has gone and taken focus with it, focus the chat now in its place.
+  useEffect(() => {
+    const wanted = refocus.current;
+    if (!wanted) return;
+    if (wanted.id ? sessions.some((s) => s.id === wanted.id) : sessions.length > 0) return;
+    refocus.current = null;
+    if (document.activeElement && document.activeElement !== document.body) return;
+    const items = view.current?.querySelectorAll('.trash__item') ?? [];
+    const item = items[Math.min(wanted.at, items.length - 1)];
+    const target =
+      item?.querySelector<HTMLElement>(`[data-action="${wanted.action}"]`) ??
+      view.current?.querySelector<HTMLElement>('.state');
+    target?.focus();
+  });
 
   return (
-    <section className="main" aria-label={title}>
+    <section className="main" aria-label={title} ref={view}>
       <MainHeader title={title} onMenu={onMenu} />
       {!archive && sessions.length > 0 && (
         <div className="trash__bar">
@@ -56,7 +80,7 @@ export function TrashView({ onMenu, archive = false }: { onMenu: () => void; arc
       ) : list.isError ? (
         <LoadFailed className="state" error={list.error} onRetry={() => void list.refetch()} />
       ) : sessions.length === 0 ? (
-        <div className="state state--empty">
+        <div className="state state--empty" tabIndex={-1}>
           <Icon name={archive ? 'archive' : 'trash'} size={32} />
           <p>{archive ? 'No archived chats.' : 'The Trash is empty.'}</p>
         </div>
@@ -85,7 +109,11 @@ export function TrashView({ onMenu, archive = false }: { onMenu: () => void; arc
                       type="button"
                       className="button button--small"
                       aria-label={`Unarchive “${s.title}”`}
-                      onClick={() => bulk.mutate({ sessions: [s], action: 'unarchive' })}
+                      data-action="unarchive"
+                      onClick={() => {
+                        leaving(s, 'unarchive');
+                        bulk.mutate({ sessions: [s], action: 'unarchive' });
+                      }}
                     >
                       <Icon name="archive" size={16} /> Unarchive
                     </button>
@@ -95,7 +123,11 @@ export function TrashView({ onMenu, archive = false }: { onMenu: () => void; arc
                         type="button"
                         className="button button--small"
                         aria-label={`Restore “${s.title}”`}
-                        onClick={() => void restore(s)}
+                        data-action="restore"
+                        onClick={() => {
+                          leaving(s, 'restore');
+                          void restore(s);
+                        }}
                       >
                         <Icon name="restore" size={16} /> Restore
                       </button>
@@ -103,6 +135,7 @@ export function TrashView({ onMenu, archive = false }: { onMenu: () => void; arc
                         type="button"
                         className="button button--small button--danger"
                         aria-label={`Delete “${s.title}” forever`}
+                        data-action="purge"
                         onClick={() => setAsked({ kind: 'one', session: s })}
                       >
                         Delete forever
@@ -129,6 +162,7 @@ export function TrashView({ onMenu, archive = false }: { onMenu: () => void; arc
           confirm={asked.kind === 'all' ? 'Empty trash' : 'Delete forever'}
           onCancel={() => setAsked(null)}
           onConfirm={() => {
+            leaving(asked.kind === 'all' ? null : asked.session, 'purge');
             if (asked.kind === 'all') emptyTrash.mutate(sessions);
             else purge.mutate(asked.session);
             setAsked(null);
