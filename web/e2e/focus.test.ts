@@ -2,7 +2,8 @@
 // message (to the next message's Delete, or the composer when none is left) and
 // after an edit ends by Save or Cancel (back to the message's Edit button); after
 // Restore, Delete forever or Empty trash (to the chat in its place, or the empty
-// Trash's message).
+// Trash's message); after a refused sign-in or sign-up (to the field to fix, or
+// the form's message).
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scriptApi } from './support/api';
@@ -13,6 +14,7 @@ import {
   openNewChat,
   password,
   send,
+  signIn,
   signUp,
   uniqueName,
 } from './support/people';
@@ -26,13 +28,18 @@ const username = uniqueName('focus');
 const messageWith = (p: Page, text: string) =>
   messages(p).getByRole('listitem').filter({ hasText: text });
 
-/** The focused element as "tag label", and the text of the message it is in. */
+/** The focused element as "tag name", and the text of the message it is in. */
 const focused = (p: Page) =>
   p.evaluate(() => {
     const el = document.activeElement as HTMLElement | null;
     if (!el || el === document.body) return 'body';
+    const name =
+      el.getAttribute('aria-label') ??
+      (el as HTMLInputElement).labels?.[0]?.textContent ??
+      el.textContent?.trim() ??
+      '';
     const item = el.closest('.message')?.querySelector('.message__bubble')?.textContent ?? '';
-    return `${el.tagName.toLowerCase()} ${el.getAttribute('aria-label') ?? el.textContent?.trim() ?? ''}${item ? ` in ${item.trim()}` : ''}`;
+    return `${el.tagName.toLowerCase()} ${name}${item ? ` in ${item.trim()}` : ''}`;
   });
 
 beforeAll(async () => {
@@ -121,5 +128,22 @@ describe('focus', () => {
       .getByRole('button', { name: 'Empty trash' })
       .click();
     await expect.poll(() => focused(page)).toBe('div The Trash is empty.');
+  });
+
+  it('moves to the form’s message after a refused sign-in, and to the field to fix after a refused sign-up', async () => {
+    const context = await browser.newContext({ viewport: desktop });
+    const p = await context.newPage();
+    await p.goto(server.url);
+    await signIn(p, username, 'not the password');
+    await p.getByText('Wrong username or password.').waitFor();
+    await expect.poll(() => focused(p)).toBe('p Wrong username or password.');
+
+    await p.getByRole('button', { name: 'Create an account' }).click();
+    await p.getByLabel('Username').fill('fine_name');
+    await p.getByLabel('Password').fill('short');
+    await p.getByRole('button', { name: 'Sign up' }).click();
+    await p.getByText('Password must be at least 8 characters').waitFor();
+    await expect.poll(() => focused(p)).toBe('input Password');
+    await context.close();
   });
 });

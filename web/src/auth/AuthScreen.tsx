@@ -1,7 +1,8 @@
 // Sign in and sign up: one form, two modes. Validation is the server's: its
-// field messages appear beside the fields they concern.
+// field messages appear beside the fields they concern. A refusal moves focus to
+// the first field to fix, or to the form's message (the busy button lost it).
 import { limits } from '@parley/shared';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { authClient } from '../trpc/authClient';
 import { TextField } from '../ui/TextField';
 import { useAuth } from './AuthContext';
@@ -16,6 +17,11 @@ export function AuthScreen() {
   const [password, setPassword] = useState('');
   const [errors, setErrors] = useState<FormErrors>({});
   const [busy, setBusy] = useState(false);
+  const form = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (!errors.username && !errors.password && !errors.form) return;
+    form.current?.querySelector<HTMLElement>('[aria-invalid="true"], .auth__error')?.focus();
+  }, [errors]);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -42,7 +48,13 @@ export function AuthScreen() {
   const registering = mode === 'register';
   return (
     <main className="auth">
-      <form className="auth__card" onSubmit={submit} noValidate aria-labelledby="auth-title">
+      <form
+        ref={form}
+        className="auth__card"
+        onSubmit={submit}
+        noValidate
+        aria-labelledby="auth-title"
+      >
         <div className="auth__brand" aria-hidden="true">
           P
         </div>
@@ -77,7 +89,7 @@ export function AuthScreen() {
           hint={registering ? `At least ${limits.passwordMin} characters` : undefined}
         />
         {errors.form && (
-          <p className="auth__error" role="alert">
+          <p className="auth__error" role="alert" tabIndex={-1}>
             {errors.form}
           </p>
         )}
