@@ -1,4 +1,5 @@
-// Search in a real browser: Ctrl+K opens the search box, hits are grouped by chat
+// Search in a real browser: Ctrl+K opens the search box (what is typed before its
+// code has loaded goes into it, not the composer), hits are grouped by chat
 // with the matched words marked, the arrow keys and Enter open one, and the chat
 // opens scrolled to that message, marked, with older messages loading above and
 // newer ones below.
@@ -6,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scriptApi } from './support/api';
 import { desktop, launchBrowser, screenshot } from './support/browser';
-import { password, signUp, uniqueName } from './support/people';
+import { composer, password, signIn, signUp, uniqueName } from './support/people';
 import { type RunningServer, startServer } from './support/server';
 
 let server: RunningServer;
@@ -153,5 +154,32 @@ describe('search in the browser', () => {
     const list = page.getByRole('list', { name: 'Messages' });
     await list.getByText(`Filler line ${total}`, { exact: true }).waitFor();
     expect(await list.locator('.message--hit').count()).toBe(0);
+  });
+
+  it('takes what is typed after the first Ctrl+K into the box while its code still loads, none into the composer', async () => {
+    const context = await browser.newContext({ viewport: desktop });
+    const p = await context.newPage();
+    let release = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    await p.route('**/assets/SearchDialog-*.js', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await p.goto(server.url);
+    await signIn(p, username);
+    await p
+      .getByRole('navigation', { name: 'Chats' })
+      .getByRole('link', { name: 'Deployment checklist' })
+      .click();
+    await expect.poll(() => composer(p).evaluate((el) => el === document.activeElement)).toBe(true);
+    await p.keyboard.press('Control+k');
+    await p.keyboard.type('deplo');
+    release();
+    await expect.poll(() => box(p).inputValue()).toBe('deplo');
+    expect(await composer(p).inputValue()).toBe('');
+    await expect.poll(() => options(p).count()).toBe(3);
+    await context.close();
   });
 });

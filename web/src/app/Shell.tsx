@@ -4,6 +4,7 @@ import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react'
 import { useAuth } from '../auth/AuthContext';
 import { OutboxProvider } from '../chat/OutboxProvider';
 import { OutboxResender } from '../chat/OutboxResender';
+import { SearchSeed } from '../search/SearchSeed';
 import { Sidebar } from '../sessions/Sidebar';
 import { useSessionActions } from '../sessions/useSessionActions';
 import { HomeView } from './HomeView';
@@ -30,6 +31,8 @@ export function Shell() {
   const [route] = useRoute();
   const [drawerOpen, setDrawerOpen] = useState(false);
   const [searching, setSearching] = useState(false);
+  /** What is typed into the search box before its code has loaded. */
+  const searchSeed = useRef('');
   const { create } = useSessionActions();
   const { user } = useAuth();
 
@@ -50,6 +53,7 @@ export function Shell() {
     void create();
   }, [create]);
   const openSearch = useCallback(() => {
+    searchSeed.current = '';
     setDrawerOpen(false);
     setSearching(true);
   }, []);
@@ -111,8 +115,8 @@ export function Shell() {
         </main>
       </div>
       {searching && (
-        <Suspense fallback={null}>
-          <SearchDialog onClose={closeSearch} />
+        <Suspense fallback={<SearchSeed seed={searchSeed} onClose={closeSearch} />}>
+          <SearchDialog onClose={closeSearch} seed={searchSeed} />
         </Suspense>
       )}
     </OutboxProvider>

@@ -41,8 +41,14 @@ function Snippet({ hit }: { hit: SearchHit }) {
   );
 }
 
-export default function SearchDialog({ onClose }: { onClose: () => void }) {
-  const [text, setText] = useState('');
+interface SearchDialogProps {
+  onClose: () => void;
+  /** What was typed while this box loaded (SearchSeed): the search starts from it. */
+  seed?: { current: string };
+}
+
+export default function SearchDialog({ onClose, seed }: SearchDialogProps) {
+  const [text, setText] = useState(() => seed?.current ?? '');
   const [active, setActive] = useState(0);
   const input = useRef<HTMLInputElement>(null);
   const list = useRef<HTMLDivElement>(null);
@@ -63,7 +69,11 @@ export default function SearchDialog({ onClose }: { onClose: () => void }) {
   const groups = useMemo(() => groupHits(hits), [hits]);
   const indexing = search.data?.pages.at(-1)?.indexing ?? false;
 
-  useEffect(() => input.current?.focus(), []);
+  useEffect(() => {
+    const el = input.current;
+    el?.focus();
+    el?.setSelectionRange(el.value.length, el.value.length);
+  }, []);
   useEffect(() => {
     list.current?.querySelector(`[data-hit="${active}"]`)?.scrollIntoView({ block: 'nearest' });
   }, [active]);
