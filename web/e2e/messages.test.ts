@@ -1,6 +1,7 @@
 // Messages in a real browser: markdown with code, tables and links, Copy, drafts
 // that survive a reload, and a network that goes silent under a send (through a
-// proxy that stops forwarding without closing) until the message goes out by itself.
+// proxy that stops forwarding without closing) until the message goes out by itself;
+// a chat that failed to load loads by itself once Parley answers again.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scriptApi } from './support/api';
@@ -177,6 +178,21 @@ describe('messages in the browser', () => {
       .poll(() => page.getByText(/Not sent|Sending…/).count(), { timeout: 15_000 })
       .toBe(0);
     expect((await script.session(left.id)).messageCount).toBe(1);
+  });
+
+  it('loads a chat that could not load once Parley answers again, offering Retry meanwhile', async () => {
+    const script = scriptApi(server.url);
+    await script.login(username, password);
+    const { id } = await script.createSession('Back again');
+    await script.send(id, 'Here all along');
+    const chatCalls = (url: URL) => /session\.get|message\.list/.test(url.pathname);
+    await page.route(chatCalls, (route) => route.abort('connectionfailed'));
+    await page.goto(`${proxy.url}/c/${id}`);
+    const failed = page.getByRole('alert').filter({ hasText: 'Could not reach Parley' });
+    await failed.getByRole('button', { name: 'Retry' }).waitFor({ timeout: 20_000 });
+    await page.unroute(chatCalls);
+    await messages(page).getByText('Here all along').waitFor({ timeout: 20_000 });
+    expect(await failed.count()).toBe(0);
   });
 
   it('keeps the sidebar’s group heading in view while its chats scroll', async () => {

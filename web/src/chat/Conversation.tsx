@@ -6,11 +6,12 @@ import { useDocumentTitle } from '../app/useDocumentTitle';
 import { clearJump, useJump } from '../search/jump';
 import { useMessagesAround } from '../search/useMessagesAround';
 import { useSessionActions } from '../sessions/useSessionActions';
-import { describeError, errorCode } from '../trpc/errors';
+import { errorCode } from '../trpc/errors';
 import { trpc } from '../trpc/trpc';
 import type { Message } from '../trpc/types';
 import { ConnectionStatus } from '../ui/ConnectionStatus';
 import { Icon } from '../ui/Icon';
+import { LoadFailed } from '../ui/LoadFailed';
 import { MainHeader } from '../ui/MainHeader';
 import { Spinner } from '../ui/Spinner';
 import { useLiveState } from '../ui/useLiveState';
@@ -69,22 +70,20 @@ export function Conversation({ sessionId, onMenu }: { sessionId: string; onMenu:
     return (
       <section className="main">
         <MainHeader title={missing ? 'Chat not found' : 'Something went wrong'} onMenu={onMenu} />
-        <div className="state" role="alert">
-          <p>{missing ? 'This chat does not exist, or it is not yours.' : describeError(error)}</p>
-          {missing ? (
+        {missing ? (
+          <div className="state" role="alert">
+            <p>This chat does not exist, or it is not yours.</p>
             <button type="button" className="button" onClick={() => navigate({ view: 'home' })}>
               Back to start
             </button>
-          ) : (
-            <button
-              type="button"
-              className="button"
-              onClick={() => void Promise.all([session.refetch(), query.refetch()])}
-            >
-              Try again
-            </button>
-          )}
-        </div>
+          </div>
+        ) : (
+          <LoadFailed
+            className="state"
+            error={error}
+            onRetry={() => void Promise.all([session.refetch(), query.refetch()])}
+          />
+        )}
       </section>
     );
   }
