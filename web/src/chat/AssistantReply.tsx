@@ -1,7 +1,7 @@
 // An assistant reply in the list: the stored message, or its live copy while it
 // streams (only this bubble re-renders per token), with Stop while it is written
 // and Regenerate on the newest reply once it has ended.
-import { useCallback, useSyncExternalStore } from 'react';
+import { memo, useCallback, useSyncExternalStore } from 'react';
 import type { Message } from '../trpc/types';
 import { MessageBubble } from './MessageBubble';
 import type { ReplyStore } from './replyStore';
@@ -23,7 +23,8 @@ const failureText: Record<string, string> = {
   failed: 'The reply failed.',
 };
 
-export function AssistantReply(props: AssistantReplyProps) {
+/** Memoised as the list's other rows are (StoredMessage.tsx): its callbacks never change. */
+export const AssistantReply = memo(function AssistantReply(props: AssistantReplyProps) {
   const { message, store, newest, onStop, onRegenerate } = props;
   const subscribe = useCallback(
     (l: () => void) => store.subscribe(message.id, l),
@@ -61,4 +62,4 @@ export function AssistantReply(props: AssistantReplyProps) {
       )}
     </MessageBubble>
   );
-}
+});

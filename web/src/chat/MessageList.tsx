@@ -8,11 +8,10 @@ import { Spinner } from '../ui/Spinner';
 import { useOnVisible } from '../ui/useOnVisible';
 import { AssistantReply } from './AssistantReply';
 import { dayBreaks } from './days';
-import { MessageActions } from './MessageActions';
 import { MessageBubble } from './MessageBubble';
-import { MessageEditor } from './MessageEditor';
 import type { OutgoingMessage } from './outbox';
 import type { ReplyStore } from './replyStore';
+import { type RowActions, StoredMessage } from './StoredMessage';
 import { useScrollKeeper } from './useScrollKeeper';
 
 const runGapMs = 5 * 60_000;
@@ -68,13 +67,28 @@ export function MessageList(props: MessageListProps) {
   const [editing, setEditing] = useState<string | null>(null);
   /** The message whose edit just ended: focus goes back to its Edit button. */
   const [edited, setEdited] = useState<string | null>(null);
-  const endEdit = (id: string) => {
-    setEditing(null);
-    setEdited(id);
-  };
   /** The message whose toolbar is the list's Tab stop: the last one focused, else the newest. */
   const [active, setActive] = useState<string | null>(null);
   const tabStop = messages.some((m) => m.id === active) ? active : messages.at(-1)?.id;
+  // The rows' callbacks stay the same object while the props behind them change.
+  const latest = useRef({ actions, onFocusLost, replies });
+  latest.current = { actions, onFocusLost, replies };
+  const [rowActions] = useState<RowActions>(() => ({
+    copy: (m) => latest.current.actions?.copy(m),
+    save: (m, content) => latest.current.actions?.save(m, content),
+    remove: (m) => latest.current.actions?.remove(m),
+    startEdit: (id) => setEditing(id),
+    endEdit: (id) => {
+      setEditing(null);
+      setEdited(id);
+    },
+    focused: (id) => setActive(id),
+    focusLost: () => latest.current.onFocusLost?.(),
+  }));
+  const [replyActions] = useState(() => ({
+    stop: () => latest.current.replies?.onStop(),
+    regenerate: () => latest.current.replies?.onRegenerate(),
+  }));
   const scroller = useRef<HTMLDivElement>(null);
   const top = useRef<HTMLDivElement>(null);
   const bottom = useRef<HTMLDivElement>(null);
@@ -150,43 +164,19 @@ export function MessageList(props: MessageListProps) {
               day={days[i]}
               showTime={endsRun(m, messages[i + 1])}
               newest={i === messages.length - 1 && outgoing.length === 0}
-              onStop={replies.onStop}
-              onRegenerate={replies.onRegenerate}
+              onStop={replyActions.stop}
+              onRegenerate={replyActions.regenerate}
             />
           ) : (
-            <MessageBubble
+            <StoredMessage
               key={m.id}
-              author={m.role}
-              content={m.content}
-              createdAt={m.createdAt}
-              editedAt={m.editedAt}
+              message={m}
               day={days[i]}
               showTime={endsRun(m, messages[i + 1])}
-              editor={
-                actions && editing === m.id ? (
-                  <MessageEditor
-                    content={m.content}
-                    onCancel={() => endEdit(m.id)}
-                    onSave={(content) => {
-                      endEdit(m.id);
-                      actions.save(m, content);
-                    }}
-                  />
-                ) : undefined
-              }
-              actions={
-                actions && (
-                  <MessageActions
-                    tabStop={m.id === tabStop}
-                    own={m.role === 'user'}
-                    onFocus={() => setActive(m.id)}
-                    onCopy={() => actions.copy(m)}
-                    onEdit={() => setEditing(m.id)}
-                    onDelete={() => actions.remove(m)}
-                    onFocusLost={onFocusLost}
-                  />
-                )
-              }
+              actionable={actions !== undefined}
+              editing={editing === m.id}
+              tabStop={m.id === tabStop}
+              actions={rowActions}
             />
           ),
         )}
