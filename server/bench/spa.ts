@@ -1,6 +1,7 @@
 // The SPA: its initial JavaScript, gzipped, read from web/dist when it has been built;
 // the bytes the server sends for it to a browser that accepts brotli and gzip; and the
-// time from navigation to the session list painted, in Debian's headless Chromium.
+// time from navigation to the session list painted, in Debian's headless Chromium; and
+// a live message in a long chat against a short one (spaLongChat.ts).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import superjson from 'superjson';
 import { serverRoot } from '../src/paths';
 import type { Bench } from './context';
 import { fmt } from './report';
+import { measureLongChat } from './spaLongChat';
 
 export async function measureSpa(b: Bench): Promise<void> {
   const dist = join(serverRoot(), '..', 'web', 'dist');
@@ -56,6 +58,7 @@ export async function measureSpa(b: Bench): Promise<void> {
     ratio: '—',
     target: 'report',
   });
+  if (existsSync(index)) await measureLongChat(b);
 }
 
 /** What the server sends for `files`, as a browser would ask: body bytes as they arrive. */
@@ -88,9 +91,9 @@ async function wireBytes(base: string, files: string[]) {
   return { bytes, encodings: [...new Set(encodings)] };
 }
 
-const chromiumPath = '/usr/bin/chromium';
+export const chromiumPath = '/usr/bin/chromium';
 
-async function api(base: string, path: string, input: unknown, token?: string) {
+export async function api(base: string, path: string, input: unknown, token?: string) {
   const res = await fetch(`${base}/trpc/${path}`, {
     method: 'POST',
     headers: {
