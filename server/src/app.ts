@@ -9,6 +9,7 @@ import { connectDatabase, type Database, redactUri } from './db/database';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from './db/ferretdb';
 import { ensureIndexes } from './db/indexes';
 import { type AdoptionReport, adoptOldDatabase, needsAdoption } from './doctor/adopt';
+import { type LiveSockets, serveLiveSockets } from './http/liveSockets';
 import { portabilityRoutes } from './http/portability';
 import { restRoutes } from './http/rest';
 import { createHttpServer } from './http/server';
@@ -28,6 +29,8 @@ export interface Parley {
   databaseLabel: string;
   /** The background repair of a database the old service wrote (null: none was needed). */
   adoption: Promise<AdoptionReport | null>;
+  /** The web app's live sockets (http/liveSockets.ts). */
+  sockets: LiveSockets;
   stop(): Promise<void>;
 }
 
@@ -85,6 +88,7 @@ export async function startParley(config: Config): Promise<Parley> {
     () => draining,
   );
   const requests = trackRequests(server);
+  const sockets = serveLiveSockets(server, services, () => draining);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -100,11 +104,14 @@ export async function startParley(config: Config): Promise<Parley> {
       ? `embedded FerretDB on SQLite in ${embedded.dataDir}`
       : `MONGODB_URI ${redactUri(config.mongoUri ?? '')}`,
     adoption,
+    sockets,
     stop() {
       stopping ??= (async () => {
         clearInterval(sweeper);
         draining = true;
         await services.assistant?.close();
+        // Live sockets first: their clients reconnect and resume once a server is back.
+        await sockets.close(2_000);
         await requests.drain(10_000);
         await adoption;
         await services.purges.close();

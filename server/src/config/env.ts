@@ -78,6 +78,10 @@ const envSchema = z.object({
   LIVE_STREAMS_PER_USER: int(1, 10_000, 20),
   /** Live streams one process holds open; beyond it new ones are refused (retryable). */
   LIVE_STREAMS_PER_PROCESS: int(1, 1_000_000, 10_000),
+  /** The web app's live sockets (one per tab) one user may hold open in a process; past it one more is refused. */
+  LIVE_SOCKETS_PER_USER: int(1, 10_000, 32),
+  /** Live sockets one process holds, signed in or still saying who they are; past it new ones are refused. */
+  LIVE_SOCKETS_PER_PROCESS: int(1, 1_000_000, 10_000),
   /** Chat sessions one user may store (the trash included). */
   SESSIONS_PER_USER: int(1, 10_000_000, 10_000),
   /** Messages one chat may hold, replies included; past it, sends to it are refused. */
@@ -143,6 +147,8 @@ export interface Config {
     pingMs: number;
     streamsPerUser: number;
     streamsPerProcess: number;
+    socketsPerUser: number;
+    socketsPerProcess: number;
   };
   /** Chat sessions one user may store. */
   sessionsPerUser: number;
@@ -226,6 +232,8 @@ export function loadConfig(
       pingMs: env.LIVE_PING_MS,
       streamsPerUser: env.LIVE_STREAMS_PER_USER,
       streamsPerProcess: env.LIVE_STREAMS_PER_PROCESS,
+      socketsPerUser: env.LIVE_SOCKETS_PER_USER,
+      socketsPerProcess: env.LIVE_SOCKETS_PER_PROCESS,
     },
     sessionsPerUser: env.SESSIONS_PER_USER,
     messagesPerSession: env.MESSAGES_PER_SESSION,

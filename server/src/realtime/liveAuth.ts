@@ -9,7 +9,7 @@ import type { Services } from '../services';
 import type { Viewer } from './viewer';
 
 /** The token's expiry in ms (already verified when the stream opened), or Infinity. */
-function expiryOf(token: string): number {
+export function expiryOf(token: string): number {
   try {
     const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString());
     return typeof payload.exp === 'number' ? payload.exp * 1000 : Number.POSITIVE_INFINITY;
