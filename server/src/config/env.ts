@@ -74,8 +74,11 @@ const envSchema = z.object({
   REGISTER_PER_MINUTE: int(1, 100_000, 60),
   /** Sign-ups that may wait for bcrypt (they hash one at a time, sign-ins go first). */
   REGISTER_HASH_QUEUE: int(0, 10_000, 8),
-  /** Live streams one user may hold open in a process; one more ends their oldest. */
-  LIVE_STREAMS_PER_USER: int(1, 10_000, 20),
+  /**
+   * Live streams one user may hold open in a process; one more ends their oldest. A tab
+   * with a chat open holds three, so 64 keeps a score of tabs live.
+   */
+  LIVE_STREAMS_PER_USER: int(1, 10_000, 64),
   /** Live streams one process holds open; beyond it new ones are refused (retryable). */
   LIVE_STREAMS_PER_PROCESS: int(1, 1_000_000, 10_000),
   /** The web app's live sockets (one per tab) one user may hold open in a process; past it one more is refused. */

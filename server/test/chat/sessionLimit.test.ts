@@ -62,7 +62,7 @@ describe('the sessions cap', () => {
     expect([c.sessionsPerUser, c.live.streamsPerUser, c.live.streamsPerProcess]).toEqual([7, 3, 9]);
     const d = loadConfig(base);
     expect([d.sessionsPerUser, d.live.streamsPerUser, d.live.streamsPerProcess]).toEqual([
-      10_000, 20, 10_000,
+      10_000, 64, 10_000,
     ]);
     for (const bad of [
       { SESSIONS_PER_USER: '0' },
