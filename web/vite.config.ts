@@ -23,7 +23,8 @@ export default defineConfig({
   plugins: [react(), sharedIsPure()],
   server: {
     port: 5173,
-    proxy: { '/trpc': { target: api, changeOrigin: false } },
+    // ws: the live socket (one per tab) is on /trpc too.
+    proxy: { '/trpc': { target: api, changeOrigin: false, ws: true } },
   },
   build: { target: 'es2022', sourcemap: true },
 });

@@ -174,12 +174,17 @@ describe('the web app', () => {
   });
 
   it('shows when the live stream is down, and recovers by itself', async () => {
-    await page.route('**/trpc/message.onChange**', (route) => route.abort('connectionfailed'));
+    // The tab's live socket is dropped soon after it opens until `down` turns false.
+    let down = true;
+    await page.routeWebSocket(/\/trpc(\?|$)/, (ws) => {
+      if (down) setTimeout(() => ws.close({ code: 1011, reason: 'network down' }), 100);
+      else ws.connectToServer();
+    });
     await page.goto(chatUrl);
     const status = page.locator('.main-header').getByRole('status');
     await status.getByText(/Connecting to live updates…|Reconnecting…/).waitFor();
     await screenshot(page, 'desktop-chat-connecting');
-    await page.unroute('**/trpc/message.onChange**');
+    down = false;
     await status.waitFor({ state: 'detached', timeout: 20_000 });
   });
 

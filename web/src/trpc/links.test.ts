@@ -1,20 +1,21 @@
 import { createTRPCClient } from '@trpc/client';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { apiStub } from './apiStub';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createLinks } from './links';
+import { socketStub } from './socketStub';
 import type { AppRouter } from './types';
 
-afterEach(() => vi.unstubAllGlobals());
+const stubs: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  for (const s of stubs.splice(0)) await s.close();
+});
 
-describe('the live stream link', () => {
-  it('sends the access token as a header, never in the URL, and a fresh one on reconnect', async () => {
-    const { streams, fetchStub } = apiStub({
-      stream: (n) => [{ id: String(n), data: { n } }],
-    });
-    vi.stubGlobal('fetch', fetchStub);
+describe('the live socket', () => {
+  it('signs in with the access token in connectionParams, never in the URL, and a fresh one on reconnect', async () => {
+    const stub = await socketStub((n) => [{ id: String(n), data: { n } }]);
+    stubs.push(stub);
     let token = 'first-access-token';
     const client = createTRPCClient<AppRouter>({
-      links: createLinks({ token: () => token, renew: async () => false }),
+      links: createLinks({ token: () => token, renew: async () => false }, {}, stub.live),
     });
     const received: unknown[] = [];
     const sub = client.message.onNew.subscribe(
@@ -22,18 +23,16 @@ describe('the live stream link', () => {
       { onData: (d) => received.push(d) },
     );
     try {
-      await vi.waitFor(() => expect(received).toHaveLength(1));
+      await expect.poll(() => received.length).toBe(1);
       token = 'second-access-token';
-      streams[0]?.end();
-      await vi.waitFor(() => expect(streams).toHaveLength(2));
-      expect(streams.map((s) => s.authorization)).toEqual([
-        'Bearer first-access-token',
-        'Bearer second-access-token',
+      stub.drop(1012);
+      await expect.poll(() => received.length).toBe(2);
+      expect(stub.subscribed.map((s) => s.token)).toEqual([
+        'first-access-token',
+        'second-access-token',
       ]);
-      for (const { url } of streams) {
-        expect(url).toMatch(/\/trpc\/message\.onNew\?/);
-        expect(url).not.toMatch(/connectionParams|access-token/);
-      }
+      expect(stub.subscribed[1]?.lastEventId).toBe('1');
+      for (const { url } of stub.subscribed) expect(url).not.toMatch(/access-token/);
     } finally {
       sub.unsubscribe();
     }

@@ -1,17 +1,16 @@
-// The transports: subscriptions over SSE, everything else through the plain batch
-// link, whose responses keep Set-Cookie headers (the streaming batch link would
-// lose the refresh cookie of auth mutations). Both send the access token in the
-// Authorization header, never in a URL, where proxies and access logs keep it.
+// The transports: live views (subscriptions) over one WebSocket per tab, everything
+// else through the plain batch link, whose responses keep Set-Cookie headers (the
+// streaming batch link would lose the refresh cookie of auth mutations). A browser
+// gives all its tabs six HTTP/1.1 connections per host; an SSE stream held one each,
+// so three tabs froze. Sockets are not counted against them.
+// The access token goes in the Authorization header of calls and in the socket's
+// connectionParams, never in a URL, where proxies and access logs keep it. The server
+// closes a socket whose token expired or was refused (liveSocket.ts); it reconnects
+// with a renewed one and its streams resume after their last event.
 // tRPC's retryLink in front of each renews the token after UNAUTHORIZED (retryPolicy).
-import {
-  httpBatchLink,
-  httpSubscriptionLink,
-  retryLink,
-  splitLink,
-  type TRPCLink,
-} from '@trpc/client';
-import { EventSource } from 'eventsource';
+import { httpBatchLink, retryLink, splitLink, type TRPCLink, wsLink } from '@trpc/client';
 import superjson from 'superjson';
+import { type LiveSocketOptions, liveSocket } from './liveSocket';
 import { type LinkAuth, type RetryOptions, retryPolicy } from './retryPolicy';
 import type { AppRouter } from './types';
 
@@ -22,27 +21,25 @@ export const apiUrl = '/trpc';
 const bearer = (token: string | null): Record<string, string> =>
   token ? { authorization: `Bearer ${token}` } : {};
 
-export function createLinks(auth: LinkAuth, retry: RetryOptions = {}): TRPCLink<AppRouter>[] {
+export function createLinks(
+  auth: LinkAuth,
+  retry: RetryOptions = {},
+  live: LiveSocketOptions = {},
+): TRPCLink<AppRouter>[] {
   const policy = retryPolicy(auth, retry);
+  const socket = liveSocket(policy, live);
   return [
     splitLink({
       condition: (op) => op.type === 'subscription',
       true: [
         retryLink(policy.streamRetry),
-        httpSubscriptionLink({
-          url: apiUrl,
-          transformer: superjson,
-          // The browser's EventSource cannot send headers: this one runs on fetch, which
-          // asks for the current token on every (re)connect.
-          EventSource,
-          eventSourceOptions: ({ op }) => ({
-            fetch: async (url, init) =>
-              fetch(url, {
-                ...init,
-                headers: { ...init.headers, ...bearer(await policy.tokenFor([op])) },
-              }),
-          }),
-        }),
+        // What each stream was opened with, for the retry policy's backoff.
+        () =>
+          ({ op, next }) => {
+            policy.opened(op);
+            return next(op);
+          },
+        wsLink({ client: socket, transformer: superjson }),
       ],
       false: [
         retryLink(policy.callRetry),

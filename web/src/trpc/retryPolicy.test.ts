@@ -3,6 +3,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type Answer, apiStub, type StubOptions } from './apiStub';
 import { errorCode } from './errors';
 import { createLinks } from './links';
+import { signInAgain } from './liveSocket';
+import { socketStub } from './socketStub';
 import type { AppRouter } from './types';
 
 afterEach(() => vi.unstubAllGlobals());
@@ -78,6 +80,26 @@ describe('calls after an expired access token', () => {
 });
 
 describe('live streams after an expired access token', () => {
+  const stubs: { close(): Promise<void> }[] = [];
+  afterEach(async () => {
+    for (const s of stubs.splice(0)) await s.close();
+  });
+
+  /** A client whose live socket is a stub serving `stream`'s events. */
+  async function live(stream: Parameters<typeof socketStub>[0], renewTo: string | null = 'new') {
+    const stub = await socketStub(stream);
+    stubs.push(stub);
+    let token: string | null = 'old';
+    const renew = vi.fn(async () => {
+      token = renewTo;
+      return renewTo !== null;
+    });
+    const client = createTRPCClient<AppRouter>({
+      links: createLinks({ token: () => token, renew }, { reconnectDelayMs: () => 10 }, stub.live),
+    });
+    return { stub, renew, client };
+  }
+
   function follow(client: ReturnType<typeof setUp>['client']) {
     const ids: string[] = [];
     const errors: unknown[] = [];
@@ -88,52 +110,54 @@ describe('live streams after an expired access token', () => {
     return { ids, errors, sub };
   }
 
-  it('reconnects with a renewed token, after the last event it delivered', async () => {
-    const { streams, renew, client } = setUp({
-      stream: (n, req) =>
-        req.authorization === 'Bearer new'
-          ? [{ id: '8', data: {} }]
-          : [{ id: String(6 + n), data: {} }, { refuse: 'UNAUTHORIZED' }],
-    });
+  it('reconnects the socket with a renewed token, after the last event it delivered', async () => {
+    const { stub, renew, client } = await live((_n, sub) =>
+      sub.token === 'new'
+        ? [{ id: '8', data: {} }]
+        : [{ id: '7', data: {} }, { closeSocket: signInAgain }],
+    );
     const { ids, errors, sub } = follow(client);
     try {
       await vi.waitFor(() => expect(ids).toEqual(['7', '8']));
       expect(renew).toHaveBeenCalledTimes(1);
-      expect(streams.map((s) => s.authorization)).toEqual(['Bearer old', 'Bearer new']);
-      const input = new URL(streams[1]?.url ?? '', 'http://x').searchParams.get('input');
-      expect(JSON.parse(input ?? '{}').json).toEqual({ sessionId, lastEventId: '7' });
+      expect(stub.subscribed.map((s) => s.token)).toEqual(['old', 'new']);
+      expect(stub.subscribed[1]?.lastEventId).toBe('7');
       expect(errors).toEqual([]);
     } finally {
       sub.unsubscribe();
     }
   });
 
-  it('ends a stream whose renewed token is refused at once', async () => {
-    const { streams, renew, client } = setUp({ stream: () => [{ refuse: 'UNAUTHORIZED' }] });
-    const { errors } = follow(client);
-    await vi.waitFor(() => expect(errors).toHaveLength(1));
-    expect(errorCode(errors[0])).toBe('UNAUTHORIZED');
-    expect(streams).toHaveLength(2);
-    expect(renew).toHaveBeenCalledTimes(1);
+  it('waits longer and longer before a socket refused again and again tries once more', async () => {
+    const { stub, client } = await live(() => [{ closeSocket: signInAgain }]);
+    const { sub } = follow(client);
+    try {
+      await new Promise((r) => setTimeout(r, 1_700));
+      // At once, at once again with the renewed token, then after 0.5 s and 1 s more.
+      expect(stub.subscribed.length).toBeGreaterThanOrEqual(3);
+      expect(stub.subscribed.length).toBeLessThanOrEqual(4);
+    } finally {
+      sub.unsubscribe();
+    }
   });
 
   it('reconnects after other failures, but not to a chat that is gone', async () => {
-    const busy = setUp({
-      stream: (n) => (n < 3 ? [{ refuse: 'TOO_MANY_REQUESTS' }] : [{ id: '1', data: {} }]),
-    });
+    const busy = await live((n) =>
+      n < 3 ? [{ refuse: 'TOO_MANY_REQUESTS' }] : [{ id: '1', data: {} }],
+    );
     const followed = follow(busy.client);
     try {
       await vi.waitFor(() => expect(followed.ids).toEqual(['1']));
-      expect(busy.streams).toHaveLength(3);
+      expect(busy.stub.subscribed).toHaveLength(3);
       expect(busy.renew).not.toHaveBeenCalled();
     } finally {
       followed.sub.unsubscribe();
     }
 
-    const gone = setUp({ stream: () => [{ refuse: 'NOT_FOUND' }] });
+    const gone = await live(() => [{ refuse: 'NOT_FOUND' }]);
     const { errors } = follow(gone.client);
     await vi.waitFor(() => expect(errors).toHaveLength(1));
     await new Promise((r) => setTimeout(r, 50));
-    expect(gone.streams).toHaveLength(1);
+    expect(gone.stub.subscribed).toHaveLength(1);
   });
 });

@@ -1,6 +1,7 @@
 // When tRPC's retryLink tries a call again: once after UNAUTHORIZED, with a renewed
-// token; a live stream also after it fails, with backoff (retryLink resumes it after
-// its last event). One renewal serves every call the server refused with one token.
+// token; a live stream after it fails, with backoff (retryLink resumes it after its
+// last event). One renewal serves every call the server refused with one token, and
+// the live socket's refusal (./liveSocket) shares it.
 import type { Operation, TRPCClientError } from '@trpc/client';
 import type { AppRouter } from './types';
 
@@ -59,14 +60,18 @@ export function retryPolicy(auth: LinkAuth, opts: RetryOptions = {}) {
     renewing = { refused: token, done };
   }
 
-  /** The token for a call's next attempt, after any renewal in flight. */
-  async function tokenFor(ops: readonly Operation[]): Promise<string | null> {
-    await renewing?.done;
-    const token = auth.token();
+  function note(ops: readonly Operation[], token: string | null): void {
     for (const op of ops) {
       const last = sent.get(op.context);
       sent.set(op.context, { failures: 0, ...last, token, at: now() });
     }
+  }
+
+  /** The token for a call's next attempt, after any renewal in flight. */
+  async function tokenFor(ops: readonly Operation[]): Promise<string | null> {
+    await renewing?.done;
+    const token = auth.token();
+    note(ops, token);
     return token;
   }
 
@@ -74,6 +79,15 @@ export function retryPolicy(auth: LinkAuth, opts: RetryOptions = {}) {
 
   return {
     tokenFor,
+    /** A live stream is (re)opened on the socket, which carries the token. */
+    opened: (op: Operation) => note([op], auth.token()),
+    /** The token for the live socket's next connection, after any renewal in flight. */
+    async socketToken(): Promise<string | null> {
+      await renewing?.done;
+      return auth.token();
+    },
+    /** The server closed the live socket for `token`: renew it (once) before it reconnects. */
+    socketRefused: (token: string) => refused(token),
     /** Queries and mutations: once, after UNAUTHORIZED, with a renewed token. */
     callRetry: {
       retry({ op, error, attempts }: RetryArgs): boolean {
