@@ -250,3 +250,36 @@ describe('a server that stops', () => {
     await tab.close();
   });
 });
+
+describe('streams on sockets', () => {
+  let server: Parley;
+  beforeAll(async () => {
+    server = await startTestServer({ LIVE_STREAMS_PER_USER: '2' });
+  });
+  afterAll(() => server?.stop());
+
+  it("count against the user's streams: one more ends the oldest, on whichever socket", async () => {
+    const { user } = await newUser(server.services);
+    const { session, send } = await chatOf(server, user);
+    const token = () => tokenFor(server.services, user);
+    const [a, b] = [socketClient(server.url, token), socketClient(server.url, token)];
+    const follow = (tab: typeof a) =>
+      record<Tracked<Message>>((h) =>
+        tab.client.message.onNew.subscribe({ sessionId: session.id }, h),
+      );
+    const oldest = follow(a);
+    await waitFor('the first stream', () => oldest.starts === 1);
+    const second = follow(a);
+    await waitFor('the second stream', () => second.starts === 1);
+    const third = follow(b);
+    await waitFor('the oldest to end', () => oldest.completed);
+    await waitFor('the third stream', () => third.starts === 1);
+    expect(server.services.streams.countFor(idString(user._id))).toBe(2);
+    await send('after the cap');
+    await waitFor('both live ones', () => second.events.length === 1 && third.events.length === 1);
+    expect(oldest.events).toEqual([]);
+    expect(a.closes).toEqual([]);
+    await a.close();
+    await b.close();
+  });
+});
