@@ -1,6 +1,6 @@
 // Accessibility of the main screens in a real browser: axe-core finds no serious or
-// critical WCAG 2.2 AA violation on the sign-in and chat screens in either theme at
-// desktop and phone width; the composer is a few Tab stops away, the chat list is
+// critical WCAG 2.2 AA violation on the sign-in and chat screens, the Trash, the
+// search box and a message being sent, in either theme at desktop and phone width; the composer is a few Tab stops away, the chat list is
 // one; focus comes back after a rename and after the phone drawer closes, and stays
 // inside the drawer while it is open, Tab cycling through its real stops; a chat
 // sent to the Trash by Delete hands focus to its neighbour.
@@ -32,6 +32,8 @@ async function expectNoSeriousViolations(p: Page, screen: string) {
     for (const [name, size] of Object.entries(sizes)) {
       await p.emulateMedia({ colorScheme: theme });
       await p.setViewportSize(size);
+      // The theme's colours fade in (transitions): judge them once they have settled.
+      await p.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)));
       expect(await seriousViolations(p), `${screen}, ${theme}, ${name}`).toEqual([]);
     }
   }
@@ -66,7 +68,7 @@ beforeAll(async () => {
   const { id } = await script.createSession('Markdown here');
   await script.send(
     id,
-    'Some **bold**, a [link](https://example.com), `code`:\n\n```js\nconst a = 1;\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |',
+    'Some **bold**, a [link](https://example.com), `code`:\n\n```js\nconst a = 1;\n```\n\n| Fruit | Quantity |\n|---|---|\n| Apple | 2 |',
   );
   await script.send(id, 'A second message');
   chatUrl = `${server.url}/c/${id}`;
@@ -282,5 +284,39 @@ describe('accessibility', () => {
     await only.waitFor({ state: 'detached' });
     await expect.poll(() => focused(q)).toBe('button New Chat');
     await own.close();
+  });
+
+  it('has no serious or critical axe violations in the Trash, the search box, or on a message being sent', async () => {
+    const script = scriptApi(server.url);
+    await script.login(username, password);
+    for (const title of ['Old plans', 'Old plans'])
+      await script.remove((await script.createSession(title)).id);
+    const context = await browser.newContext({ viewport: desktop });
+    const p = await context.newPage();
+    await p.goto(server.url);
+    await signIn(p);
+
+    await p.getByRole('link', { name: 'Trash' }).click();
+    await p.getByRole('list', { name: 'Deleted chats' }).getByText('Old plans').first().waitFor();
+    await expectNoSeriousViolations(p, 'the Trash');
+
+    await p.emulateMedia({ colorScheme: 'light' });
+    await p.setViewportSize(desktop);
+    await p.keyboard.press('Control+k');
+    const search = p.getByRole('dialog', { name: 'Search chats and messages' });
+    await search.getByRole('combobox').fill('message');
+    await search.getByRole('option').first().waitFor();
+    await expectNoSeriousViolations(p, 'the search box');
+    await p.keyboard.press('Escape');
+
+    await p.goto(chatUrl);
+    await p.getByRole('list', { name: 'Messages' }).getByText('A second message').waitFor();
+    await context.route('**/trpc/message.send**', () => {});
+    const box = p.getByLabel('Message', { exact: true });
+    await box.fill('On its way');
+    await box.press('Enter');
+    await p.getByText('Sending…').waitFor();
+    await expectNoSeriousViolations(p, 'a message being sent');
+    await context.close();
   });
 });

@@ -112,13 +112,13 @@ describe('focus', () => {
     await expect.poll(() => focused(page)).toBe(`button Restore “${third}”`);
 
     const last = (await titles.allTextContents()).at(-1);
-    await page.getByRole('button', { name: `Delete “${last}” forever` }).focus();
+    await page.getByRole('button', { name: `Delete forever “${last}”` }).focus();
     await page.keyboard.press('Enter');
     await page
       .getByRole('dialog', { name: 'Delete forever?' })
       .getByRole('button', { name: 'Delete forever' })
       .click();
-    await expect.poll(() => focused(page)).toBe(`button Delete “${third}” forever`);
+    await expect.poll(() => focused(page)).toBe(`button Delete forever “${third}”`);
     expect(await titles.allTextContents()).toEqual([first, third]);
 
     await page.getByRole('button', { name: 'Empty trash' }).focus();

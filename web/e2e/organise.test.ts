@@ -209,14 +209,14 @@ describe('organising chats', () => {
     await page.getByRole('link', { name: 'Trash' }).click();
     const trash = page.getByRole('list', { name: 'Deleted chats' });
     await trash.getByText('Echo').waitFor();
-    await page.getByRole('button', { name: 'Delete “Echo” forever' }).click();
+    await page.getByRole('button', { name: 'Delete forever “Echo”' }).click();
     const dialog = page.getByRole('dialog', { name: 'Delete forever?' });
     await dialog.getByText('1 chat, “Echo”, will be deleted for good').waitFor();
     await screenshot(page, 'desktop-trash-delete-forever');
     expect(await seriousViolations(page)).toEqual([]);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await trash.getByText('Echo').waitFor();
-    await page.getByRole('button', { name: 'Delete “Echo” forever' }).click();
+    await page.getByRole('button', { name: 'Delete forever “Echo”' }).click();
     await dialog.getByRole('button', { name: 'Delete forever' }).click();
     await expect.poll(() => trash.getByText('Echo').count()).toBe(0);
 

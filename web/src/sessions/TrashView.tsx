@@ -134,7 +134,7 @@ export function TrashView({ onMenu, archive = false }: { onMenu: () => void; arc
                       <button
                         type="button"
                         className="button button--small button--danger"
-                        aria-label={`Delete “${s.title}” forever`}
+                        aria-label={`Delete forever “${s.title}”`}
                         data-action="purge"
                         onClick={() => setAsked({ kind: 'one', session: s })}
                       >
