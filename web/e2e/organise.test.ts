@@ -1,4 +1,5 @@
-// Organising chats in a real browser against the real server: pinning, folders
+// Organising chats in a real browser against the real server: pinning (a pinned
+// chat stays under Pinned when filed in a folder), folders
 // (made, renamed, filled from the menu, by drag and drop and from the selection
 // bar, deleted), archiving, selecting several with Undo, the Trash's Delete
 // forever and Empty trash, and a second tab following each change live.
@@ -226,6 +227,31 @@ describe('organising chats', () => {
     await screenshot(page, 'desktop-trash-empty');
     await empty.getByRole('button', { name: 'Empty trash' }).click();
     await page.getByText('The Trash is empty.').waitFor();
+  });
+
+  it('keeps a pinned chat under Pinned when it is moved into a folder, in both tabs and after a reload', async () => {
+    const api = scriptApi(server.url);
+    await api.login(username, password);
+    await api.createSession('Golf');
+    await api.createFolder('Later');
+    await page.reload();
+    await folderToggle(page, 'Later').waitFor();
+    let menu = await openMenu(page, 'Golf');
+    await menu.getByRole('menuitem', { name: 'Pin' }).click();
+    const pinnedGolf = pinnedSection(page).getByRole('link', { name: 'Golf' });
+    await pinnedGolf.hover();
+    await sidebar(page).getByRole('button', { name: 'More actions for “Golf”' }).click();
+    menu = page.getByRole('menu', { name: 'Actions for “Golf”' });
+    await menu.getByRole('menuitem', { name: 'Move to Later' }).click();
+    await sidebar(page).getByRole('button', { name: 'Later 1 chat' }).waitFor();
+    await sidebar(other).getByRole('button', { name: 'Later 1 chat' }).waitFor();
+    expect(await pinnedSection(page).getByRole('link', { name: 'Golf' }).count()).toBe(1);
+    await pinnedSection(other).getByRole('link', { name: 'Golf' }).waitFor();
+    await page.reload();
+    await pinnedSection(page).getByRole('link', { name: 'Golf' }).waitFor();
+    await folderToggle(page, 'Later').click();
+    await sidebar(page).getByText('Its chats are under Pinned.').waitFor();
+    expect(await sidebar(page).getByRole('link', { name: 'Golf' }).count()).toBe(1);
   });
 
   it('fits a phone screen: sidebar with pins and folders, the Archive, the Trash', async () => {

@@ -1,5 +1,5 @@
 // The sidebar's folders: each a collapsible heading with its count that opens onto
-// its chats (loaded when opened), a drop target for dragged chats, renamed and
+// its chats (loaded when opened; pinned ones are under Pinned), a drop target for dragged chats, renamed and
 // deleted in place; "New folder" adds one in place. They join the chat list's
 // roving focus (arrow keys), so many folders add no Tab stops.
 import { limits } from '@parley/shared';
@@ -70,11 +70,19 @@ function NameInput(props: {
 function FolderChats({ folder, filter }: { folder: Folder; filter: string }) {
   const list = useSessionList(folderListInput(folder.id));
   const needle = filter.trim().toLocaleLowerCase();
+  // Pinned ones are shown under Pinned, once.
   const sessions = flattenSessions(list.data).filter(
-    (s) => !needle || s.title.toLocaleLowerCase().includes(needle),
+    (s) => !s.pinned && (!needle || s.title.toLocaleLowerCase().includes(needle)),
   );
   if (list.isPending) return <p className="folder__empty">Loading…</p>;
-  if (!sessions.length) return <p className="folder__empty">No chats here yet.</p>;
+  if (!sessions.length) {
+    const pinnedOnly = flattenSessions(list.data).some((s) => s.pinned);
+    return (
+      <p className="folder__empty">
+        {pinnedOnly ? 'Its chats are under Pinned.' : 'No chats here yet.'}
+      </p>
+    );
+  }
   return (
     <ul>
       {sessions.map((s) => (

@@ -1,5 +1,5 @@
-// The sidebar's chats: pinned ones first, then the folders, then the chats in no
-// folder grouped by day and month; filtered by the search box, loading older ones
+// The sidebar's chats: pinned ones first (wherever they are filed), then the
+// folders, then the chats in no folder grouped by day and month; filtered by the search box, loading older ones
 // as the list scrolls, with a selection for acting on several at once.
 import { type KeyboardEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { navigate } from '../app/route';
@@ -9,7 +9,7 @@ import { Spinner } from '../ui/Spinner';
 import { useLoadMore } from '../ui/useOnVisible';
 import { ChatRow, ChatRowContext, type RowContext } from './ChatRow';
 import { dropTarget, Folders } from './Folders';
-import { groupSessions } from './groupSessions';
+import { sidebarSections } from './groupSessions';
 import { liveListInput, useSessionList } from './queries';
 import { SelectionBar } from './SelectionBar';
 import { SelectionContext, useSelectionState } from './selection';
@@ -56,10 +56,7 @@ export function SessionList({ activeId, filter, onOpened }: SessionListProps) {
     const all = flattenSessions(list.data).filter(
       (s) => !needle || s.title.toLocaleLowerCase().includes(needle),
     );
-    return {
-      pinned: all.filter((s) => s.pinned),
-      groups: groupSessions(all.filter((s) => !s.pinned)),
-    };
+    return sidebarSections(all);
   }, [list.data, filter]);
 
   const shown = useMemo(() => [...pinned, ...groups.flatMap((g) => g.sessions)], [pinned, groups]);

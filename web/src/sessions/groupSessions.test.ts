@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { groupLabel, groupSessions } from './groupSessions';
+import { groupLabel, groupSessions, sidebarSections } from './groupSessions';
 import { makeSession } from './testSessions';
 
 // Tuesday 24 November 2026, 00:30 local time: just after midnight, where day maths goes wrong.
@@ -42,5 +42,17 @@ describe('grouping sessions by date', () => {
 
   it('returns no groups for no sessions', () => {
     expect(groupSessions([], now)).toEqual([]);
+  });
+
+  it('keeps a pinned chat under Pinned when it is filed in a folder, and leaves other filed chats to their folders', () => {
+    const filedPin = makeSession({ pinned: true, folderId: 'f'.repeat(24), lastMessageAt: at(23) });
+    const loosePin = makeSession({ pinned: true, lastMessageAt: at(20) });
+    const loose = makeSession({ lastMessageAt: at(24, 0) });
+    const filed = makeSession({ folderId: 'f'.repeat(24), lastMessageAt: at(24, 0) });
+    const { pinned, groups } = sidebarSections([filedPin, loosePin, loose, filed], now, 'en-US');
+    expect(pinned.map((s) => s.id)).toEqual([filedPin.id, loosePin.id]);
+    expect(groups.map((g) => [g.label, g.sessions.map((s) => s.id)])).toEqual([
+      ['Today', [loose.id]],
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 // Groups an ordered list of sessions under the headings a person scans by:
-// Today, Yesterday, Previous 7 days, then one heading per month.
+// Today, Yesterday, Previous 7 days, then one heading per month; and splits the
+// sidebar's list into its pinned chats (from any folder) and the rest in no folder.
 import type { Session } from '../trpc/types';
 import { activityOf } from './sessionOrder';
 
@@ -45,4 +46,27 @@ export function groupSessions(
     else groups.push({ label, sessions: [session] });
   }
   return groups;
+}
+
+export interface SidebarSections {
+  /** Every pinned chat, in whichever folder it is filed. */
+  pinned: Session[];
+  /** The chats neither pinned nor in a folder, under their date headings. */
+  groups: SessionGroup[];
+}
+
+/** `sessions` is the active list of every folder: a pinned chat stays in view wherever it is filed. */
+export function sidebarSections(
+  sessions: Session[],
+  now = new Date(),
+  locale?: string,
+): SidebarSections {
+  return {
+    pinned: sessions.filter((s) => s.pinned),
+    groups: groupSessions(
+      sessions.filter((s) => !s.pinned && s.folderId === null),
+      now,
+      locale,
+    ),
+  };
 }

@@ -15,11 +15,11 @@ const pages = (items: ReturnType<typeof makeSession>[]): SessionPages => ({
 });
 
 describe('which list a session belongs in', () => {
-  it('puts it in exactly one of the sidebar, a folder, the Archive and the Trash', () => {
+  it('puts an active chat in the sidebar’s list (which shows the pinned ones of every folder) and its folder’s, others in the Archive or the Trash', () => {
     const folder = 'f'.repeat(24);
     const cases = [
       [makeSession(), [true, false, false, false]],
-      [makeSession({ folderId: folder }), [false, true, false, false]],
+      [makeSession({ folderId: folder }), [true, true, false, false]],
       [makeSession({ archived: true }), [false, false, true, false]],
       [makeSession({ archived: true, deleted: true }), [false, false, false, true]],
       [makeSession({ folderId: folder, deleted: true }), [false, false, false, true]],

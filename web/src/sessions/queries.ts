@@ -1,5 +1,5 @@
-// The session lists the app keeps: chats in no folder (the sidebar), each open
-// folder's chats, the Archive and the Trash. Every cached list says by its input
+// The session lists the app keeps: every active chat (the sidebar: its pinned ones
+// and those in no folder), each open folder's chats, the Archive and the Trash. Every cached list says by its input
 // which sessions belong in it, so one change can be placed in all of them.
 import type { SessionView } from '@parley/shared';
 import { trpc } from '../trpc/trpc';
@@ -14,7 +14,7 @@ export interface ListInput {
   folderId?: string | null;
 }
 
-export const liveListInput: ListInput = { limit: pageSize, folderId: null };
+export const liveListInput: ListInput = { limit: pageSize };
 export const trashListInput: ListInput = { limit: pageSize, view: 'trash' };
 export const archivedListInput: ListInput = { limit: pageSize, view: 'archived' };
 export const folderListInput = (folderId: string): ListInput => ({ limit: pageSize, folderId });
