@@ -1,7 +1,8 @@
 // Accessibility of the main screens in a real browser: axe-core finds no serious or
 // critical WCAG 2.2 AA violation on the sign-in and chat screens, the Trash, the
 // search box and a message being sent, in either theme at desktop and phone width; the composer is a few Tab stops away, the chat list is
-// one; focus comes back after a rename and after the phone drawer closes, and stays
+// one; focus comes back after a rename and after the phone drawer closes; an empty
+// title is refused with a message beside the field, which stays open; and stays
 // inside the drawer while it is open, Tab cycling through its real stops; a chat
 // sent to the Trash by Delete hands focus to its neighbour.
 import type { Browser, Page } from 'playwright-core';
@@ -317,6 +318,39 @@ describe('accessibility', () => {
     await box.press('Enter');
     await p.getByText('Sending…').waitFor();
     await expectNoSeriousViolations(p, 'a message being sent');
+    await context.close();
+  });
+
+  it('refuses an empty title with a message beside the field, which stays open; leaving it keeps the old title and says so', async () => {
+    const context = await browser.newContext({ viewport: desktop });
+    const p = await context.newPage();
+    await p.goto(server.url);
+    await signIn(p);
+    const list = p.getByRole('navigation', { name: 'Chats' });
+    await list.getByRole('link', { name: 'Chat number 8' }).focus();
+    await p.keyboard.press('F2');
+    const title = p.getByLabel('Chat title');
+    await title.fill('   ');
+    await title.press('Enter');
+    await list
+      .getByRole('alert')
+      .getByText('A chat needs a title. Esc keeps “Chat number 8”.')
+      .waitFor();
+    expect(await title.getAttribute('aria-invalid')).toBe('true');
+    expect(await title.evaluate((el) => el === document.activeElement)).toBe(true);
+    for (const theme of themes) {
+      await p.emulateMedia({ colorScheme: theme });
+      await p.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)));
+      expect(await seriousViolations(p), `empty title, ${theme}`).toEqual([]);
+    }
+    await title.press('Escape');
+    await expect.poll(() => focused(p)).toBe('a Chat number 8');
+
+    await p.keyboard.press('F2');
+    await title.fill('');
+    await p.getByRole('heading', { name: 'What shall we talk about?' }).click();
+    await p.getByText('A chat needs a title: it is still “Chat number 8”').waitFor();
+    await list.getByRole('link', { name: 'Chat number 8' }).waitFor();
     await context.close();
   });
 });

@@ -1,13 +1,15 @@
 // One chat in the sidebar: opens on click, renames in place (Enter saves, Escape
-// cancels), has a menu (pin, archive, move, delete), a checkbox for selecting
+// cancels; an empty title is refused with a message beside the field, which stays
+// open, and leaving it empty keeps the old title and says so), has a menu (pin, archive, move, delete), a checkbox for selecting
 // several, and drags onto a folder. In the list's roving focus only one chat's
 // link is a Tab stop; its buttons are reached with the arrow keys (see SessionList).
 import { limits } from '@parley/shared';
-import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
+import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
 import { ChatExportButton } from '../portability/lazy';
 import type { Session } from '../trpc/types';
 import { Icon } from '../ui/Icon';
 import { IconButton } from '../ui/IconButton';
+import { useToast } from '../ui/Toasts';
 import { SessionMenu, type SessionMenuActions } from './SessionMenu';
 import type { Folder } from './useFolders';
 
@@ -37,7 +39,10 @@ export function SessionItem(props: SessionItemProps) {
   const { selected, selecting, onSelect, dragIds } = props;
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(session.title);
+  const [emptyRefused, setEmptyRefused] = useState(false);
   const input = useRef<HTMLInputElement>(null);
+  const errorId = useId();
+  const toast = useToast();
 
   useEffect(() => {
     if (editing) input.current?.select();
@@ -45,17 +50,25 @@ export function SessionItem(props: SessionItemProps) {
 
   const startEditing = () => {
     setDraft(session.title);
+    setEmptyRefused(false);
     setEditing(true);
   };
+  const empty = draft.trim() === '';
   const finish = (save: boolean) => {
     if (!editing) return;
     setEditing(false);
-    if (save) onRename(session, draft);
+    if (!save) return;
+    if (empty) toast({ text: `A chat needs a title: it is still “${session.title}”` });
+    else onRename(session, draft);
   };
   const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
     if (e.key === 'Enter' || e.key === 'Escape') {
       e.preventDefault();
       e.stopPropagation();
+      if (e.key === 'Enter' && empty) {
+        setEmptyRefused(true);
+        return;
+      }
       finish(e.key === 'Enter');
       onEditEnd(session);
     }
@@ -86,16 +99,25 @@ export function SessionItem(props: SessionItemProps) {
         </button>
       )}
       {editing ? (
-        <input
-          ref={input}
-          className="session__rename"
-          aria-label="Chat title"
-          value={draft}
-          maxLength={limits.titleMax}
-          onChange={(e) => setDraft(e.target.value)}
-          onKeyDown={onKeyDown}
-          onBlur={() => finish(true)}
-        />
+        <div className="session__rename-field">
+          <input
+            ref={input}
+            className="session__rename"
+            aria-label="Chat title"
+            aria-invalid={emptyRefused && empty ? true : undefined}
+            aria-describedby={emptyRefused && empty ? errorId : undefined}
+            value={draft}
+            maxLength={limits.titleMax}
+            onChange={(e) => setDraft(e.target.value)}
+            onKeyDown={onKeyDown}
+            onBlur={() => finish(true)}
+          />
+          {emptyRefused && empty && (
+            <p id={errorId} className="session__rename-error" role="alert">
+              A chat needs a title. Esc keeps “{session.title}”.
+            </p>
+          )}
+        </div>
       ) : (
         <>
           <a
