@@ -148,10 +148,11 @@ describe('organising chats', () => {
     await screenshot(page, 'desktop-selection-bar');
     expect(await seriousViolations(page)).toEqual([]);
     await bar.getByRole('button', { name: 'Delete 2 selected' }).click();
-    await page.getByText('Moved to Trash 2 chats').waitFor();
+    await page.getByText('Moved 2 chats to Trash').waitFor();
     await expect.poll(() => chat(page, 'Alpha').count()).toBe(0);
     await expect.poll(() => chat(other, 'Foxtrot').count()).toBe(0);
     await page.getByRole('button', { name: 'Undo' }).click();
+    await page.getByText('Restored 2 chats').waitFor();
     await chat(page, 'Alpha').waitFor();
     await chat(page, 'Foxtrot').waitFor();
     await chat(other, 'Alpha').waitFor();
@@ -172,8 +173,10 @@ describe('organising chats', () => {
       label: 'Projects',
     });
     await sidebar(page).getByRole('button', { name: 'Projects 4 chats' }).waitFor();
+    await page.getByText('Moved 1 chat to “Projects”').waitFor();
     await page.getByRole('button', { name: 'Undo' }).click();
     await sidebar(page).getByRole('button', { name: 'Projects 3 chats' }).waitFor();
+    await page.getByText('Moved 1 chat out of folders').waitFor();
   });
 
   it('deletes a folder, keeping its chats; Undo brings it back with them', async () => {

@@ -13,6 +13,7 @@ import { LoadFailed } from '../ui/LoadFailed';
 import { MainHeader } from '../ui/MainHeader';
 import { Spinner } from '../ui/Spinner';
 import { useLoadMore } from '../ui/useOnVisible';
+import { chats } from './bulkNotice';
 import { ConfirmDialog } from './ConfirmDialog';
 import { archivedListInput, trashListInput, useSessionList } from './queries';
 import { flattenSessions } from './sessionCache';
@@ -20,7 +21,6 @@ import { useOrganise } from './useOrganise';
 import { useSessionActions } from './useSessionActions';
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-const chats = (n: number) => `${n} ${n === 1 ? 'chat' : 'chats'}`;
 
 type Asked = { kind: 'one'; session: Session } | { kind: 'all'; count: number };
 /** Where focus goes once a chat (or, with no id, every chat) has left the list. */

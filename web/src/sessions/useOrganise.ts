@@ -9,6 +9,7 @@ import { describeError } from '../trpc/errors';
 import { trpc } from '../trpc/trpc';
 import type { Session } from '../trpc/types';
 import { useToast } from '../ui/Toasts';
+import { bulkNotice, chats } from './bulkNotice';
 import { sessionListKey, useApplySession } from './useApplySession';
 
 type Snapshot = Array<[readonly unknown[], unknown]>;
@@ -39,19 +40,6 @@ const undoOf: Partial<Record<BulkAction, BulkAction>> = {
   archive: 'unarchive',
   move: 'move',
 };
-
-const described: Record<BulkAction, string> = {
-  delete: 'Moved to Trash',
-  restore: 'Restored',
-  archive: 'Archived',
-  unarchive: 'Unarchived',
-  pin: 'Pinned',
-  unpin: 'Unpinned',
-  move: 'Moved',
-  purge: 'Deleted for good',
-};
-
-const chats = (n: number) => `${n} ${n === 1 ? 'chat' : 'chats'}`;
 
 export interface BulkVars {
   sessions: Session[];
@@ -117,8 +105,14 @@ export function useOrganise() {
       if (failed) void utils.session.list.invalidate();
       const done = results.length - failed;
       const inverse = undoOf[vars.action];
+      const folder =
+        vars.action === 'move' && vars.folderId
+          ? utils.folder.list.getData()?.items.find((f) => f.id === vars.folderId)?.name
+          : vars.action === 'move'
+            ? null
+            : undefined;
       toast({
-        text: `${described[vars.action]} ${chats(done)}${failed ? `; ${failed} could not be changed` : ''}`,
+        text: bulkNotice(vars.action, done, failed, folder),
         ...(inverse && !vars.undo && done
           ? {
               action: {
