@@ -1,7 +1,8 @@
 // Messages in a real browser: markdown with code, tables and links, Copy, drafts
 // that survive a reload, and a network that goes silent under a send (through a
 // proxy that stops forwarding without closing) until the message goes out by itself;
-// a chat that failed to load loads by itself once Parley answers again.
+// a chat that failed to load loads by itself once Parley answers again; a wide
+// table scrolls sideways inside its bubble on a phone.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scriptApi } from './support/api';
@@ -97,6 +98,37 @@ describe('messages in the browser', () => {
     await page.setViewportSize(desktop);
     await screenshot(page, 'desktop-markdown-dark');
     await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  it('scrolls a wide table sideways inside its bubble on a phone, breaking no word', async () => {
+    const wide = [
+      '| Destination | Departure | Arrival | Accommodation | Transportation | Highlights |',
+      '|---|---|---|---|---|---|',
+      '| Lisbon | Wednesday | Thursday | Guesthouse | Underground | Waterfront |',
+    ].join('\n');
+    await send(page, wide);
+    const table = messages(page).locator('.md-table').last();
+    await table.locator('td', { hasText: 'Waterfront' }).waitFor();
+    await page.setViewportSize(phone);
+    await screenshot(page, 'phone-wide-table');
+    // Each cell one line high: no word is broken letter by letter.
+    const lineHeights = await table
+      .locator('th, td')
+      .evaluateAll((cells) =>
+        cells.map(
+          (c) => c.getBoundingClientRect().height / parseFloat(getComputedStyle(c).lineHeight),
+        ),
+      );
+    for (const lines of lineHeights) expect(lines).toBeLessThan(2);
+    const fits = await table.evaluate((el) => ({
+      scrolls: el.scrollWidth > el.clientWidth,
+      inBubble:
+        el.getBoundingClientRect().right <=
+        (el.closest('.message__bubble')?.getBoundingClientRect().right ?? 0) + 0.5,
+      page: document.documentElement.scrollWidth <= document.documentElement.clientWidth,
+    }));
+    expect(fits).toEqual({ scrolls: true, inBubble: true, page: true });
+    await page.setViewportSize(desktop);
   });
 
   it('keeps a draft through a reload and a switch to another chat', async () => {
