@@ -118,6 +118,27 @@ export const deletedSession = () =>
 
 export type Outcome = Sent | Error;
 
+/** The live sends that fit in `room` places, a clientId's repeats in its one place; and the rest. */
+function withinRoom(items: SendItem[], live: number[], room: number) {
+  const admitted: number[] = [];
+  const past: number[] = [];
+  const placed = new Set<string>();
+  let used = 0;
+  for (const i of live) {
+    const clientId = items[i]?.input.clientId;
+    if (clientId && placed.has(clientId)) {
+      admitted.push(i);
+    } else if (used < room) {
+      used++;
+      admitted.push(i);
+      if (clientId) placed.add(clientId);
+    } else {
+      past.push(i);
+    }
+  }
+  return { admitted, past };
+}
+
 /**
  * One session's batch, under its lock: checked on the session (ownership, the
  * trash, the read model), clientIds claimed, then the index, the counter, the
@@ -148,10 +169,10 @@ async function storeSends(services: Services, p: Pipeline, items: SendItem[]): P
 
   const messageIds = new Map<number, ObjectId>(live.map((i) => [i, newId(now.getTime())]));
   // Past the chat's cap nothing is claimed or written: those sends get only what a
-  // send of theirs stored before. (A retry among the first ones takes no room, so at
-  // the cap a batch may refuse a send that would have fit.)
-  const room = roomLeft(services, session);
-  const admitted = live.slice(0, room);
+  // send of theirs stored before. Repeats of one clientId take one place between them.
+  // (A retry of a message stored before still takes a place here, so at the cap a
+  // batch may refuse a send that would have fit.)
+  const { admitted, past } = withinRoom(items, live, roomLeft(services, session));
   const repeatOf = await claimClientIds(
     services,
     p.keys,
@@ -162,14 +183,10 @@ async function storeSends(services: Services, p: Pipeline, items: SendItem[]): P
     out,
     now,
   );
-  for (const i of live.slice(room)) {
+  for (const i of past) {
     const clientId = items[i]?.input.clientId;
-    const twin = clientId ? admitted.find((j) => items[j]?.input.clientId === clientId) : undefined;
-    if (twin !== undefined) repeatOf.set(i, twin);
-    else {
-      const keyId = clientId ? `${sessionId}:${clientId}` : null;
-      out[i] = await sentBefore(services, session, keyId, services.config.messagesPerSession);
-    }
+    const keyId = clientId ? `${sessionId}:${clientId}` : null;
+    out[i] = await sentBefore(services, session, keyId, services.config.messagesPerSession);
   }
   const writers = live.filter((i) => out[i] === undefined && !repeatOf.has(i));
   if (writers.length > 0) {

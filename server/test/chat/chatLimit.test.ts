@@ -121,6 +121,24 @@ describe('the messages cap of a chat', () => {
     expect((await stored(id)).count).toBe(5);
   });
 
+  it('gives a clientId sent several times at once one place, so a chat with room takes every message', async () => {
+    const { caller } = await newUser(parley.services);
+    const s = await caller.session.create({ title: 'repeats' });
+    await caller.message.send({ sessionId: s.id, content: 'first' });
+    await caller.message.send({ sessionId: s.id, content: 'second' });
+    // Three messages, each sent four times at once: three places are left, and enough.
+    const clientIds = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
+    const sends = clientIds.flatMap((clientId, k) =>
+      Array.from({ length: 4 }, () =>
+        failure(caller.message.send({ sessionId: s.id, content: `m${k}`, clientId })),
+      ),
+    );
+    expect((await Promise.all(sends)).map((e) => e?.message ?? 'OK')).toEqual(
+      sends.map(() => 'OK'),
+    );
+    expect(await stored(s.id)).toEqual({ count: 5, seqs: [1, 2, 3, 4, 5] });
+  });
+
   it('MESSAGES_PER_SESSION is parsed and bounded', () => {
     const base = { NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(40), DATA_DIR: '/tmp/parley-cfg' };
     expect(loadConfig({ ...base, MESSAGES_PER_SESSION: '7' }).messagesPerSession).toBe(7);
