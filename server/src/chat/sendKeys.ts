@@ -14,7 +14,13 @@ import { toApiMessage } from './mappers';
 import { toEntry } from './readModel';
 import type { Outcome, SendInput } from './sendBatch';
 
-/** A clientId sent before: its message if it was stored, or the id to finish it under. */
+export const deletedSinceSent = () =>
+  new Refusal({ code: 'CONFLICT', message: 'This message was sent, then deleted.' });
+
+/**
+ * A clientId sent before: its message if it was stored (refused if it was deleted
+ * since), or the id to finish it under.
+ */
 async function settleClientId(
   services: Services,
   session: SessionDoc,
@@ -28,6 +34,8 @@ async function settleClientId(
     });
   }
   const earlier = await services.db.messages.findOne({ _id: key.message_id });
+  // Sent, then deleted: answering it would put it back on the sender's screen.
+  if (earlier?.seq && earlier.deleted === true) throw deletedSinceSent();
   if (earlier?.seq) {
     return { earlier: toApiMessage(toEntry({ ...earlier, seq: earlier.seq }), session._id) };
   }
@@ -105,7 +113,8 @@ export async function sentBefore(
       const settled = await settleClientId(services, session, keyId);
       if ('earlier' in settled) return { message: settled.earlier, session: null };
     } catch (e) {
-      if (!(e instanceof Refusal)) return asError(e);
+      // Being sent by another request still: the chat is full all the same.
+      if (!(e instanceof Refusal) || e.message === deletedSinceSent().message) return asError(e);
     }
   }
   return chatIsFull(cap);

@@ -84,6 +84,23 @@ describe('message.edit', () => {
 });
 
 describe('message.delete and message.restore', () => {
+  it('refuses a resend of a deleted message by its clientId, and keeps it deleted', async () => {
+    const { caller } = await newUser(services);
+    const s = await caller.session.create({ title: 'resent after delete' });
+    const clientId = crypto.randomUUID();
+    const sent = await caller.message.send({ sessionId: s.id, content: 'gone soon', clientId });
+    await caller.message.delete({ id: sent.id });
+    expect(
+      await errorOf(caller.message.send({ sessionId: s.id, content: 'gone soon', clientId })),
+    ).toEqual({
+      code: 'CONFLICT',
+      message: 'This message was sent, then deleted.',
+    });
+    const page = await caller.message.list({ sessionId: s.id });
+    expect(page.items.map((m) => m.id)).toEqual([]);
+    expect((await caller.session.get({ id: s.id })).messageCount).toBe(1);
+  });
+
   it('soft-deletes: the list leaves it out, its seq stays taken, restore brings it back', async () => {
     const { caller } = await newUser(services);
     const { session, sent } = await chatWith(caller, ['a', 'b', 'c']);
