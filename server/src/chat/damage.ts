@@ -31,11 +31,13 @@ export async function ensureReadModel(
   if (session.read_model === 1 && !services.damaged.has(key)) return session;
   let rebuilt = await rebuildReadModel(services.db, session);
   const changes = services.damaged.get(key) ?? [];
-  services.damaged.delete(key);
   await refreshIndexEntry(services, rebuilt);
   const owner = asObjectId(rebuilt.user_id);
+  if (changes.length > 0 && owner) rebuilt = await recordChanges(services.db, rebuilt, changes);
+  // Rebuilt and its changes recorded: only now is there nothing left to repair (a
+  // failure before this leaves the mark, and the next use repairs again).
+  services.damaged.delete(key);
   if (changes.length === 0 || !owner) return rebuilt;
-  rebuilt = await recordChanges(services.db, rebuilt, changes);
   const n = rebuilt.change_count ?? 0;
   await publishMessageChange(services, idString(owner), key, n);
   return rebuilt;
