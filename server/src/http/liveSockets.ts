@@ -21,6 +21,7 @@ import { expiryOf } from '../realtime/liveAuth';
 import { appRouter } from '../routers/app';
 import type { Services } from '../services';
 import { type Context, createContextInner } from '../trpc/context';
+import { asTRPCError } from '../trpc/refusals';
 import { logFailure } from './procedures';
 import { clientAddress, isSameSiteRequest } from './requestInfo';
 import { SocketCounts } from './socketCounts';
@@ -115,7 +116,8 @@ export function serveLiveSockets(
       if (isTransientDatabaseError(e))
         ws.close(closeCodes.tryAgain, 'The database is unavailable.');
       else ws.close(closeCodes.signIn, 'Please sign in again.');
-      throw e;
+      // Outside any procedure, so no middleware converts the domain's refusal.
+      throw asTRPCError(e);
     }
     if (ws.readyState !== ws.OPEN) throw new TRPCError({ code: 'CLIENT_CLOSED_REQUEST' });
     const forget = counts.signIn(userId);
