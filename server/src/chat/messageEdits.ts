@@ -18,8 +18,6 @@ import { entryOf, withIndexEntry } from './sessionIndex';
 import { loadOwnedSession, sessionLockKey } from './sessions';
 import { trashed, untrashed } from './softDelete';
 
-export { recentChangesKept } from './changeRecords';
-
 type ChangeKind = MessageChangeRecord['kind'];
 type Numbered = MessageDoc & { seq: number };
 

@@ -17,8 +17,10 @@ const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
 
 /**
  * A stream whose failures arrive as TRPCErrors. It hands each call straight to the
- * stream's own iterator (no generator in between), so a `return()` from a client
- * that left reaches the stream at once, even while it waits for its next event.
+ * stream's own iterator and adds no generator of its own, so a `return()` from a
+ * client that left reaches the stream as it would without this wrapper (a native
+ * generator still takes it once its pending `next()` settles; Parley's streams
+ * also end on the request's abort signal).
  */
 export function convertingRefusals(value: unknown): unknown {
   if (!isAsyncIterable(value)) return value;

@@ -60,7 +60,10 @@ describe('layers', () => {
       for (const file of filesUnder(join(src, folder))) {
         const rel = relative(src, file);
         for (const spec of importsOf(file)) {
-          if (/(^|\/)(trpc|http)(\/|$)/.test(spec.replace(/^@trpc\/server$/, ''))) {
+          // tRPC's own subpaths (its adapters, its internals) are transport through and through.
+          if (/^@trpc\/./.test(spec) && spec !== '@trpc/server') {
+            offences.push(`${rel} imports ${spec}`);
+          } else if (/(^|\/)(trpc|http)(\/|$)/.test(spec.replace(/^@trpc\/server$/, ''))) {
             offences.push(`${rel} imports ${spec}`);
           }
         }

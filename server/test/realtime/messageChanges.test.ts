@@ -4,7 +4,7 @@
 import type { Message, MessageEvent } from '@parley/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Parley } from '../../src/app';
-import { recentChangesKept } from '../../src/chat/messageEdits';
+import { recentChangesKept } from '../../src/chat/changeRecords';
 import { newUser, startTestServer } from '../support/harness';
 import { type Client, clientFor, record, tokenFor, waitFor, withServer } from './support';
 
