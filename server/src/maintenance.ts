@@ -8,19 +8,32 @@ const everyMs = 60 * 60_000;
 /** A retry with the same clientId is honoured for this long. */
 export const messageKeyTtlMs = 7 * 86_400_000;
 
-/** The sweep running in this process, per Services: a tick while it runs joins it. */
-const running = new WeakMap<Services, Promise<void>>();
+/** A sweep running longer than this is taken as stuck (a database call that never ends). */
+const stuckAfterMs = 3 * everyMs;
+
+/** The sweep running in this process (services.sweeping): a tick while it runs joins it. */
+export interface RunningSweep {
+  done: Promise<void>;
+  since: number;
+}
 
 /**
  * One sweep of everything; asked for while one runs (a slow trash, a slow
- * database), it is that sweep, so two never read the collections at once.
+ * database), it is that sweep, so two never read the collections at once. One
+ * that has run for hours is left behind, so a stuck call cannot stop every later sweep.
  */
-export function sweepOnce(services: Services): Promise<void> {
-  const current = running.get(services);
-  if (current) return current;
-  const sweep = sweepAll(services).finally(() => running.delete(services));
-  running.set(services, sweep);
-  return sweep;
+export function sweepOnce(services: Services, now = Date.now()): Promise<void> {
+  const current = services.sweeping;
+  if (current && now - current.since < stuckAfterMs) return current.done;
+  if (current) log.warn('a sweep has run for hours; starting another', { since: current.since });
+  const sweep: RunningSweep = {
+    since: now,
+    done: sweepAll(services).finally(() => {
+      if (services.sweeping === sweep) services.sweeping = null;
+    }),
+  };
+  services.sweeping = sweep;
+  return sweep.done;
 }
 
 async function sweepAll(services: Services): Promise<void> {

@@ -15,6 +15,7 @@ import type { Config } from './config/env';
 import type { Database } from './db/database';
 import { KeyedLock } from './lib/keyedLock';
 import { PerUserQueue } from './lib/perUserQueue';
+import type { RunningSweep } from './maintenance';
 import type { EventBus } from './realtime/bus';
 import { LiveStreams } from './realtime/streams';
 import { SearchIndexes } from './search/indexes';
@@ -56,6 +57,8 @@ export interface Services {
   imports: Set<string>;
   /** Deleted folders whose chats are being moved out in this process (chat/folders.ts). */
   folderRepairs: Set<string>;
+  /** The periodic sweep running in this process, if one is (maintenance.ts). */
+  sweeping: RunningSweep | null;
 }
 
 export function createServices(config: Config, db: Database, bus: EventBus): Services {
@@ -87,6 +90,7 @@ export function createServices(config: Config, db: Database, bus: EventBus): Ser
     pageReads: new PerUserQueue(pagesAtOnce, pagesWaiting),
     imports: new Set(),
     folderRepairs: new Set(),
+    sweeping: null,
   };
   if (config.assistant) services.assistant = new Assistant(services, config.assistant);
   return services;

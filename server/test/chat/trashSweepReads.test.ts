@@ -117,4 +117,13 @@ describe('the trash sweep on many users', () => {
     await sweepOnce(services);
     expect(indexScans()).toBe(1);
   });
+
+  it('leaves a sweep stuck for hours behind, so later ones still run', async () => {
+    const stuck = { since: Date.now() - 4 * 3_600_000, done: new Promise<void>(() => {}) };
+    services.sweeping = stuck;
+    commands.length = 0;
+    await sweepOnce(services);
+    expect(indexScans()).toBe(1);
+    expect(services.sweeping).toBeNull();
+  });
 });
