@@ -6,7 +6,21 @@ import type { OutgoingMessage } from './outbox';
 export const outboxMax = 100;
 export const outboxCharsMax = 1_000_000;
 
-const keyOf = (owner: string) => `parley.outbox.${owner}`;
+export const outboxKey = (owner: string) => `parley.outbox.${owner}`;
+const keyOf = outboxKey;
+
+/** The clientIds a stored outbox (localStorage's raw text) holds; none for anything else. */
+export function clientIdsIn(raw: string | null): Set<string> {
+  try {
+    const value: unknown = raw === null ? null : JSON.parse(raw);
+    if (!Array.isArray(value)) return new Set();
+    return new Set(
+      value.flatMap((m) => (typeof m?.clientId === 'string' ? [m.clientId as string] : [])),
+    );
+  } catch {
+    return new Set();
+  }
+}
 
 function revive(value: unknown): OutgoingMessage | null {
   const m = value as Record<string, unknown> | null;

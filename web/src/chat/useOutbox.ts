@@ -68,8 +68,15 @@ export async function deliverOutgoing(
 }
 
 export function useOutbox(sessionId: string, deps: OutboxDeps) {
-  const { all, dispatch, inFlight } = useOutboxContext();
+  const { all, dispatch, inFlight, sentHandlers } = useOutboxContext();
   const { send, onSent, newClientId, connected = false, timeoutMs = sendTimeoutMs } = deps;
+  // The background resender (useResender) hands this chat's stored messages here too.
+  useEffect(() => {
+    sentHandlers.set(sessionId, onSent);
+    return () => {
+      if (sentHandlers.get(sessionId) === onSent) sentHandlers.delete(sessionId);
+    };
+  }, [sentHandlers, sessionId, onSent]);
 
   const deliver = useCallback(
     (message: OutgoingMessage) =>

@@ -4,8 +4,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Message } from '../trpc/types';
 import { OutboxProvider, useOutboxContext } from './OutboxProvider';
 import type { OutgoingMessage } from './outbox';
-import { loadOutbox, saveOutbox } from './outboxStore';
-import type { SendInput } from './useOutbox';
+import { loadOutbox, outboxKey, saveOutbox } from './outboxStore';
+import { type SendInput, useOutbox } from './useOutbox';
 import { type ResenderDeps, useResender } from './useResender';
 
 const owner = 'e'.repeat(24);
@@ -120,5 +120,61 @@ describe('resending in the background', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(calls).toBe(1);
     expect(result.current).toHaveLength(1);
+  });
+
+  it('hands a chat that is open its own messages, so it counts them as its own', async () => {
+    saveOutbox(owner, [unsent(chatB, 'typed while offline')]);
+    let reachable = false;
+    const send = async (input: SendInput) => {
+      if (!reachable) throw new TypeError('Failed to fetch');
+      return stored(input, 1);
+    };
+    const background: number[] = [];
+    const ownChat: number[] = [];
+    const { result } = renderHook(
+      () => {
+        useResender({ send, onSent: (m) => background.push(m.seq), pausesMs: [60_000] });
+        return useOutbox(chatB, { send, onSent: (m) => ownChat.push(m.seq) });
+      },
+      { wrapper },
+    );
+    await waitFor(() => expect(result.current.outgoing[0]?.status).toBe('failed'));
+    reachable = true;
+    act(() => {
+      window.dispatchEvent(new Event('online'));
+    });
+    await waitFor(() => expect(result.current.outgoing).toEqual([]));
+    expect(ownChat).toEqual([1]);
+    expect(background).toEqual([]);
+  });
+
+  it('lets go of a message another tab discarded or delivered, and never sends it', async () => {
+    const lost = unsent(chatB, 'discarded elsewhere');
+    saveOutbox(owner, [lost]);
+    let calls = 0;
+    const { result } = renderResender({
+      send: async () => {
+        calls++;
+        throw new TypeError('Failed to fetch');
+      },
+      onSent: () => {},
+      pausesMs: [60_000],
+    });
+    await waitFor(() => expect(result.current[0]?.status).toBe('failed'));
+    const before = localStorage.getItem(outboxKey(owner));
+    // What the other tab's Discard writes: the outbox without it.
+    act(() => {
+      window.dispatchEvent(
+        new StorageEvent('storage', { key: outboxKey(owner), oldValue: before, newValue: null }),
+      );
+    });
+    await waitFor(() => expect(result.current).toEqual([]));
+    const sentBefore = calls;
+    act(() => {
+      window.dispatchEvent(new Event('online'));
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(calls).toBe(sentBefore);
+    expect(loadOutbox(owner)).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@
 // browser is back online, and after growing pauses while some still wait. Each goes
 // under its clientId, so the server stores it once however often it is sent.
 import { useCallback, useEffect, useRef } from 'react';
+import type { Message } from '../trpc/types';
 import { useOutboxContext } from './OutboxProvider';
 import { deliverOutgoing, type OutboxDeps, sendTimeoutMs } from './useOutbox';
 
@@ -20,7 +21,7 @@ export function useResender({
   timeoutMs = sendTimeoutMs,
   pausesMs = resendPausesMs,
 }: ResenderDeps) {
-  const { all, dispatch, inFlight } = useOutboxContext();
+  const { all, dispatch, inFlight, sentHandlers } = useOutboxContext();
   const waiting = all.filter((m) => m.status === 'failed' && m.retryable);
   const latest = useRef({ waiting, send, onSent });
   latest.current = { waiting, send, onSent };
@@ -33,10 +34,13 @@ export function useResender({
         .filter((m) => !inFlight.has(m.clientId))
         .map((m) => {
           dispatch({ type: 'retrying', clientId: m.clientId });
-          return deliverOutgoing({ dispatch, inFlight }, m, { send, onSent, timeoutMs });
+          // A chat that is open handles its own stored messages (its arrivals, its pages).
+          const handled = (stored: Message) =>
+            (sentHandlers.get(stored.sessionId) ?? onSent)(stored);
+          return deliverOutgoing({ dispatch, inFlight }, m, { send, onSent: handled, timeoutMs });
         }),
     );
-  }, [dispatch, inFlight, timeoutMs]);
+  }, [dispatch, inFlight, sentHandlers, timeoutMs]);
 
   useEffect(() => {
     void resendAll();
