@@ -2,6 +2,12 @@
 // words split on anything that is not a letter or digit, and runs of Chinese or
 // Japanese (written without spaces) cut into overlapping character pairs, so a
 // word of two or more characters is found wherever it stands.
+//
+// A pair is stored spelled in hex behind a private-use mark ("一丁" is
+// "\ue000" + "04e00" + "04e01"): the index's radix tree then branches at most
+// sixteen ways at a level. Stored as themselves, pairs of thousands of distinct
+// characters made nodes of thousands of branches, and the tree scans a node's
+// branches on every insert: one long Chinese text took seconds to index.
 
 /** Scripts written without spaces between words. */
 const unspaced = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u30fc]/u;
@@ -51,6 +57,32 @@ export const foldText = (text: string): string =>
     ? text.toLowerCase()
     : text.normalize('NFD').replace(marks, '').toLowerCase().replace(finalSigma, 'σ');
 
+/** What starts a Chinese or Japanese term (never in a word: it is not a letter). */
+const unspacedMark = '\ue000';
+
+/** True for a character of a script written without spaces. */
+export const isUnspacedScript = (ch: string) => unspaced.test(ch);
+
+/** One character of a script stored as pairs, as the index spells it. */
+const spell = (ch: string) => (ch.codePointAt(0) ?? 0).toString(16).padStart(5, '0');
+
+/** True for a term of a script stored as pairs (Chinese, Japanese). */
+export const isUnspacedTerm = (term: string) => term.startsWith(unspacedMark);
+
+/** The characters a term stands for, as typed (its spelled form undone). */
+export function termText(term: string): string {
+  if (!isUnspacedTerm(term)) return term;
+  let out = '';
+  for (let i = 1; i + 5 <= term.length; i += 5) {
+    out += String.fromCodePoint(Number.parseInt(term.slice(i, i + 5), 16));
+  }
+  return out;
+}
+
+/** How many characters a term stands for. */
+export const termLength = (term: string) =>
+  isUnspacedTerm(term) ? (term.length - 1) / 5 : term.length;
+
 export interface Token {
   term: string;
   /** [start, end) in the folded text. */
@@ -76,15 +108,19 @@ export function tokensOf(folded: string): Token[] {
     let runUnspaced = false;
     const flush = () => {
       if (run.length === 0) return;
-      if (!runUnspaced || run.length === 1) {
+      if (!runUnspaced) {
         const t = run.join('');
         out.push({ term: t, start: runStart, end: runStart + t.length });
+      } else if (run.length === 1) {
+        const a = run[0] as string;
+        out.push({ term: unspacedMark + spell(a), start: runStart, end: runStart + a.length });
       } else {
         let p = runStart;
         for (let k = 0; k + 1 < run.length; k++) {
           const a = run[k] as string;
           const b = run[k + 1] as string;
-          out.push({ term: a + b, start: p, end: p + a.length + b.length });
+          const term = unspacedMark + spell(a) + spell(b);
+          out.push({ term, start: p, end: p + a.length + b.length });
           p += a.length;
         }
       }
@@ -121,7 +157,7 @@ function tokensOfWords(folded: string): string {
 export const maxSearchWords = 8;
 
 /** True for a term of one character of a script stored as pairs (Chinese, Japanese). */
-export const isUnspacedChar = (term: string) => [...term].length === 1 && unspaced.test(term);
+export const isUnspacedChar = (term: string) => isUnspacedTerm(term) && termLength(term) === 1;
 
 export interface ParsedQuery {
   /**
@@ -147,9 +183,10 @@ export function parseQuery(q: string): ParsedQuery {
     const [first, ...others] = tokenize(m[1] ?? '');
     if (first) words.add(first);
     // A last word of one letter the phrase check takes as the start of a word.
-    if (others.at(-1)?.length === 1) others.pop();
+    const last = others.at(-1);
+    if (last !== undefined && termLength(last) === 1) others.pop();
     const longest = others.reduce<string | null>(
-      (l, w) => (l && l.length >= w.length ? l : w),
+      (l, w) => (l && termLength(l) >= termLength(w) ? l : w),
       null,
     );
     if (longest) words.add(longest);
@@ -157,6 +194,6 @@ export function parseQuery(q: string): ParsedQuery {
   const outside = tokenize(q.replaceAll(/"[^"]*"/g, ' ').replaceAll('"', ' '));
   for (const w of outside) words.add(w);
   // The longest are the most telling; shorter ones past them ("i", "my", "the") go.
-  const kept = [...words].sort((a, b) => b.length - a.length).slice(0, maxSearchWords);
+  const kept = [...words].sort((a, b) => termLength(b) - termLength(a)).slice(0, maxSearchWords);
   return { words: kept, phrases, typing: outside.at(-1) ?? null };
 }

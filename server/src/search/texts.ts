@@ -4,7 +4,15 @@ import type { Message } from '@parley/shared';
 import MiniSearch from 'minisearch';
 import type { BucketEntry } from '../db/documents';
 import { idString } from '../db/ids';
-import { isUnspacedChar, type ParsedQuery, phraseForm, tokenize } from './text';
+import {
+  isUnspacedChar,
+  isUnspacedScript,
+  isUnspacedTerm,
+  type ParsedQuery,
+  phraseForm,
+  termText,
+  tokenize,
+} from './text';
 
 /** One indexed text: a chat's title (seq 0) or one message. */
 export interface Doc {
@@ -59,14 +67,27 @@ export function messageOf(doc: Doc): Message | null {
   };
 }
 
+/**
+ * Distinct terms indexed of one text, the first ones it holds: what bounds the
+ * cost of indexing it (a 32,000-character Chinese text holds some 30,000 distinct
+ * pairs). A text that holds more is found by the rest of its words too, checked
+ * in its text (Texts.matches).
+ */
+export const maxTermsPerText = 2_000;
+
 export class Texts {
   private readonly mini = new MiniSearch<Doc>({
     fields: ['text'],
-    tokenize,
+    tokenize: (text) => this.indexedTerms(text),
     processTerm: (t) => t,
-    searchOptions: { tokenize, processTerm: (t) => t },
+    // A search is given the query's words already as the index spells them.
+    searchOptions: { tokenize: (words) => words.split(' '), processTerm: (t) => t },
   });
   private readonly docs = new Map<string, Doc>();
+  /** Texts holding more than maxTermsPerText distinct terms: indexed in part. */
+  private readonly partial = new Set<string>();
+  /** Set by indexedTerms: the text last indexed held more terms than it kept. */
+  private lastCut = false;
   /** Rough heap held, in bytes: what the memory cap counts. */
   bytes = 0;
 
@@ -81,6 +102,7 @@ export class Texts {
   add(doc: Doc): void {
     if (this.docs.has(doc.id)) this.remove(doc.id);
     this.mini.add(doc);
+    if (this.lastCut) this.partial.add(doc.id);
     this.docs.set(doc.id, doc);
     this.bytes += doc.text.length * 2 + bytesPerDoc;
   }
@@ -90,7 +112,23 @@ export class Texts {
     if (!doc) return;
     this.mini.discard(id);
     this.docs.delete(id);
+    this.partial.delete(id);
     this.bytes -= doc.text.length * 2 + bytesPerDoc;
+  }
+
+  /** The terms of `text` the index holds: every occurrence of its first maxTermsPerText distinct ones. */
+  private indexedTerms(text: string): string[] {
+    const terms = tokenize(text);
+    const kept = new Set<string>();
+    this.lastCut = false;
+    for (const t of terms) {
+      if (kept.size < maxTermsPerText) kept.add(t);
+      else if (!kept.has(t)) {
+        this.lastCut = true;
+        break;
+      }
+    }
+    return this.lastCut ? terms.filter((t) => kept.has(t)) : terms;
   }
 
   /**
@@ -98,7 +136,9 @@ export class Texts {
    * every word matches (a prefix, or within one edit for words of five letters or
    * more), every quoted phrase appears as it is. Each word looked up costs a pass
    * over the texts it prefixes: parseQuery names each once, and a search looks up
-   * at most maxSearchWords.
+   * at most maxSearchWords. Texts indexed in part that the index did not find come
+   * last, each word looked for in the text itself (as the start of a word, with no
+   * edit allowed).
    */
   *matches(query: ParsedQuery, shown: (doc: Doc) => boolean): Generator<[Doc, string[]]> {
     if (query.words.length === 0) return;
@@ -108,15 +148,23 @@ export class Texts {
       // being typed is one. One Chinese or Japanese character is found as the start of
       // the pairs it is stored in.
       prefix: (term) => term.length >= 2 || isUnspacedChar(term) || term === query.typing,
-      fuzzy: (term) => (term.length >= 5 ? 1 : false),
+      fuzzy: (term) => (term.length >= 5 && !isUnspacedTerm(term) ? 1 : false),
       filter: (r) => {
         const doc = this.docs.get(r.id as string);
         return doc !== undefined && shown(doc);
       },
     });
+    const found = new Set<string>();
     for (const r of results) {
       const doc = this.docs.get(r.id as string);
-      if (doc && hasPhrases(doc, query)) yield [doc, r.terms];
+      if (!doc) continue;
+      found.add(doc.id);
+      if (hasPhrases(doc, query)) yield [doc, r.terms];
+    }
+    for (const id of [...this.partial]) {
+      const doc = this.docs.get(id);
+      if (!doc || found.has(id) || !shown(doc)) continue;
+      if (hasAll(doc, query)) yield [doc, query.words];
     }
   }
 }
@@ -125,4 +173,20 @@ function hasPhrases(doc: Doc, query: ParsedQuery): boolean {
   if (query.phrases.length === 0) return true;
   const text = phraseForm(doc.text);
   return query.phrases.every((p) => text.includes(p));
+}
+
+/** Every word and phrase of the query, looked for in the text itself. */
+function hasAll(doc: Doc, query: ParsedQuery): boolean {
+  const text = ` ${phraseForm(doc.text)}`;
+  const has = (w: string) => (isUnspacedTerm(w) ? text.includes(termText(w)) : startsWord(text, w));
+  return query.words.every(has) && query.phrases.every((p) => text.includes(p));
+}
+
+/** True where `word` stands in `text` at the start of a word, or right after Chinese or Japanese. */
+function startsWord(text: string, word: string): boolean {
+  for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
+    const before = text.codePointAt(at - 1) ?? 32;
+    if (before === 32 || isUnspacedScript(String.fromCodePoint(before))) return true;
+  }
+  return false;
 }

@@ -76,4 +76,39 @@ describe('search over long texts that are not ASCII', () => {
       expect(run.longest).toBeLessThan(run.total / 3);
     }
   });
+
+  it('indexes long Chinese texts of thousands of distinct characters a slice at a time, and finds their words', async () => {
+    const { caller } = await signedInUser(parley);
+    const { id } = await caller.session.create({ title: 'CJK' });
+    let seed = 77;
+    const rnd = () => {
+      seed = (seed * 1_103_515_245 + 12_345) & 0x7fffffff;
+      return seed / 0x7fffffff;
+    };
+    const cjk = (n: number) =>
+      Array.from({ length: n }, () =>
+        String.fromCharCode(0x4e00 + Math.floor(rnd() * 20_000)),
+      ).join('');
+    // The last words stand past what the index holds of such a text.
+    const texts = [0, 1, 2].map((i) => `${cjk(31_990)}雪山${i}号 终点`);
+    for (const content of texts) await caller.message.send({ sessionId: id, content });
+
+    const run = await held(async () => {
+      let page = await caller.search.query({ q: '一丁' });
+      for (let i = 0; i < 2_000 && page.indexing; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+        page = await caller.search.query({ q: '一丁' });
+      }
+      return page;
+    });
+    expect(run.result.indexing).toBe(false);
+    expect(run.longest).toBeLessThan(200);
+
+    const far = await caller.search.query({ q: '终点' });
+    expect(far.items).toHaveLength(3);
+    const one = await caller.search.query({ q: '雪山1' });
+    expect(one.items.map((h) => h.message?.content === texts[1])).toEqual([true]);
+    const phrase = await caller.search.query({ q: '"雪山2号"' });
+    expect(phrase.items).toHaveLength(1);
+  });
 });

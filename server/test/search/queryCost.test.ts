@@ -11,9 +11,11 @@ import {
   fold,
   foldText,
   isUnspacedChar,
+  isUnspacedTerm,
   maxSearchWords,
   parseQuery,
   phraseForm,
+  termLength,
   tokenize,
 } from '../../src/search/text';
 import { type Doc, Texts } from '../../src/search/texts';
@@ -97,7 +99,7 @@ function unbounded(docs: Doc[], q: string): string[] {
   const every: string[] = [];
   for (const m of q.matchAll(/"([^"]*)"/g)) {
     const words = tokenize(m[1] ?? '');
-    if (words.length > 1 && words.at(-1)?.length === 1) words.pop();
+    if (words.length > 1 && termLength(words.at(-1) ?? '') === 1) words.pop();
     every.push(...words);
   }
   every.push(...tokenize(q.replaceAll(/"[^"]*"/g, ' ')));
@@ -106,8 +108,8 @@ function unbounded(docs: Doc[], q: string): string[] {
     .search(every.join(' '), {
       combineWith: 'AND',
       prefix: (t) => t.length >= 2 || isUnspacedChar(t) || t === query.typing,
-      fuzzy: (t) => (t.length >= 5 ? 1 : false),
-      tokenize,
+      fuzzy: (t) => (t.length >= 5 && !isUnspacedTerm(t) ? 1 : false),
+      tokenize: (words) => words.split(' '),
       processTerm: (t) => t,
     })
     .map((r) => docs.find((d) => d.id === r.id) as Doc)
