@@ -40,5 +40,10 @@ export const searchResultSchema = z.object({
   nextCursor: z.string().nullable(),
   /** True while the caller's index is being built: the items are what it holds so far. */
   indexing: z.boolean(),
+  /**
+   * True when the search stopped at its work limit: the items are the matches found
+   * so far, the rest was not looked at (no nextCursor); more words narrow it.
+   */
+  cut: z.boolean().optional(),
 });
 export type SearchResult = z.infer<typeof searchResultSchema>;

@@ -14,9 +14,29 @@ export class Slices {
     return performance.now() - this.started >= this.ms;
   }
 
+  /** How long this slice has run, in ms. */
+  elapsed(): number {
+    return performance.now() - this.started;
+  }
+
   /** A turn of the event loop, then a new slice. */
   async next(): Promise<void> {
     await new Promise<void>((resolve) => setImmediate(resolve));
     this.started = performance.now();
+  }
+}
+
+/** Event-loop time a piece of work may take in all, summed over its slices. */
+export class WorkBudget {
+  private used = 0;
+
+  constructor(private readonly ms: number) {}
+
+  spend(ms: number): void {
+    this.used += ms;
+  }
+
+  spent(): boolean {
+    return this.used >= this.ms;
   }
 }

@@ -171,12 +171,15 @@ export class SearchIndexes {
     await index.sync(entries);
     this.evict(index);
     const query = parseQuery(input.q);
-    const { hits, more } = await this.matches.run(() => index.search(query, input, offset, limit));
+    const { hits, more, cut } = await this.matches.run(() =>
+      index.search(query, input, offset, limit),
+    );
     const next = offset + hits.length;
     return {
       items: hits,
       nextCursor: more && next <= maxOffset ? encodeCursor<SearchCursor>({ h, o: next }) : null,
       indexing: index.indexing,
+      ...(cut ? { cut } : {}),
     };
   }
 }

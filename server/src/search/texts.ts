@@ -138,9 +138,10 @@ export class Texts {
    * over the texts it prefixes: parseQuery names each once, and a search looks up
    * at most maxSearchWords. Texts indexed in part that the index did not find come
    * last, each word looked for in the text itself (as the start of a word, with no
-   * edit allowed).
+   * edit allowed). Each candidate checked yields: a match, or null for one that
+   * failed a check, so the caller can give the event loop a turn between any two.
    */
-  *matches(query: ParsedQuery, shown: (doc: Doc) => boolean): Generator<[Doc, string[]]> {
+  *matches(query: ParsedQuery, shown: (doc: Doc) => boolean): Generator<[Doc, string[]] | null> {
     if (query.words.length === 0) return;
     const results = this.mini.search(query.words.join(' '), {
       combineWith: 'AND',
@@ -159,12 +160,12 @@ export class Texts {
       const doc = this.docs.get(r.id as string);
       if (!doc) continue;
       found.add(doc.id);
-      if (hasPhrases(doc, query)) yield [doc, r.terms];
+      yield hasPhrases(doc, query) ? [doc, r.terms] : null;
     }
     for (const id of [...this.partial]) {
       const doc = this.docs.get(id);
       if (!doc || found.has(id) || !shown(doc)) continue;
-      if (hasAll(doc, query)) yield [doc, query.words];
+      yield hasAll(doc, query) ? [doc, query.words] : null;
     }
   }
 }

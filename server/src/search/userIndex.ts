@@ -9,7 +9,7 @@ import { bucketSize, entriesOf, fetchBuckets } from '../chat/readModel';
 import { type IndexEntry, type SessionIndex, sessionOf } from '../chat/sessionIndex';
 import type { UserDoc } from '../db/documents';
 import { idString } from '../db/ids';
-import { Slices } from '../lib/slices';
+import { Slices, WorkBudget } from '../lib/slices';
 import { log } from '../log';
 import type { Services } from '../services';
 import { snippetOf } from './snippet';
@@ -38,6 +38,12 @@ interface ChatState {
 const bucketsPerRead = 20;
 /** Chats read at once while building in the background. */
 const chatsAtOnce = 4;
+/**
+ * Event-loop time one search may take, summed over its slices: a phrase that
+ * matches nothing in many long texts folds them all, and eight such searches at
+ * once held other users for seconds.
+ */
+export const searchWorkMs = 250;
 const titleId = (sessionId: string) => `t:${sessionId}`;
 
 /** How long a chat whose read stopped at a gap waits before it is tried again. */
@@ -274,18 +280,28 @@ export class UserIndex {
 
   /**
    * Hits best first, from `offset` (Texts.matches says what matches). Checking
-   * phrases folds each candidate text, so the check runs in slices (lib/slices.ts).
+   * phrases folds each candidate text, so the check runs in slices (lib/slices.ts),
+   * a turn of the event loop due after any candidate, matched or not; and a search
+   * works searchWorkMs at most: past that it answers the hits found so far, `cut`.
    */
   async search(query: ParsedQuery, filters: Filters, offset: number, limit: number) {
     const hits: SearchHit[] = [];
     let skipped = 0;
     let more = false;
+    let cut = false;
     const slices = new Slices();
-    for (const [doc, terms] of this.texts.matches(
-      query,
-      (d) => this.visible(d.s, filters) !== null,
-    )) {
-      if (slices.due()) await slices.next();
+    const work = new WorkBudget(searchWorkMs);
+    for (const found of this.texts.matches(query, (d) => this.visible(d.s, filters) !== null)) {
+      if (slices.due()) {
+        work.spend(slices.elapsed());
+        if (work.spent()) {
+          cut = true;
+          break;
+        }
+        await slices.next();
+      }
+      if (!found) continue;
+      const [doc, terms] = found;
       if (skipped < offset) {
         skipped++;
         continue;
@@ -305,6 +321,6 @@ export class UserIndex {
         highlights,
       });
     }
-    return { hits, more };
+    return { hits, more, cut };
   }
 }

@@ -2,9 +2,10 @@
 // text is folded for a quoted phrase, and every message for the index, which
 // takes seconds over hundreds of 30,000-character messages. That work runs in
 // slices (lib/slices.ts): the event loop is held for a small part of it at a
-// time, whatever the chat holds.
+// time, whatever the chat holds, and one search works for searchWorkMs at most.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Parley } from '../../src/app';
+import { searchWorkMs } from '../../src/search/userIndex';
 import { chatgptConversation, importBody, signedInUser } from '../portability/support';
 import { startTestServer } from '../support/harness';
 
@@ -110,5 +111,62 @@ describe('search over long texts that are not ASCII', () => {
     expect(one.items.map((h) => h.message?.content === texts[1])).toEqual([true]);
     const phrase = await caller.search.query({ q: '"雪山2号"' });
     expect(phrase.items).toHaveLength(1);
+  });
+
+  it('answers eight phrase searches that match nothing at once without holding others, each within its work limit', async () => {
+    const { caller, token } = await signedInUser(parley);
+    const other = await signedInUser(parley);
+    const text = `àb ${'bé '.repeat(10_598)}`; // 31,797 characters, "ab" only first
+    const turns = Array.from({ length: 400 }, (_, i) => ({
+      id: `t${i}`,
+      parent: i === 0 ? null : `t${i - 1}`,
+      role: 'user',
+      parts: [text],
+      time: 1_700_000_000 + i,
+    }));
+    const file = JSON.stringify([
+      chatgptConversation({
+        id: 'long',
+        title: 'Long',
+        created: 1_700_000_000,
+        current: 't399',
+        turns,
+      }),
+    ]);
+    expect((await importBody(parley, token, file)).report).toMatchObject({ messages: 400 });
+    let page = await caller.search.query({ q: 'ab' });
+    for (let i = 0; i < 2_000 && page.indexing; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      page = await caller.search.query({ q: 'ab' });
+    }
+    expect(page.indexing).toBe(false);
+
+    // Each folds and rejects every text it checks; another user asks meanwhile.
+    let otherWaited = 0;
+    const run = await held(async () => {
+      let done = false;
+      const searches = Promise.all(
+        Array.from({ length: 8 }, () => caller.search.query({ q: '"ab be be ab"' })),
+      ).finally(() => {
+        done = true;
+      });
+      while (!done) {
+        // A turn of another user's: their request, then a 20 ms timer.
+        const asked = performance.now();
+        await other.caller.auth.me();
+        await new Promise((r) => setTimeout(r, 20));
+        otherWaited = Math.max(otherWaited, performance.now() - asked);
+      }
+      return searches;
+    });
+    for (const r of run.result) expect(r.items).toEqual([]);
+    expect(run.longest).toBeLessThan(200);
+    expect(otherWaited).toBeLessThan(250);
+    // Past its work limit a search answers what it found so far, and says so.
+    for (const r of run.result) {
+      if (r.cut) expect(r.nextCursor).toBeNull();
+    }
+    // Eight searches' work, each bounded: not eight full scans of 400 long texts.
+    expect(run.total).toBeLessThan(8 * 2 * searchWorkMs);
   });
 });

@@ -86,7 +86,7 @@ function indexOf(n: number): { texts: Texts; docs: Doc[] } {
 }
 
 const ids = (texts: Texts, q: string) =>
-  [...texts.matches(parseQuery(q), () => true)].map(([d]) => d.id).sort();
+  [...texts.matches(parseQuery(q), () => true)].flatMap((m) => (m ? [m[0].id] : [])).sort();
 
 /**
  * Every word of the query looked up, as one index search would if nothing bounded it,

@@ -68,6 +68,7 @@ export default function SearchDialog({ onClose, seed }: SearchDialogProps) {
   const hits = useMemo(() => search.data?.pages.flatMap((p) => p.items) ?? [], [search.data]);
   const groups = useMemo(() => groupHits(hits), [hits]);
   const indexing = search.data?.pages.at(-1)?.indexing ?? false;
+  const cut = search.data?.pages.at(-1)?.cut === true;
 
   useEffect(() => {
     const el = input.current;
@@ -105,6 +106,8 @@ export default function SearchDialog({ onClose, seed }: SearchDialogProps) {
   const shownQuery = text.trim();
   let status = '';
   if (shownQuery && search.isError) status = describeError(search.error);
+  else if (shownQuery && cut)
+    status = 'The search stopped early: these are the matches found so far. More words narrow it.';
   else if (shownQuery && search.data && hits.length === 0 && !indexing)
     status = `Nothing found for “${q}”.`;
 
