@@ -160,8 +160,9 @@ describe('search over long texts that are not ASCII', () => {
       return searches;
     });
     for (const r of run.result) expect(r.items).toEqual([]);
-    expect(run.longest).toBeLessThan(200);
-    expect(otherWaited).toBeLessThan(250);
+    // A slice is 20 ms; the rest is room for a busy machine (a full scan held it 700 ms).
+    expect(run.longest).toBeLessThan(400);
+    expect(otherWaited).toBeLessThan(450);
     // Past its work limit a search answers what it found so far, and says so.
     for (const r of run.result) {
       if (r.cut) expect(r.nextCursor).toBeNull();
