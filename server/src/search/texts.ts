@@ -84,8 +84,11 @@ export class Texts {
     searchOptions: { tokenize: (words) => words.split(' '), processTerm: (t) => t },
   });
   private readonly docs = new Map<string, Doc>();
-  /** Texts holding more than maxTermsPerText distinct terms: indexed in part. */
-  private readonly partial = new Set<string>();
+  /**
+   * Texts holding more than maxTermsPerText distinct terms, indexed in part, each
+   * with its phrase form (a space first), kept to look its words up in.
+   */
+  private readonly partial = new Map<string, string>();
   /** Set by indexedTerms: the text last indexed held more terms than it kept. */
   private lastCut = false;
   /** Rough heap held, in bytes: what the memory cap counts. */
@@ -102,7 +105,11 @@ export class Texts {
   add(doc: Doc): void {
     if (this.docs.has(doc.id)) this.remove(doc.id);
     this.mini.add(doc);
-    if (this.lastCut) this.partial.add(doc.id);
+    if (this.lastCut) {
+      const text = ` ${phraseForm(doc.text)}`;
+      this.partial.set(doc.id, text);
+      this.bytes += text.length * 2;
+    }
     this.docs.set(doc.id, doc);
     this.bytes += doc.text.length * 2 + bytesPerDoc;
   }
@@ -112,8 +119,8 @@ export class Texts {
     if (!doc) return;
     this.mini.discard(id);
     this.docs.delete(id);
+    this.bytes -= doc.text.length * 2 + bytesPerDoc + (this.partial.get(id)?.length ?? 0) * 2;
     this.partial.delete(id);
-    this.bytes -= doc.text.length * 2 + bytesPerDoc;
   }
 
   /** The terms of `text` the index holds: every occurrence of its first maxTermsPerText distinct ones. */
@@ -162,10 +169,10 @@ export class Texts {
       found.add(doc.id);
       yield hasPhrases(doc, query) ? [doc, r.terms] : null;
     }
-    for (const id of [...this.partial]) {
+    for (const [id, text] of [...this.partial]) {
       const doc = this.docs.get(id);
       if (!doc || found.has(id) || !shown(doc)) continue;
-      yield hasAll(doc, query) ? [doc, query.words] : null;
+      yield hasAll(text, query) ? [doc, query.words] : null;
     }
   }
 }
@@ -177,8 +184,7 @@ function hasPhrases(doc: Doc, query: ParsedQuery): boolean {
 }
 
 /** Every word and phrase of the query, looked for in the text itself. */
-function hasAll(doc: Doc, query: ParsedQuery): boolean {
-  const text = ` ${phraseForm(doc.text)}`;
+function hasAll(text: string, query: ParsedQuery): boolean {
   const has = (w: string) => (isUnspacedTerm(w) ? text.includes(termText(w)) : startsWord(text, w));
   return query.words.every(has) && query.phrases.every((p) => text.includes(p));
 }
