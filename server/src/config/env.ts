@@ -91,6 +91,10 @@ const envSchema = z.object({
   MESSAGES_PER_SESSION: int(1, 10_000_000, 100_000),
   /** The largest file POST /import takes (API requests stay at 1 MiB). */
   IMPORT_MAX_BYTES: int(1_024, 4 * 1024 ** 3, 256 * 1024 ** 2),
+  /** Imports one process runs at once, each holding up to one conversation in memory; past it, 429. */
+  IMPORTS_AT_ONCE: int(1, 1_000, 4),
+  /** Millions of characters of text one imported ChatGPT conversation may hold while it is read. */
+  IMPORT_CONVERSATION_MAX_MB: int(1, 1_024, 64),
   /** An OpenAI-compatible Chat Completions server (Ollama, llama.cpp, vLLM, OpenAI); unset: no assistant. */
   ASSISTANT_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   ASSISTANT_MODEL: z.string().min(1).max(200).optional(),
@@ -159,6 +163,10 @@ export interface Config {
   messagesPerSession: number;
   /** The largest file an import takes, in bytes. */
   importMaxBytes: number;
+  /** Imports one process runs at once. */
+  importsAtOnce: number;
+  /** Characters of keys and strings one ChatGPT conversation may hold while it is read. */
+  importConversationMaxChars: number;
   /** Search indexes kept in memory (users, estimated MB) and how much catch-up a search waits for. */
   search: SearchLimits;
   /** Days in the trash before a chat is purged by the sweep (0: never). */
@@ -241,6 +249,8 @@ export function loadConfig(
     sessionsPerUser: env.SESSIONS_PER_USER,
     messagesPerSession: env.MESSAGES_PER_SESSION,
     importMaxBytes: env.IMPORT_MAX_BYTES,
+    importsAtOnce: env.IMPORTS_AT_ONCE,
+    importConversationMaxChars: env.IMPORT_CONVERSATION_MAX_MB * 1024 ** 2,
     search: {
       maxUsers: env.SEARCH_MAX_USERS,
       maxMb: env.SEARCH_MAX_MB,

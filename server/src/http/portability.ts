@@ -25,6 +25,8 @@ import { sendJson } from './json';
 import type { Route } from './server';
 
 const ndjson = 'application/x-ndjson; charset=utf-8';
+/** Seconds a refused import is told to wait: imports of large files take about that long. */
+const importRetrySeconds = 30;
 
 function bearer(req: IncomingMessage): string | null {
   return /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? null;
@@ -137,10 +139,21 @@ export function portabilityRoutes(services: Services): Route {
     const limit = services.config.importMaxBytes;
     if (Number(req.headers['content-length'] ?? 0) > limit) return tooLarge(res);
     const release = claimImportSlot(services, user);
-    if (!release) {
+    if (release === 'account') {
       sendJson(res, 409, {
         detail: 'An import is already running for this account; wait for its report.',
       });
+      return;
+    }
+    if (release === 'server') {
+      // The body is not read: the connection goes with it.
+      res.setHeader('connection', 'close');
+      sendJson(
+        res,
+        429,
+        { detail: 'The server is running as many imports as it takes at once; try again shortly.' },
+        { 'retry-after': String(importRetrySeconds) },
+      );
       return;
     }
     const dir = await mkdtemp(join(tmpdir(), 'parley-import-'));

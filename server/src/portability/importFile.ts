@@ -1,10 +1,13 @@
 // An import from a received file: the format's events (chatgpt.ts, parleyFile.ts)
 // stored conversation by conversation (sessionWriter.ts), with progress while it
-// runs and one report at the end. One import runs at a time per user.
+// runs and one report at the end. One import runs at a time per user, and at
+// most IMPORTS_AT_ONCE in a process.
 import { createReadStream } from 'node:fs';
 import { Transform } from 'node:stream';
 import { limits } from '@parley/shared';
+import type { Token } from 'stream-json/parser.js';
 import { streamArray } from 'stream-json/streamers/stream-array.js';
+import withParser from 'stream-json/utils/with-parser.js';
 import { announceFolders } from '../chat/folders';
 import type { UserDoc } from '../db/documents';
 import { idString } from '../db/ids';
@@ -60,64 +63,111 @@ const messagesCut = (n: number) => {
 };
 const progressEveryMs = 200;
 
-/** Reserves the user's one import; null while another runs. Call the returned release when done. */
-export function claimImportSlot(services: Services, user: UserDoc): (() => void) | null {
+/** Why an import could not start: the account's one runs, or the process runs IMPORTS_AT_ONCE. */
+export type ImportBusy = 'account' | 'server';
+
+/**
+ * Reserves the user's one import, one of the process's IMPORTS_AT_ONCE; why not
+ * when another of the user's runs or the process runs its most. Call the
+ * returned release when done.
+ */
+export function claimImportSlot(services: Services, user: UserDoc): (() => void) | ImportBusy {
   const users = services.imports;
   const key = idString(user._id);
-  if (users.has(key)) return null;
+  if (users.has(key)) return 'account';
+  if (users.size >= services.config.importsAtOnce) return 'server';
   users.add(key);
   return () => users.delete(key);
 }
 
 /**
  * JSON values one ChatGPT conversation may hold, about 20,000 turns: what is
- * built of it in memory while it is read is bounded by this (some 100 MB). A
- * larger one is left out as it is read, and reported; the rest of the file goes on.
+ * built of it in memory while it is read is bounded by this and by the
+ * characters of its keys and strings (IMPORT_CONVERSATION_MAX_MB). A larger one
+ * is left out as it is read, and reported; the rest of the file goes on.
  */
 export const maxValuesPerConversation = 2_000_000;
-const tooLarge = `it is too large to read: more than ${maxValuesPerConversation.toLocaleString('en-US')} JSON values (about 20,000 turns)`;
+const tooManyValues = `it is too large to read: more than ${maxValuesPerConversation.toLocaleString('en-US')} JSON values (about 20,000 turns)`;
+const tooMuchText = (maxChars: number) =>
+  `it is too large to read: more than ${Math.round(maxChars / 1024 ** 2).toLocaleString('en-US')} MiB of text (IMPORT_CONVERSATION_MAX_MB)`;
 
 /**
- * Counts each conversation's values as it is built, and gives up on one past the
- * bound. The places in the array of those given up on, in order, are `dropped`.
+ * Counts each conversation's values and characters as it is built, and gives up
+ * on one past either bound. The places in the array of those given up on, in
+ * order, and why, are `dropped`.
  */
-function conversationSizeCheck() {
+function conversationSizeCheck(maxChars: number) {
   let values = 0;
+  /** Characters of the conversation being read, counted by `count` before the streamer sees them. */
+  let chars = 0;
+  let depth = 0;
   /** Calls back at the array's level: the array's start, then one per conversation read. */
   let ends = -1;
-  const dropped: number[] = [];
+  const dropped: Array<{ place: number; reason: string }> = [];
+  const drop = (reason: string) => {
+    values = 0;
+    dropped.push({ place: ends + dropped.length, reason });
+    return false as const; // what was built of it is let go; the rest of it is only counted
+  };
+  /** Sees each token just before the streamer does, also those of a conversation given up on. */
+  const count = (token: Token) => {
+    switch (token.name) {
+      case 'startObject':
+      case 'startArray':
+        if (++depth === 2) chars = 0;
+        break;
+      case 'endObject':
+      case 'endArray':
+        depth--;
+        break;
+      case 'keyValue':
+      case 'stringValue':
+      case 'numberValue':
+        chars += token.value.length;
+        break;
+    }
+  };
   const objectFilter = (asm: { depth: number }): false | undefined => {
     if (asm.depth <= 1) {
       ends++;
       values = 0;
-    } else if (++values > maxValuesPerConversation) {
-      values = 0;
-      dropped.push(ends + dropped.length);
-      return false; // what was built of it is let go; the rest of it is only counted
-    }
+    } else if (++values > maxValuesPerConversation) return drop(tooManyValues);
+    else if (chars > maxChars) return drop(tooMuchText(maxChars));
     return undefined;
   };
-  return { objectFilter, dropped };
+  return { count, objectFilter, dropped };
 }
 
-async function* chatgptEvents(stream: NodeJS.ReadableStream): AsyncGenerator<ImportEvent> {
-  const sizes = conversationSizeCheck();
+async function* chatgptEvents(
+  stream: NodeJS.ReadableStream,
+  maxChars: number,
+): AsyncGenerator<ImportEvent> {
+  const sizes = conversationSizeCheck(maxChars);
   // Values only: the parser's chunk tokens of every string would be made and dropped.
-  const items = stream.pipe(
-    streamArray.withParserAsStream({
-      streamValues: false,
-      objectFilter: sizes.objectFilter,
-      includeUndecided: true,
-    }),
-  );
+  const options = {
+    streamValues: false,
+    packKeys: true,
+    objectFilter: sizes.objectFilter,
+    includeUndecided: true,
+  };
+  const counted = (opts?: typeof options) => {
+    const conversations = streamArray(opts);
+    // A plain step, as the streamer itself is: the two run as one, token by token.
+    const step = (token: Token) => {
+      sizes.count(token);
+      return conversations(token);
+    };
+    return step as unknown as typeof conversations;
+  };
+  const items = stream.pipe(withParser.asStream(counted, options));
   stream.on('error', (e) => items.destroy(e));
   // The parser may read ahead of this loop: places, not timing, say what was dropped where.
   let place = 0;
   let reported = 0;
   const leftOut = function* (): Generator<ImportEvent> {
-    while (sizes.dropped[reported] === place) {
+    for (let d = sizes.dropped[reported]; d?.place === place; d = sizes.dropped[reported]) {
       reported++;
-      yield { type: 'fail', conversation: `#${++place}`, reason: tooLarge };
+      yield { type: 'fail', conversation: `#${++place}`, reason: d.reason };
     }
   };
   try {
@@ -198,7 +248,7 @@ export async function importFile(
 
   const events =
     file.format === 'chatgpt'
-      ? chatgptEvents(stream)
+      ? chatgptEvents(stream, services.config.importConversationMaxChars)
       : parleyEvents(stream.setEncoding('utf8') as AsyncIterable<string>);
   let writer: SessionWriter | null = null;
   let current: ImportedConversation | null = null;
