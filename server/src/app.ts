@@ -16,6 +16,7 @@ import { createHttpServer } from './http/server';
 import { trackRequests } from './http/shutdown';
 import { log, setLogLevel } from './log';
 import { startSweeper } from './maintenance';
+import { removeStaleUploads } from './portability/uploadFolders';
 import { type EventBus, InProcessBus } from './realtime/bus';
 import { RedisBus } from './realtime/redisBus';
 import { createServices, type Services } from './services';
@@ -71,6 +72,8 @@ export async function startParley(config: Config): Promise<Parley> {
   // Purges a crash or a restart cut short go on in the background.
   const pending = await services.purges.resume();
   if (pending > 0) log.info('finishing chats left half-purged', { pending });
+  const leftUploads = await removeStaleUploads();
+  if (leftUploads > 0) log.info('removed uploads of ended processes', { folders: leftUploads });
   const sweeper = startSweeper(services);
   let stopping: Promise<void> | undefined;
   const adoption = oldDatabase

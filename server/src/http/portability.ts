@@ -3,9 +3,8 @@
 // file (checked as it arrives, bounded by IMPORT_MAX_BYTES) and then read as a
 // stream, answering NDJSON progress lines and one report.
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -18,6 +17,7 @@ import { exportSession } from '../portability/exportSession';
 import { FileCheck } from '../portability/fileCheck';
 import { contentDisposition, fileStem } from '../portability/fileName';
 import { claimImportSlot, type ImportReport, importFile } from '../portability/importFile';
+import { removeStaleUploads, uploadFolder } from '../portability/uploadFolders';
 import type { Services } from '../services';
 import { RequestAborted } from './body';
 import { drained } from './drained';
@@ -156,7 +156,9 @@ export function portabilityRoutes(services: Services): Route {
       );
       return;
     }
-    const dir = await mkdtemp(join(tmpdir(), 'parley-import-'));
+    // What a process killed mid-import left behind goes, in the background.
+    void removeStaleUploads();
+    const dir = await uploadFolder();
     try {
       const path = join(dir, 'upload');
       let check: FileCheck;
