@@ -31,12 +31,17 @@ function labelOf(conv: Json, position: number): string {
   return `#${position + 1}${title}`;
 }
 
-function sourceIdOf(conv: Json): string {
+/** A value that names a conversation without an id: only text, numbers and the like. */
+const isPlain = (v: unknown) => v === null || v === undefined || typeof v !== 'object';
+
+/** The conversation's key among imports, or null when it has none to be told apart by. */
+function sourceIdOf(conv: Json): string | null {
   for (const key of ['conversation_id', 'id'] as const) {
     const v = conv[key];
     if (typeof v === 'string' && v.length > 0 && v.length <= 200) return v;
   }
   // No id at all: the same conversation still maps to the same key.
+  if (!isPlain(conv.title) || !isPlain(conv.create_time)) return null;
   const basis = JSON.stringify([conv.title ?? null, conv.create_time ?? null]);
   return `sha256:${createHash('sha256').update(basis).digest('hex').slice(0, 32)}`;
 }
@@ -88,10 +93,13 @@ export function chatgptConversation(raw: unknown, position: number): ImportEvent
   if (!isObject(raw.mapping)) return fail('it has no mapping of messages');
   const branch = branchOf(raw.mapping, raw.current_node);
   if (typeof branch === 'string') return fail(branch);
+  const sourceId = sourceIdOf(raw);
+  if (sourceId === null)
+    return fail('it has no id, and its title or create_time is neither text nor a number');
   const createdAt = dateOf(raw.create_time) ?? dateOf(raw.update_time) ?? new Date();
   const conversation: ImportedConversation = {
     source: 'chatgpt',
-    sourceId: sourceIdOf(raw),
+    sourceId,
     label,
     title: importedTitle(raw.title),
     createdAt,

@@ -138,6 +138,18 @@ function conversationSizeCheck(maxChars: number) {
   return { count, objectFilter, dropped };
 }
 
+/** One conversation's events; one whose reading fails (nested too deep, say) is reported, not the file. */
+function conversationEvents(raw: unknown, place: number): ImportEvent[] {
+  try {
+    return chatgptConversation(raw, place);
+  } catch (e) {
+    const why = (e as Error)?.message?.slice(0, 120) ?? String(e);
+    return [
+      { type: 'fail', conversation: `#${place + 1}`, reason: `it could not be read (${why})` },
+    ];
+  }
+}
+
 async function* chatgptEvents(
   stream: NodeJS.ReadableStream,
   maxChars: number,
@@ -160,7 +172,12 @@ async function* chatgptEvents(
     return step as unknown as typeof conversations;
   };
   const items = stream.pipe(withParser.asStream(counted, options));
-  stream.on('error', (e) => items.destroy(e));
+  // The file's own read failures, told apart from the parser's.
+  const unread = new Set<unknown>();
+  stream.on('error', (e) => {
+    unread.add(e);
+    items.destroy(e);
+  });
   // The parser may read ahead of this loop: places, not timing, say what was dropped where.
   let place = 0;
   let reported = 0;
@@ -173,11 +190,12 @@ async function* chatgptEvents(
   try {
     for await (const item of items as AsyncIterable<{ value: unknown }>) {
       yield* leftOut();
-      yield* chatgptConversation(item.value, place++);
+      yield* conversationEvents(item.value, place++);
     }
     yield* leftOut();
   } catch (e) {
     if (e instanceof FileError) throw e;
+    if (unread.has(e)) throw new FileError(`the file could not be read (${(e as Error).message})`);
     throw new FileError(
       `it stops being valid JSON part way (${(e as Error).message.slice(0, 120)}); a cut-off file reads so`,
     );
