@@ -16,6 +16,7 @@ import type { Database } from './db/database';
 import { KeyedLock } from './lib/keyedLock';
 import { PerUserQueue } from './lib/perUserQueue';
 import type { RunningSweep } from './maintenance';
+import { RunningExports } from './portability/runningExports';
 import type { EventBus } from './realtime/bus';
 import { LiveStreams } from './realtime/streams';
 import { SearchIndexes } from './search/indexes';
@@ -55,6 +56,8 @@ export interface Services {
   pageReads: PerUserQueue;
   /** Users whose import runs in this process: one at a time each (portability/importFile.ts). */
   imports: Set<string>;
+  /** Exports running in this process, a few at a time per user (portability/runningExports.ts). */
+  exports: RunningExports;
   /** Deleted folders whose chats are being moved out in this process (chat/folders.ts). */
   folderRepairs: Set<string>;
   /** The periodic sweep running in this process, if one is (maintenance.ts). */
@@ -89,6 +92,7 @@ export function createServices(config: Config, db: Database, bus: EventBus): Ser
     purges: new PurgeWorker(() => services),
     pageReads: new PerUserQueue(pagesAtOnce, pagesWaiting),
     imports: new Set(),
+    exports: new RunningExports(config.exports),
     folderRepairs: new Set(),
     sweeping: null,
   };

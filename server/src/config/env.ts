@@ -93,6 +93,10 @@ const envSchema = z.object({
   IMPORT_MAX_BYTES: int(1_024, 4 * 1024 ** 3, 256 * 1024 ** 2),
   /** Imports one process runs at once, each holding up to one conversation in memory; past it, 429. */
   IMPORTS_AT_ONCE: int(1, 1_000, 4),
+  /** Exports (a chat or the whole account) one user may run at once in a process; past it, 429. */
+  EXPORTS_PER_USER: int(1, 1_000, 2),
+  /** Exports one process runs at once; past it, 429. */
+  EXPORTS_AT_ONCE: int(1, 10_000, 8),
   /** Millions of characters of text one imported ChatGPT conversation may hold while it is read. */
   IMPORT_CONVERSATION_MAX_MB: int(1, 1_024, 64),
   /** An OpenAI-compatible Chat Completions server (Ollama, llama.cpp, vLLM, OpenAI); unset: no assistant. */
@@ -165,6 +169,8 @@ export interface Config {
   importMaxBytes: number;
   /** Imports one process runs at once. */
   importsAtOnce: number;
+  /** Exports one user, and one process, may run at once. */
+  exports: { perUser: number; perProcess: number };
   /** Characters of keys and strings one ChatGPT conversation may hold while it is read. */
   importConversationMaxChars: number;
   /** Search indexes kept in memory (users, estimated MB) and how much catch-up a search waits for. */
@@ -250,6 +256,7 @@ export function loadConfig(
     messagesPerSession: env.MESSAGES_PER_SESSION,
     importMaxBytes: env.IMPORT_MAX_BYTES,
     importsAtOnce: env.IMPORTS_AT_ONCE,
+    exports: { perUser: env.EXPORTS_PER_USER, perProcess: env.EXPORTS_AT_ONCE },
     importConversationMaxChars: env.IMPORT_CONVERSATION_MAX_MB * 1024 ** 2,
     search: {
       maxUsers: env.SEARCH_MAX_USERS,

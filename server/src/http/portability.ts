@@ -11,6 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import { idSchema } from '@parley/shared';
 import { authenticate } from '../auth/authenticate';
 import type { UserDoc } from '../db/documents';
+import { idString } from '../db/ids';
 import { Refusal } from '../lib/refusal';
 import { exportAccount } from '../portability/exportAccount';
 import { exportSession } from '../portability/exportSession';
@@ -27,6 +28,8 @@ import type { Route } from './server';
 const ndjson = 'application/x-ndjson; charset=utf-8';
 /** Seconds a refused import is told to wait: imports of large files take about that long. */
 const importRetrySeconds = 30;
+/** Seconds a refused export is told to wait. */
+const exportRetrySeconds = 5;
 
 function bearer(req: IncomingMessage): string | null {
   return /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? null;
@@ -89,6 +92,19 @@ export function portabilityRoutes(services: Services): Route {
     }
   }
 
+  /** Reserves one of the user's exports, or answers 429 and gives null. */
+  function exportSlot(res: ServerResponse, user: UserDoc): (() => void) | null {
+    const release = services.exports.claim(idString(user._id));
+    if (typeof release === 'function') return release;
+    const { perUser } = services.config.exports;
+    const detail =
+      release === 'account'
+        ? `This account already has ${perUser} ${perUser === 1 ? 'export' : 'exports'} running; wait for one to finish.`
+        : 'The server is running as many exports as it takes at once; try again shortly.';
+    sendJson(res, 429, { detail }, { 'retry-after': String(exportRetrySeconds) });
+    return null;
+  }
+
   async function oneSession(req: IncomingMessage, res: ServerResponse, url: URL, id: string) {
     const format = url.searchParams.get('format') ?? 'markdown';
     if (format !== 'markdown' && format !== 'json') {
@@ -101,36 +117,48 @@ export function portabilityRoutes(services: Services): Route {
       sendJson(res, 404, { detail: 'Session not found.' });
       return;
     }
-    let file: Awaited<ReturnType<typeof exportSession>>;
+    const release = exportSlot(res, user);
+    if (!release) return;
     try {
-      file = await exportSession(services, user, id, format);
-    } catch (e) {
-      if (e instanceof Refusal && e.code === 'NOT_FOUND') {
-        sendJson(res, 404, { detail: e.message });
-        return;
+      let file: Awaited<ReturnType<typeof exportSession>>;
+      try {
+        file = await exportSession(services, user, id, format);
+      } catch (e) {
+        if (e instanceof Refusal && e.code === 'NOT_FOUND') {
+          sendJson(res, 404, { detail: e.message });
+          return;
+        }
+        throw e;
       }
-      throw e;
+      res.writeHead(200, {
+        'content-type': file.contentType,
+        'content-disposition': contentDisposition(file.fileName),
+        'cache-control': 'no-store',
+      });
+      await stream(res, file.chunks);
+    } finally {
+      release();
     }
-    res.writeHead(200, {
-      'content-type': file.contentType,
-      'content-disposition': contentDisposition(file.fileName),
-      'cache-control': 'no-store',
-    });
-    await stream(res, file.chunks);
   }
 
   async function wholeAccount(req: IncomingMessage, res: ServerResponse) {
     const user = await signedIn(req, res);
     if (!user) return;
-    const day = new Date().toISOString().slice(0, 10);
-    res.writeHead(200, {
-      'content-type': ndjson,
-      'content-disposition': contentDisposition(
-        `parley-${fileStem(user.username, 'account')}-${day}.ndjson`,
-      ),
-      'cache-control': 'no-store',
-    });
-    await stream(res, exportAccount(services, user));
+    const release = exportSlot(res, user);
+    if (!release) return;
+    try {
+      const day = new Date().toISOString().slice(0, 10);
+      res.writeHead(200, {
+        'content-type': ndjson,
+        'content-disposition': contentDisposition(
+          `parley-${fileStem(user.username, 'account')}-${day}.ndjson`,
+        ),
+        'cache-control': 'no-store',
+      });
+      await stream(res, exportAccount(services, user));
+    } finally {
+      release();
+    }
   }
 
   async function importBody(req: IncomingMessage, res: ServerResponse) {
