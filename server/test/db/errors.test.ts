@@ -2,6 +2,7 @@
 // file owns and kills: every such error is transient (a retryable 503), while a
 // programming error or a rejected write is not.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { type AddressInfo, connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TRPCError } from '@trpc/server';
@@ -105,14 +106,39 @@ function expectAllTransient(errors: unknown[]): void {
 }
 
 const codeOf = (e: unknown) => (e as { code?: unknown }).code;
+
+/** What Node gives a write to a socket whose other side has ended it: EPIPE. */
+async function endedSocketWrite(): Promise<unknown> {
+  const server = createServer((socket) => socket.end());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  try {
+    return await new Promise<unknown>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.on('error', resolve);
+      // Past the 'end' handlers Node has ended its side too: the write is refused.
+      socket.on('end', () => setImmediate(() => socket.write('late', (e) => e && resolve(e))));
+    });
+  } finally {
+    server.close();
+  }
+}
 const causeCodeOf = (e: unknown) => codeOf((e as { cause?: unknown }).cause ?? {});
 
 describe('errors from a database that vanished', () => {
   it('a command on a connection the killed database ended: EPIPE "ended by the other party"', async () => {
+    // The error itself, for sure: a real socket that the other side ended, written to.
+    const ended = await endedSocketWrite();
+    expect(codeOf(ended)).toBe('EPIPE');
+    // The very error CI saw: a plain Node error, not a MongoNetworkError.
+    expect(ended).not.toBeInstanceOf(MongoNetworkError);
+    expect((ended as Error).message).toMatch(/ended by the other party/);
+    expect(isTransientDatabaseError(ended)).toBe(true);
+    // Through the driver, whether Node has read the FIN before the write is a race
+    // that a loaded machine loses: kill the database under a few connections and
+    // demand that whatever comes back (EPIPE, a reset, a refused reconnect) is transient.
     const seen: unknown[] = [];
-    // Whether Node has read the FIN before the write is a race: sample several
-    // connections per kill, and a few kills, until the ended-socket error shows.
-    for (let round = 0; round < 8 && !seen.some((e) => codeOf(e) === 'EPIPE'); round++) {
+    for (let round = 0; round < 3 && !seen.some((e) => codeOf(e) === 'EPIPE'); round++) {
       for (const retryWrites of [false, true]) {
         const things = await Promise.all(
           Array.from({ length: 4 }, () => connected({ retryWrites })),
@@ -124,11 +150,7 @@ describe('errors from a database that vanished', () => {
         await database.restart();
       }
     }
-    const ended = seen.find((e) => codeOf(e) === 'EPIPE');
-    expect(ended, seen.map(describeError).join('\n')).toBeDefined();
-    // The very error CI saw: a plain Node error, not a MongoNetworkError.
-    expect(ended).not.toBeInstanceOf(MongoNetworkError);
-    expect((ended as Error).message).toMatch(/ended by the other party/);
+    expect(seen.length).toBeGreaterThan(0);
     expectAllTransient(seen);
   });
 
