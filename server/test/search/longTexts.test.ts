@@ -105,11 +105,19 @@ describe('search over long texts that are not ASCII', () => {
     expect(run.result.indexing).toBe(false);
     expect(run.longest).toBeLessThan(200);
 
-    const far = await caller.search.query({ q: '终点' });
+    // A search past its work limit answers what it found and says `cut` (a machine
+    // busy with other processes stretches the limit's clock): what a whole one finds.
+    const whole = async (q: string) => {
+      let page = await caller.search.query({ q });
+      for (let i = 0; i < 20 && page.cut; i++) page = await caller.search.query({ q });
+      expect(page.cut ?? false).toBe(false);
+      return page;
+    };
+    const far = await whole('终点');
     expect(far.items).toHaveLength(3);
-    const one = await caller.search.query({ q: '雪山1' });
+    const one = await whole('雪山1');
     expect(one.items.map((h) => h.message?.content === texts[1])).toEqual([true]);
-    const phrase = await caller.search.query({ q: '"雪山2号"' });
+    const phrase = await whole('"雪山2号"');
     expect(phrase.items).toHaveLength(1);
   });
 
