@@ -40,6 +40,16 @@ const input = fc.letrec((tie) => ({
   ),
 })).value;
 
+/** Whether superjson writes `value` at all. */
+function writable(value: unknown): boolean {
+  try {
+    sent(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 describe('input reader', () => {
   it.prop([input])('reads what superjson writes as superjson reads it', (value) => {
     expect(readInput(sent(value))).toStrictEqual(superjson.deserialize(sent(value)));
@@ -49,6 +59,9 @@ describe('input reader', () => {
   it.prop([fc.anything({ withDate: true, withMap: true, withSet: true, withBigInt: true })])(
     'reads anything else as superjson does, or refuses it with the one message',
     (value) => {
+      // superjson itself refuses to write some values (an own `__proto__` key inside a
+      // Set): no client sends those, so they are no case here.
+      fc.pre(writable(value));
       const read = outcome(() => readInput(sent(value)));
       if ('value' in read) expect(read.value).toStrictEqual(superjson.deserialize(sent(value)));
     },
